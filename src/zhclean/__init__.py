@@ -1,0 +1,20 @@
+"""zhclean: clean scraped Chinese web corpora."""
+from zhclean.cleaner import Cleaner, clean_text
+from zhclean.config import CleanConfig, Config
+from zhclean.document import CleanedPage, Removal, Segment
+from zhclean.errors import ConfigError, InputError, ZhcleanError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CleanConfig",
+    "CleanedPage",
+    "Cleaner",
+    "Config",
+    "ConfigError",
+    "InputError",
+    "Removal",
+    "Segment",
+    "ZhcleanError",
+    "clean_text",
+]

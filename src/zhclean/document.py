@@ -1,0 +1,175 @@
+"""The one shared data model: a page is one normalized string; every decision is a Removal.
+
+Rules, context decisions, document filters and dedup all speak in `Removal`s over spans of
+`CleanedPage.source` (the normalized text). The clean text is derived from the source and the
+removals, never stored twice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+#: Verdicts a cleaned page can carry.
+CONTENT = "content"
+ALL_JUNK = "all_junk"
+EMPTY = "empty"
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A span of the normalized text that is not genuine content, and why.
+
+    `code` is stable and dotted (``spam.hotline``, ``boilerplate.footer``); `detail` carries the
+    evidence (matched text, measured value and threshold).
+    """
+
+    start: int
+    end: int
+    code: str
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span [{self.start}, {self.end}) for {self.code}")
+
+    @property
+    def kind(self) -> str:
+        """The last part of the code: ``spam.hotline`` -> ``hotline``."""
+        return self.code.rsplit(".", 1)[-1]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "code": self.code, "detail": dict(self.detail)}
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A piece of the normalized text: a line, or a sentence/clause inside a line.
+
+    `start`/`end` are offsets into the page's normalized text; `text` is that slice.
+    """
+
+    start: int
+    end: int
+    text: str
+    line: int  # index of the line this segment belongs to
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class CleanedPage:
+    """The result of cleaning one page.
+
+    `source` is the normalized input; `removals` are sorted, non-overlapping spans of it.
+    `text` (the clean text) is derived: the source with removed spans cut out, line structure
+    kept, blank lines collapsed.
+    """
+
+    source: str
+    removals: tuple[Removal, ...] = ()
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    features: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return render_kept(self.source, self.removals)
+
+    @property
+    def verdict(self) -> str:
+        """``content`` when genuine text remains, ``all_junk`` when the cleaner removed it
+        all, ``empty`` when the input had no text to begin with."""
+        if not self.source.strip():
+            return EMPTY
+        return CONTENT if has_content(self.text) else ALL_JUNK
+
+    @property
+    def removed_chars(self) -> int:
+        return sum(r.end - r.start for r in self.removals)
+
+    @property
+    def removed_share(self) -> float:
+        """Share of the page's non-space characters that the cleaner removed."""
+        total = sum(1 for c in self.source if not c.isspace())
+        if not total:
+            return 0.0
+        gone = sum(1 for r in self.removals for c in self.source[r.start:r.end] if not c.isspace())
+        return gone / total
+
+    def codes(self) -> dict[str, int]:
+        """Number of removals per reason code."""
+        counts: dict[str, int] = {}
+        for r in self.removals:
+            counts[r.code] = counts.get(r.code, 0) + 1
+        return counts
+
+    def explain(self, width: int = 60) -> str:
+        """A readable listing: one line per removed span with its code and evidence."""
+        lines = [f"verdict: {self.verdict}; removed {len(self.removals)} spans, "
+                 f"{self.removed_share:.0%} of the page"]
+        for r in self.removals:
+            snippet = self.source[r.start:r.end].replace("\n", "⏎")
+            if len(snippet) > width:
+                snippet = snippet[: width - 1] + "…"
+            evidence = ", ".join(f"{k}={v}" for k, v in r.detail.items())
+            lines.append(f"  [{r.start}:{r.end}] {r.code:28s} {snippet}" + (f"  ({evidence})" if evidence else ""))
+        if self.metadata:
+            lines.append("metadata: " + ", ".join(f"{k}={v}" for k, v in self.metadata.items()))
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The machine-readable record stored in the `zhclean` field of the output."""
+        return {
+            "verdict": self.verdict,
+            "removed_share": round(self.removed_share, 4),
+            "removals": [r.to_dict() for r in self.removals],
+            "metadata": dict(self.metadata),
+        }
+
+    def _repr_html_(self) -> str:  # Jupyter
+        from zhclean.render import page_html
+
+        return page_html(self)
+
+
+def has_content(text: str) -> bool:
+    """True when the text holds at least one letter or Han character."""
+    return any(c.isalnum() for c in text)
+
+
+def render_kept(source: str, removals: tuple[Removal, ...]) -> str:
+    """Cut the removed spans out of `source`; drop lines that end up blank.
+
+    The result is always a subsequence of `source`.
+    """
+    if not removals:
+        return _drop_blank_lines(source)
+    parts = []
+    pos = 0
+    for r in removals:
+        if r.start > pos:
+            parts.append(source[pos:r.start])
+        pos = max(pos, r.end)
+    parts.append(source[pos:])
+    return _drop_blank_lines("".join(parts))
+
+
+def _drop_blank_lines(text: str) -> str:
+    if "\n" not in text:
+        return text.strip()
+    lines = [line.strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def merge_removals(removals: list[Removal]) -> tuple[Removal, ...]:
+    """Sort removals and resolve overlaps: a span inside an earlier one is dropped; a partial
+    overlap is trimmed so spans never overlap. The first (outermost, earliest) span wins."""
+    out: list[Removal] = []
+    for r in sorted(removals, key=lambda r: (r.start, -(r.end - r.start))):
+        if out and r.start < out[-1].end:
+            if r.end <= out[-1].end:
+                continue
+            r = Removal(out[-1].end, r.end, r.code, r.detail)
+        if r.end > r.start:
+            out.append(r)
+    return tuple(out)

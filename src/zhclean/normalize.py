@@ -1,0 +1,97 @@
+"""Pure str -> str fixes, applied once before any rule. Each is named for what it does.
+
+Offsets of every Removal refer to the output of `normalize`. Fixes that change the length of
+the text run here and only here; `fold_width` is length-preserving, which is why rules can
+match on a folded view and report offsets into the unfolded text.
+"""
+from __future__ import annotations
+
+import unicodedata
+from typing import Callable
+
+import regex
+
+_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\ufffe]")
+_LITERAL_NEWLINE = regex.compile(r"(?:\\r)?\\n")
+_SPACES = regex.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20
+
+
+def fix_line_endings(text: str) -> str:
+    """CRLF, CR and the Unicode line/paragraph separators become ``\\n``."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\u2028", "\n").replace("\u2029", "\n")
+
+
+def remove_control_chars(text: str) -> str:
+    """Drop NULs, C0/C1 controls (except tab and newline), zero-width characters and BOMs."""
+    return _CONTROL.sub("", text)
+
+
+def unescape_literal_newlines(text: str) -> str:
+    """Turn literal two-character ``\\n`` sequences into line breaks on pages that lost their
+    real ones (a scraping artifact). Pages where real line breaks outnumber them (code samples
+    in an article that print ``"\\n"``) are left alone."""
+    if "\\n" not in text:
+        return text
+    literal = len(_LITERAL_NEWLINE.findall(text))
+    if literal >= 2 and literal > text.count("\n"):
+        return _LITERAL_NEWLINE.sub("\n", text)
+    return text
+
+
+def fold_spaces(text: str) -> str:
+    """No-break, ideographic and other special spaces become an ASCII space."""
+    return _SPACES.sub(" ", text)
+
+
+def compose_unicode(text: str) -> str:
+    """Unicode NFC (canonical composition; never changes what a character means)."""
+    return unicodedata.normalize("NFC", text)
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII forms (，：！１Ａ) become ASCII. Length-preserving."""
+    return text.translate(_FULLWIDTH)
+
+
+def apply_nfkc(text: str) -> str:
+    """Unicode NFKC: compatibility forms folded (also circled digits, ligatures)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+#: Fixes applied by default, in order.
+DEFAULT_FIXES: tuple[str, ...] = (
+    "fix_line_endings",
+    "remove_control_chars",
+    "unescape_literal_newlines",
+    "fold_spaces",
+    "compose_unicode",
+)
+
+#: Every fix by name, for the config (``normalize.fixes = [...]``).
+FIXES: dict[str, Callable[[str], str]] = {
+    "fix_line_endings": fix_line_endings,
+    "remove_control_chars": remove_control_chars,
+    "unescape_literal_newlines": unescape_literal_newlines,
+    "fold_spaces": fold_spaces,
+    "compose_unicode": compose_unicode,
+    "fold_width": fold_width,
+    "apply_nfkc": apply_nfkc,
+}
+
+
+def normalize(text: str, fixes: tuple[str, ...] = DEFAULT_FIXES) -> str:
+    """Apply the named fixes in order."""
+    for name in fixes:
+        text = FIXES[name](text)
+    return text
+
+
+def matching_view(text: str) -> str:
+    """The string rules match against: width-folded and lower-cased, same length as `text`."""
+    folded = fold_width(text)
+    lowered = folded.lower()
+    return lowered if len(lowered) == len(folded) else folded
