@@ -32,3 +32,9 @@ class CleanConfig:
 class Config:
     normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
     clean: CleanConfig = field(default_factory=CleanConfig)
+
+
+# --- Sections below are filled in by their stages' owners; Config gains them as fields. ---
+# FilterConfig (quality.py, document filters)  -- pipeline issue
+# DedupConfig (dedup/)                         -- dedup issue
+# RunConfig / IO settings (pipeline.py, io/)   -- pipeline issue
