@@ -1,0 +1,142 @@
+"""Turning raw input items into records, and bad ones into reasons.
+
+A reader yields `RawItem`s (a JSONL line, a Parquet/CSV row, a text file); `parse_item` turns
+one into an `InputRecord`: either a page (`text` set) or a bad record (`reason` set, one of
+the ``input.*`` codes below). Bad records never raise: they go to the rejected output.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+BAD_JSON = "input.bad_json"
+BAD_ENCODING = "input.bad_encoding"
+NOT_OBJECT = "input.not_object"
+MISSING_TEXT = "input.missing_text"
+NOT_STRING = "input.not_string"
+TOO_LARGE = "input.too_large"
+
+
+@dataclass(frozen=True, slots=True)
+class RawItem:
+    """One unparsed input item. `pos` is the 1-based line (JSONL) or row (Parquet, CSV)
+    number; for a text folder `name` is the file's path relative to the folder."""
+
+    pos: int
+    payload: bytes | dict[str, Any]
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class InputRecord:
+    """A parsed input record. `fields` is the record as read (every field is preserved in the
+    output); `reason`/`detail` are set for a bad record, which has no `text`."""
+
+    id: str
+    fields: dict[str, Any]
+    text: str | None = None
+    title: str | None = None
+    reason: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldNames:
+    text: str = "text"
+    id: str = "id"
+    title: str = "title"
+    max_text_bytes: int = 16 * 1024 * 1024
+
+
+def parse_item(item: RawItem, stem: str, names: FieldNames) -> InputRecord:
+    """Parse one raw item; never raises for bad data."""
+    fallback_id = item.name or f"{stem}:{item.pos}"
+    payload = item.payload
+    if isinstance(payload, bytes):
+        if item.name:  # a text file: the whole file is the page
+            return _text_file(payload, item.name, names)
+        return _json_line(payload, fallback_id, item.pos, names)
+    return _from_fields(dict(payload), fallback_id, names)
+
+
+def _json_line(line: bytes, fallback_id: str, pos: int, names: FieldNames) -> InputRecord:
+    if line.startswith(b"\xef\xbb\xbf"):
+        line = line[3:]
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _bad(fallback_id, names, BAD_ENCODING,
+                    {"line": pos, "error": f"invalid UTF-8 at byte {exc.start}"},
+                    raw=line.decode("utf-8", "backslashreplace"))
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        try:  # raw control characters (NULs) inside strings: accept, the cleaner drops them
+            value = json.loads(text, strict=False)
+        except json.JSONDecodeError as exc:
+            return _bad(fallback_id, names, BAD_JSON,
+                        {"line": pos, "error": f"{exc.msg} at char {exc.pos}"}, raw=text)
+    if not isinstance(value, dict):
+        return _bad(fallback_id, names, NOT_OBJECT,
+                    {"line": pos, "type": type(value).__name__}, raw=text)
+    return _from_fields(value, fallback_id, names)
+
+
+def _text_file(data: bytes, name: str, names: FieldNames) -> InputRecord:
+    page_id = name[:-4] if name.endswith(".txt") else name
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _bad(page_id, names, BAD_ENCODING,
+                    {"file": name, "error": f"invalid UTF-8 at byte {exc.start}"},
+                    raw=data.decode("utf-8", "backslashreplace"))
+    return _from_fields({names.id: page_id, "path": name, names.text: text}, page_id, names)
+
+
+def _from_fields(fields: dict[str, Any], fallback_id: str, names: FieldNames) -> InputRecord:
+    raw_id = fields.get(names.id)
+    page_id = fallback_id if raw_id is None or raw_id == "" else str(raw_id)
+    if names.id not in fields or raw_id is None:
+        fields = {names.id: page_id, **fields}
+    if names.text not in fields or fields[names.text] is None:
+        return InputRecord(page_id, fields, reason=MISSING_TEXT,
+                           detail={"field": names.text, "fields": sorted(map(str, fields))[:20]})
+    text = fields[names.text]
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return InputRecord(page_id, {**fields, names.text: text.decode("utf-8", "backslashreplace")},
+                               reason=BAD_ENCODING,
+                               detail={"field": names.text, "error": f"invalid UTF-8 at byte {exc.start}"})
+        fields = {**fields, names.text: text}
+    if not isinstance(text, str):
+        return InputRecord(page_id, fields, reason=NOT_STRING,
+                           detail={"field": names.text, "type": type(text).__name__})
+    if _has_surrogates(text):
+        return InputRecord(page_id, {**fields, names.text: text.encode("utf-8", "surrogateescape")
+                                     .decode("utf-8", "backslashreplace")},
+                           reason=BAD_ENCODING, detail={"field": names.text, "error": "invalid UTF-8"})
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > names.max_text_bytes:
+        return InputRecord(page_id, fields, reason=TOO_LARGE,
+                           detail={"bytes": size, "threshold": names.max_text_bytes})
+    title = fields.get(names.title)
+    return InputRecord(page_id, fields, text=text, title=title if isinstance(title, str) else None)
+
+
+def _bad(page_id: str, names: FieldNames, reason: str, detail: dict[str, Any], raw: str) -> InputRecord:
+    return InputRecord(page_id, {names.id: page_id, "raw": raw}, reason=reason, detail=detail)
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
