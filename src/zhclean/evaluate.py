@@ -1,0 +1,347 @@
+"""Score the cleaner against labelled pages, character by character.
+
+Labelled pages use the format of the project's measurement data: ``id``, ``text`` (the page as
+scraped), ``drop`` (``[[start, end, kind], ...]`` character offsets into ``text`` that a good
+cleaner removes), ``gold`` (the text that should remain) and ``verdict`` (``content`` or
+``all_spam``).
+
+The definitions follow the shared measuring instrument (``../shared/eval/score.py``), and a test
+checks that the numbers agree on the shared dev sets:
+
+- Both the page and the cleaner's output are compared after NFKC (character by character), with
+  all whitespace and every literal two-character ``\\n`` removed.
+- The output is aligned to the page with `difflib.SequenceMatcher` (no autojunk); a page
+  character counts as kept when it falls inside a matching block. Output characters that match
+  nothing are `extra` (text the cleaner added or rewrote) and count against precision.
+- ``content_kept`` = kept content chars / content chars; ``junk_removed`` = 1 - kept junk chars /
+  junk chars; ``balanced`` is their harmonic mean (keeping everything scores 0); ``precision`` =
+  kept content / everything kept (extra included); a page missing from the output is emptied.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+from zhclean.document import CONTENT
+from zhclean.errors import InputError, ZhcleanError
+
+#: Reason-code kinds whose label kind has a different name. Everything else maps by the last
+#: dotted part of the code (``spam.hotline`` -> ``hotline``).
+KIND_ALIASES: dict[str, str] = {
+    "llm": "llm_artifact",
+    "repeated_line": "other_boilerplate",
+}
+
+#: The verdict labellers give a page with no genuine content.
+ALL_SPAM = "all_spam"
+
+
+def label_kind(code: str) -> str:
+    """The label kind a reason code is scored as: ``spam.hotline`` -> ``hotline``,
+    ``artifact.llm`` -> ``llm_artifact``."""
+    kind = code.rsplit(".", 1)[-1]
+    return KIND_ALIASES.get(kind, kind)
+
+
+class FloorNotMet(ZhcleanError):
+    """The cleaner scored below a floor given to ``zhclean eval`` (``--min-kept``,
+    ``--min-removed``)."""
+
+    exit_code = 1
+
+
+# --- measuring one page -------------------------------------------------------------------
+
+
+def comparable(text: str) -> tuple[str, list[int]]:
+    """The string the scores compare, and for each of its characters the offset in `text` it
+    came from: NFKC per character, whitespace dropped, literal two-character ``\\n`` dropped."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        if text.startswith("\\n", i):
+            i += 2
+            continue
+        for c in unicodedata.normalize("NFKC", text[i]):
+            if not c.isspace():
+                chars.append(c)
+                offsets.append(i)
+        i += 1
+    return "".join(chars), offsets
+
+
+def kept_mask(page: str, output: str) -> tuple[list[bool], int]:
+    """Which characters of `page` (already `comparable`) survive in `output` (same), and how
+    many output characters match nothing in the page."""
+    kept = [False] * len(page)
+    matched = 0
+    matcher = difflib.SequenceMatcher(None, page, output, autojunk=False)
+    for a, _b, size in matcher.get_matching_blocks():
+        kept[a:a + size] = [True] * size
+        matched += size
+    return kept, len(output) - matched
+
+
+@dataclass(frozen=True)
+class PageScore:
+    """Character counts for one labelled page (all after `comparable`)."""
+
+    id: str
+    content_chars: int
+    junk_chars: int
+    content_kept_chars: int
+    junk_kept_chars: int
+    extra_chars: int
+    all_spam: bool
+    #: label kind -> (junk chars of that kind, how many of them the cleaner removed)
+    by_kind: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def content_kept(self) -> float:
+        """Share of the page's content kept; 0 for a page without content (as score.py)."""
+        return self.content_kept_chars / self.content_chars if self.content_chars else 0.0
+
+    @property
+    def junk_removed(self) -> float:
+        return 1 - self.junk_kept_chars / self.junk_chars if self.junk_chars else 0.0
+
+    @property
+    def junk_left(self) -> int:
+        """Junk characters kept plus characters the cleaner added: what a reader still sees."""
+        return self.junk_kept_chars + self.extra_chars
+
+    @property
+    def emptied(self) -> bool:
+        return self.content_kept_chars + self.junk_kept_chars + self.extra_chars == 0
+
+
+def score_page(text: str, drop: Iterable[Iterable[Any]], output: str, *, id: str = "",
+               verdict: str | None = None) -> PageScore:
+    """Score one page: `text` as scraped, `drop` its ``[start, end, kind]`` labels, `output`
+    what the cleaner kept ("" when it dropped the page)."""
+    page, offsets = comparable(text)
+    kind_at: list[str | None] = [None] * len(text)
+    for start, end, kind in drop:
+        for i in range(start, end):
+            kind_at[i] = kind
+    kinds = [kind_at[o] for o in offsets]
+    kept, extra = kept_mask(page, comparable(output)[0])
+    content = content_kept = junk_kept = 0
+    by_kind: dict[str, list[int]] = {}
+    for kind, k in zip(kinds, kept):
+        if kind is None:
+            content += 1
+            content_kept += k
+        else:
+            junk_kept += k
+            counts = by_kind.setdefault(kind, [0, 0])
+            counts[0] += 1
+            counts[1] += not k
+    return PageScore(
+        id=id, content_chars=content, junk_chars=len(kinds) - content,
+        content_kept_chars=content_kept, junk_kept_chars=junk_kept, extra_chars=extra,
+        all_spam=verdict == ALL_SPAM, by_kind={k: (t, g) for k, (t, g) in by_kind.items()},
+    )
+
+
+# --- measuring a set of pages -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Scores over a set of labelled pages."""
+
+    pages: tuple[PageScore, ...]
+
+    def _total(self, name: str) -> int:
+        return sum(getattr(p, name) for p in self.pages)
+
+    @property
+    def content_kept(self) -> float:
+        return self._total("content_kept_chars") / max(self._total("content_chars"), 1)
+
+    @property
+    def junk_removed(self) -> float:
+        return 1 - self._total("junk_kept_chars") / max(self._total("junk_chars"), 1)
+
+    @property
+    def precision(self) -> float:
+        kept = self._total("content_kept_chars")
+        everything = kept + self._total("junk_kept_chars") + self._total("extra_chars")
+        return kept / max(everything, 1)
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.content_kept
+        return 2 * p * r / max(p + r, 1e-9)
+
+    @property
+    def balanced(self) -> float:
+        """Harmonic mean of content kept and junk removed: keeping everything scores 0."""
+        k, r = self.content_kept, self.junk_removed
+        return 2 * k * r / max(k + r, 1e-9)
+
+    def junk_removed_by_kind(self) -> dict[str, float]:
+        total: Counter[str] = Counter()
+        gone: Counter[str] = Counter()
+        for p in self.pages:
+            for kind, (t, g) in p.by_kind.items():
+                total[kind] += t
+                gone[kind] += g
+        return {k: gone[k] / total[k] for k in sorted(total)}
+
+    def all_spam_emptied(self) -> tuple[int, int]:
+        """(all-spam pages the cleaner emptied, all-spam pages)."""
+        spam = [p for p in self.pages if p.all_spam]
+        return sum(p.emptied for p in spam), len(spam)
+
+    def most_junk_kept(self, n: int = 5) -> list[PageScore]:
+        """The pages where a reader still sees the most junk (stable order on ties)."""
+        return sorted(self.pages, key=lambda p: -p.junk_left)[:n]
+
+    def least_content_kept(self, n: int = 5) -> list[PageScore]:
+        return sorted(self.pages, key=lambda p: p.content_kept)[:n]
+
+    def to_dict(self, worst: int = 5) -> dict[str, Any]:
+        """The summary with score.py's keys (rounded as it rounds), plus the worst pages."""
+        emptied, spam = self.all_spam_emptied()
+        return {
+            "docs": len(self.pages),
+            "content_chars": self._total("content_chars"),
+            "junk_chars": self._total("junk_chars"),
+            "content_kept": round(self.content_kept, 4),
+            "junk_removed": round(self.junk_removed, 4),
+            "precision": round(self.precision, 4),
+            "f1": round(self.f1, 4),
+            "balanced": round(self.balanced, 4),
+            "all_spam_pages_emptied": f"{emptied}/{spam}",
+            "junk_removed_by_kind": {k: round(v, 3) for k, v in self.junk_removed_by_kind().items()},
+            "most_junk_kept": [{"id": p.id, "junk_left_chars": p.junk_left}
+                               for p in self.most_junk_kept(worst)],
+            "least_content_kept": [{"id": p.id, "content_kept": round(p.content_kept, 4)}
+                                   for p in self.least_content_kept(worst)],
+        }
+
+    def failures(self, min_kept: float | None = None, min_removed: float | None = None) -> list[str]:
+        """Which floors the scores fall below, as sentences; empty when all are met."""
+        out = []
+        if min_kept is not None and self.content_kept < min_kept:
+            out.append(f"content kept {self.content_kept:.4f} is below the floor {min_kept}")
+        if min_removed is not None and self.junk_removed < min_removed:
+            out.append(f"junk removed {self.junk_removed:.4f} is below the floor {min_removed}")
+        return out
+
+    def format(self, worst: int = 5) -> str:
+        """A plain-text summary: the headline scores, per kind, and the worst pages."""
+        d = self.to_dict(worst)
+        lines = [f"{k:24s} {d[k]}" for k in (
+            "docs", "content_chars", "junk_chars", "content_kept", "junk_removed", "precision",
+            "f1", "balanced", "all_spam_pages_emptied")]
+        lines.append("junk removed by kind:")
+        lines += [f"  {k:22s} {v:.3f}" for k, v in d["junk_removed_by_kind"].items()]
+        lines.append("most junk kept: " + ", ".join(
+            f"{p['id']}({p['junk_left_chars']})" for p in d["most_junk_kept"]))
+        lines.append("least content kept: " + ", ".join(
+            f"{p['id']}({p['content_kept']:.2f})" for p in d["least_content_kept"]))
+        return "\n".join(lines)
+
+
+# --- inputs -------------------------------------------------------------------------------
+
+
+def load_labelled(path: str | Path) -> list[dict[str, Any]]:
+    """Read labelled pages (JSONL). Every record needs ``id``, a string ``text`` and a
+    ``drop`` list of ``[start, end, kind]`` inside the text; errors name the line and field."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as err:
+        raise InputError(f"{path}: cannot read the labelled pages ({err.strerror})") from err
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: not UTF-8 text ({err})") from err
+    pages = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{path}, line {n}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise InputError(f"{where}: not a JSON object ({err.msg})") from err
+        if not isinstance(record, dict) or "id" not in record:
+            raise InputError(f"{where}: expected an object with an 'id' field")
+        if not isinstance(record.get("text"), str):
+            raise InputError(f"{where} (id {record['id']}): 'text' must be a string; "
+                             "label only pages that have text")
+        drop = record.get("drop")
+        if not isinstance(drop, list):
+            raise InputError(f"{where} (id {record['id']}): 'drop' must be a list of "
+                             "[start, end, kind]")
+        for span in drop:
+            if (not isinstance(span, list) or len(span) != 3
+                    or not all(isinstance(x, int) for x in span[:2])
+                    or not 0 <= span[0] <= span[1] <= len(record["text"])):
+                raise InputError(f"{where} (id {record['id']}): bad drop span {span!r}; "
+                                 f"expected [start, end, kind] with 0 <= start <= end <= "
+                                 f"{len(record['text'])}")
+        pages.append(record)
+    return pages
+
+
+def load_outputs(path: str | Path, field: str = "text") -> dict[str, str]:
+    """Read a cleaner's output (JSONL of ``{"id", field}``) as id -> kept text."""
+    path = Path(path)
+    out: dict[str, str] = {}
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as err:
+        raise InputError(f"{path}: cannot read the outputs ({err.strerror})") from err
+    with handle:
+        for n, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise InputError(f"{path}, line {n}: not a JSON object ({err.msg})") from err
+            out[str(record["id"])] = record.get(field) or ""
+    return out
+
+
+# --- entry points -------------------------------------------------------------------------
+
+
+def score_outputs(labelled: Iterable[Mapping[str, Any]], outputs: Mapping[str, str]) -> Evaluation:
+    """Score ready-made outputs (id -> kept text); a page missing from `outputs` is emptied."""
+    return Evaluation(tuple(
+        score_page(p["text"], p["drop"], outputs.get(str(p["id"]), ""), id=str(p["id"]),
+                   verdict=p.get("verdict"))
+        for p in labelled))
+
+
+def cleaner_output(page) -> str:
+    """What the cleaner keeps of a `CleanedPage`: its text, or nothing when the verdict says
+    the page is junk or empty (the pipeline rejects such pages)."""
+    return page.text if page.verdict == CONTENT else ""
+
+
+def evaluate(labelled: Iterable[Mapping[str, Any]], clean: Callable[..., Any] | None = None) -> Evaluation:
+    """Clean every labelled page (with its ``title`` when it has one) and score the result.
+
+    `clean` is a `Cleaner` (or any callable ``(text, title) -> CleanedPage``); the default
+    configuration is used when it is None.
+    """
+    if clean is None:
+        from zhclean.cleaner import Cleaner
+
+        clean = Cleaner()
+    labelled = list(labelled)
+    outputs = {str(p["id"]): cleaner_output(clean(p["text"], p.get("title"))) for p in labelled}
+    return score_outputs(labelled, outputs)
