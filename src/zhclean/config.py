@@ -188,10 +188,7 @@ class Config:
     clean: CleanConfig = field(default_factory=CleanConfig)
     filters: FilterConfig = field(default_factory=FilterConfig)
     run: RunConfig = field(default_factory=RunConfig)
-
-
-# DedupConfig (dedup/) -- dedup issue: add the class above Config and a `dedup` field to it;
-# loading, validation, overrides and saving below pick up every section of Config by itself.
+    dedup: DedupConfig = field(default_factory=DedupConfig)
 
 
 # --- Loading, validating, overriding and saving -------------------------------------------

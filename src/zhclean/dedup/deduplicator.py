@@ -1,0 +1,214 @@
+"""The single-machine deduplicator: exact, then MinHash near-duplicates, page by page decisions.
+
+For the pipeline and the CLI::
+
+    from zhclean.dedup import DedupConfig, Deduplicator
+    dd = Deduplicator(DedupConfig())
+    decisions = dd.run((page_id, clean_text) for ...)      # dict[str, DupDecision]
+
+or, streaming (memory is the compact index only: ~0.7 KB per page at the defaults)::
+
+    dd = Deduplicator(config)
+    for batch in batches:                 # any iterable of (id, clean_text)
+        dd.add(batch)
+    decisions = dd.finish(texts=lookup)   # lookup: Mapping or callable id -> clean text,
+                                          # used only for removed pages and their kept pages
+                                          # (exact Jaccard); None skips that check
+
+Run dedup on the *clean* text (after the cleaner): one article wrapped in two spam templates
+is then a duplicate, and two articles sharing one template are not. Every input id gets
+exactly one `DupDecision`; write removed pages to the rejected output with
+``decision.to_dict()`` (code ``dup.exact`` / ``dup.near``, ``duplicate_of``, ``cluster_id``,
+``cluster_size``, ``jaccard``, ``jaccard_exact``), and kept pages with their ``cluster_id`` /
+``cluster_size``. `Deduplicator.describe()` gives the parameters to save with the output.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from zhclean.config import DedupConfig
+from zhclean.dedup.clusters import page_ranks, resolve_clusters
+from zhclean.dedup.exact import exact_key
+from zhclean.dedup.lsh import band_keys, candidate_pairs, lsh_params, verified_edges
+from zhclean.dedup.minhash import EMPTY_VALUE, SCHEME, MinHasher, exact_jaccard, shingle_form
+from zhclean.errors import InputError
+
+EXACT = "dup.exact"
+NEAR = "dup.near"
+#: Pages per signature batch in `Deduplicator.add`.
+ADD_BATCH = 2048
+
+
+@dataclass(frozen=True)
+class DupDecision:
+    """What dedup decided for one page.
+
+    `kept` pages have ``code is None``; removed ones have ``code`` ``dup.exact`` or
+    ``dup.near`` and ``duplicate_of``, the id of the *kept* page that represents them.
+    `cluster_id` is the id of the best page of the cluster (its own id when alone) and
+    `cluster_size` the number of pages in it. `jaccard` is the estimated n-gram Jaccard to
+    ``duplicate_of`` (1.0 for exact duplicates), `jaccard_exact` the exact one when computed.
+    """
+
+    id: str
+    kept: bool
+    code: str | None
+    duplicate_of: str | None
+    cluster_id: str
+    cluster_size: int
+    jaccard: float | None = None
+    jaccard_exact: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "kept": self.kept, "code": self.code,
+                "duplicate_of": self.duplicate_of, "cluster_id": self.cluster_id,
+                "cluster_size": self.cluster_size, "jaccard": self.jaccard,
+                "jaccard_exact": self.jaccard_exact}
+
+
+class Deduplicator:
+    """Exact and near-duplicate removal over a stream of ``(id, clean_text)`` pages."""
+
+    def __init__(self, config: DedupConfig | None = None):
+        self.config = config or DedupConfig()
+        c = self.config
+        self.bands, self.rows = c.bands_rows or lsh_params(c.candidate_threshold, c.num_perm)
+        self.hasher = MinHasher(c.ngram, c.num_perm, c.seed)
+        self._ids: list[str] = []
+        self._lengths: list[np.ndarray] = []
+        self._keys: list[np.ndarray] = []
+        self._sigs: list[np.ndarray] = []
+
+    def describe(self) -> dict[str, Any]:
+        """The parameters in effect (save them with the output)."""
+        c = self.config
+        return {"ngram": c.ngram, "num_perm": c.num_perm, "seed": c.seed, "scheme": SCHEME,
+                "bands": self.bands, "rows": self.rows, "threshold": c.threshold,
+                "cluster_threshold": c.cluster_threshold,
+                "candidate_threshold": c.candidate_threshold}
+
+    def add(self, pages: Iterable[tuple[str, str]]) -> None:
+        """Sign and index pages; call as often as needed, then `finish`."""
+        batch: list[tuple[str, str]] = []
+        for page in pages:
+            batch.append(page)
+            if len(batch) >= ADD_BATCH:
+                self._add_batch(batch)
+                batch = []
+        if batch:
+            self._add_batch(batch)
+
+    def _add_batch(self, batch: list[tuple[str, str]]) -> None:
+        ids = [str(i) for i, _ in batch]
+        forms = [shingle_form(t or "") for _, t in batch]
+        lengths = np.fromiter((len(f) for f in forms), dtype=np.int64, count=len(forms))
+        keys = np.fromiter((exact_key(t or "") for _, t in batch), dtype=np.int64, count=len(batch))
+        if self.config.near:
+            short = lengths < self.config.min_chars
+            sigs = self.hasher.signatures([("" if s else f) for f, s in zip(forms, short)],
+                                          prepared=True)
+        else:
+            sigs = np.empty((len(batch), 0), dtype=np.uint32)
+        self.add_signed(ids, lengths, keys, sigs)
+
+    def add_signed(self, ids: list[str], lengths: np.ndarray, exact_keys: np.ndarray,
+                   signatures: np.ndarray) -> None:
+        """Add pages already signed elsewhere (a worker, a cache): their ids, clean lengths
+        (the election's first criterion), `exact.exact_key`s and signatures (an all-empty
+        signature means "too short: exact dedup only")."""
+        self._ids.extend(ids)
+        self._lengths.append(np.asarray(lengths, dtype=np.int64))
+        self._keys.append(np.asarray(exact_keys, dtype=np.int64))
+        self._sigs.append(np.asarray(signatures, dtype=np.uint32))
+
+    def run(self, pages: Iterable[tuple[str, str]]) -> dict[str, DupDecision]:
+        """Deduplicate an iterable of ``(id, clean_text)`` at once (keeps the texts of the
+        batch in memory for the exact Jaccard check; use add/finish for huge inputs)."""
+        pages = [(str(i), t or "") for i, t in pages]
+        self.add(pages)
+        return self.finish(texts=dict(pages) if self.config.verify_exact else None)
+
+    def finish(self, texts: Mapping[str, str] | Callable[[str], str] | None = None
+               ) -> dict[str, DupDecision]:
+        """Resolve everything added so far into one decision per id."""
+        c = self.config
+        ids = self._ids
+        n = len(ids)
+        if len(set(ids)) != n:
+            seen: set[str] = set()
+            dup = next(i for i in ids if i in seen or seen.add(i))
+            raise InputError(f"page id {dup!r} appears more than once in the dedup input; "
+                             "ids must be unique (dedup reports each page by its id)")
+        if n == 0:
+            return {}
+        lengths = np.concatenate(self._lengths)
+        keys = np.concatenate(self._keys)
+        ranks = page_ranks(ids, lengths)
+
+        # Exact duplicates: the best-ranked page of each key represents it.
+        rep = np.arange(n)
+        if c.exact:  # (empty pages are not duplicates of each other: nothing to compare)
+            keys = np.where(lengths == 0, -np.arange(1, n + 1), keys)
+            order = np.lexsort((ranks, keys))
+            sk = keys[order]
+            first = np.concatenate(([True], sk[1:] != sk[:-1]))
+            head = order[np.flatnonzero(first)]
+            rep[order] = np.repeat(head, np.diff(np.append(np.flatnonzero(first), n)))
+        is_rep = rep == np.arange(n)
+
+        kept_as = np.full(n, -1, dtype=np.int64)
+        jac = np.full(n, np.nan)
+        component = np.arange(n)
+        if c.near:
+            sigs = np.concatenate(self._sigs)
+            idx = np.flatnonzero(is_rep & (sigs != EMPTY_VALUE).any(axis=1))
+            sub_sigs = sigs[idx]
+            sub_ranks = ranks[idx]
+            bkeys = band_keys(sub_sigs, self.bands, self.rows)
+            pairs = candidate_pairs(bkeys, sub_ranks)
+            del bkeys
+            edges, est = verified_edges(sub_sigs, pairs, c.cluster_threshold)
+            cl = resolve_clusters(edges, est, sub_ranks, c.threshold)
+            component[idx] = idx[cl.component]
+            hit = cl.kept_as >= 0
+            kept_as[idx[hit]] = idx[cl.kept_as[hit]]
+            jac[idx[hit]] = cl.jaccard[hit]
+        exact = self._verify_exact(texts, kept_as, jac) if texts is not None else None
+        return self._decisions(rep, component, kept_as, jac, exact)
+
+    def _verify_exact(self, texts, kept_as: np.ndarray, jac: np.ndarray) -> np.ndarray:
+        """Keep removed pages whose exact Jaccard to their kept page is below threshold;
+        return the exact Jaccard of every page removed as a near-duplicate (NaN elsewhere)."""
+        exact = np.full(len(kept_as), np.nan)
+        get = texts if callable(texts) else texts.__getitem__
+        for i in np.flatnonzero(kept_as >= 0):
+            j = exact_jaccard(get(self._ids[i]), get(self._ids[kept_as[i]]), self.config.ngram)
+            exact[i] = j
+            if j < self.config.threshold:
+                kept_as[i] = -1
+                jac[i] = np.nan
+        return exact
+
+    def _decisions(self, rep, component, kept_as, jac, exact) -> dict[str, DupDecision]:
+        ids = self._ids
+        n = len(ids)
+        # Exact duplicates follow their representative into its cluster.
+        cluster = component[rep]
+        size = np.bincount(cluster, minlength=n)[cluster]
+        out: dict[str, DupDecision] = {}
+        for i in range(n):
+            r = rep[i]
+            cid, csize = ids[cluster[i]], int(size[i])
+            if r != i and kept_as[r] < 0:
+                out[ids[i]] = DupDecision(ids[i], False, EXACT, ids[r], cid, csize, 1.0, None)
+            elif kept_as[r] >= 0:
+                je = None if exact is None or np.isnan(exact[r]) else round(float(exact[r]), 4)
+                out[ids[i]] = DupDecision(ids[i], False, NEAR, ids[kept_as[r]], cid, csize,
+                                          round(float(jac[r]), 4), je)
+            else:
+                out[ids[i]] = DupDecision(ids[i], True, None, None, cid, csize)
+        return out

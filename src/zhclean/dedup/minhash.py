@@ -1,0 +1,204 @@
+"""MinHash signatures of character n-gram shingles, vectorized with numpy over a whole batch.
+
+The hot path of dedup. Text in, one ``uint32[num_perm]`` signature per page out, with no
+Python-level step per shingle:
+
+1. Each page's shingle form (`shingle_form`: NFKC, lower case, all whitespace removed;
+   Chinese has no spaces, so shingles are *characters*, never `\\W`-split words) is joined
+   with the others of the batch and encoded once as a ``uint32`` code-point array.
+2. The hash of every n-gram at every position comes from one vector expression,
+   ``h = (sum_k cp[i+k] * M_k mod 2**64) >> 32`` (Dietzfelbinger's vector multiply-shift:
+   2-universal for 21-bit code points), see `shingle_hash` for the same thing on one string.
+3. datasketch's ``affine32`` permutation scheme (datasketch >= 2.0, its default) is applied
+   to all shingles for all permutations at once: ``fmix32(h)`` then
+   ``a_k * h + b_k mod 2**32``, with ``a, b`` generated from the seed exactly as
+   ``datasketch.MinHash(num_perm, seed)`` does, and a segmented minimum per page
+   (`numpy.minimum.reduceat`) over chunks that stay in cache (permutations x shingles,
+   so every inner loop is long and contiguous).
+
+So a zhclean signature equals, bit for bit, ``datasketch.MinHash(num_perm=..., seed=...,
+hashfunc=shingle_hash)`` updated with the page's `shingles` (a test checks it), and
+``MinHash(seed=..., hashvalues=sig, scheme="affine32")``, ``LeanMinHash`` and
+``MinHashLSH`` take it unchanged. datasketch's own default hash (sha1 of UTF-8 bytes) is not
+used: it is a Python call per shingle, the cost this module exists to avoid. Mixing our
+signatures with ones made with datasketch's default hashfunc is meaningless (different
+shingle hashes), exactly as mixing two datasketch hashfuncs would be.
+
+Memory: a batch is cut by a budget of characters (`BATCH_CHARS`); a page longer than that
+is processed in windows overlapping by ``n - 1`` characters, so a 100 MB page costs a few
+tens of MB of scratch, never a copy per permutation.
+
+Pages shorter than ``n`` characters (after `shingle_form`) give one shingle, the whole
+text; empty pages give the empty signature (all ``2**32 - 1``), which `lsh` never indexes.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+import numpy as np
+
+#: Characters per batch (bounds the scratch arrays: ~20 bytes per character).
+BATCH_CHARS = 1 << 22
+#: Shingles per permutation chunk (num_perm x CHUNK uint32 stays in the L2 cache).
+CHUNK = 8192
+#: The largest value of a signature entry; a page without shingles has only these.
+EMPTY_VALUE = np.uint32(0xFFFFFFFF)
+#: datasketch's permutation scheme these signatures follow.
+SCHEME = "affine32"
+
+# Multipliers of the vector multiply-shift shingle hash (fixed odd 64-bit constants; at most
+# 32 characters per shingle, see DedupConfig.ngram).
+_MULTIPLIERS = np.random.RandomState(0x5A4843).randint(0, 1 << 62, 32, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+_SPACE = None  # str.split() with no argument splits on every Unicode whitespace
+
+
+def shingle_form(text: str) -> str:
+    """The string shingled for MinHash: NFKC, lower case, every whitespace character removed."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return "".join(text.split(_SPACE))
+
+
+def shingles(text: str, ngram: int = 5) -> list[str]:
+    """The character n-grams of `shingle_form(text)` (for tests and the exact Jaccard)."""
+    form = shingle_form(text)
+    if not form:
+        return []
+    if len(form) < ngram:
+        return [form]
+    return [form[i:i + ngram] for i in range(len(form) - ngram + 1)]
+
+
+def shingle_hash(shingle: str) -> int:
+    """The 32-bit hash of one shingle, the per-string reference of the vectorized code.
+
+    Pass it as ``hashfunc`` to ``datasketch.MinHash`` to get the signatures `signatures`
+    computes (the shingle must be at most 32 characters).
+    """
+    acc = 0
+    for k, ch in enumerate(shingle):
+        acc += ord(ch) * int(_MULTIPLIERS[k])
+    return (acc % (1 << 64)) >> 32
+
+
+@lru_cache(maxsize=16)
+def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(a, b)`` as ``datasketch.MinHash(num_perm, seed)`` generates them (affine32 scheme),
+    each shaped ``(num_perm, 1)`` for broadcasting over shingles. Cached: read-only arrays."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    a, b = a.reshape(-1, 1), b.reshape(-1, 1)
+    a.flags.writeable = False
+    b.flags.writeable = False
+    return a, b
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, in place (datasketch's pre-mix for affine32)."""
+    h ^= h >> np.uint32(16)
+    h *= np.uint32(0x85EBCA6B)
+    h ^= h >> np.uint32(13)
+    h *= np.uint32(0xC2B2AE35)
+    h ^= h >> np.uint32(16)
+    return h
+
+
+@dataclass(frozen=True)
+class MinHasher:
+    """Computes signatures for one (ngram, num_perm, seed); reuse it across batches.
+
+    >>> MinHasher(ngram=5, num_perm=128, seed=1).signatures(["第一篇文章的正文", "另一篇"]).shape
+    (2, 128)
+    """
+
+    ngram: int = 5
+    num_perm: int = 128
+    seed: int = 1
+
+    def signatures(self, texts: Sequence[str], *, prepared: bool = False) -> np.ndarray:
+        """One signature per text, as a ``uint32`` array of shape ``(len(texts), num_perm)``.
+
+        `prepared=True` means the texts are already in `shingle_form`.
+        """
+        forms = list(texts) if prepared else [shingle_form(t) for t in texts]
+        out = np.full((len(forms), self.num_perm), EMPTY_VALUE, dtype=np.uint32)
+        for rows, pieces in _batches(forms, self.ngram):
+            self._sign_batch(pieces, rows, out)
+        return out
+
+    def _sign_batch(self, pieces: list[str], rows: np.ndarray, out: np.ndarray) -> None:
+        """Fold the shingles of `pieces` (row `rows[i]` of `out` for piece i) into `out`."""
+        n = self.ngram
+        lens = np.fromiter((len(p) for p in pieces), dtype=np.int64, count=len(pieces))
+        cp = np.frombuffer("".join(pieces).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        # A piece shorter than n is one shingle (the whole piece): pad the code points with 0.
+        total = len(cp)
+        cp = np.concatenate([cp, np.zeros(n, dtype=np.uint64)])
+        h = cp[:total] * _MULTIPLIERS[0]
+        for k in range(1, n):
+            h += cp[k:total + k] * _MULTIPLIERS[k]
+        # Keep the shingles that start in a piece and fit in it (one for a short piece).
+        counts = np.maximum(lens - n + 1, np.minimum(lens, 1))
+        starts = np.cumsum(lens) - lens
+        owner = np.repeat(np.arange(len(pieces)), counts)
+        position = starts[owner] + np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
+        hashes = h[position]
+        first_of = np.cumsum(counts) - counts
+        for i in np.flatnonzero(lens < n):  # a short piece's one shingle: the piece alone
+            hashes[first_of[i]] = np.uint64(shingle_hash(pieces[i]) << 32)
+        hashes = _fmix32((hashes >> np.uint64(32)).astype(np.uint32))
+        self._permute_min(hashes, rows[owner], out)
+
+    def _permute_min(self, hashes: np.ndarray, owner_rows: np.ndarray, out: np.ndarray) -> None:
+        a, b = permutations(self.num_perm, self.seed)
+        buf = np.empty((self.num_perm, CHUNK), dtype=np.uint32)
+        for s in range(0, len(hashes), CHUNK):
+            hv = hashes[s:s + CHUNK]
+            who = owner_rows[s:s + CHUNK]
+            view = buf[:, :len(hv)]
+            np.multiply(a, hv, out=view)
+            np.add(view, b, out=view)
+            first = np.flatnonzero(np.concatenate(([True], who[1:] != who[:-1])))
+            mins = np.minimum.reduceat(view, first, axis=1).T
+            target = who[first]
+            np.minimum(out[target], mins, out=mins)
+            out[target] = mins
+
+
+def _batches(forms: list[str], ngram: int) -> Iterable[tuple[np.ndarray, list[str]]]:
+    """Group texts into pieces of at most ~BATCH_CHARS characters; a longer text is cut into
+    windows overlapping by ``ngram - 1`` characters (each window keeps the text's row)."""
+    rows: list[int] = []
+    pieces: list[str] = []
+    size = 0
+    step = BATCH_CHARS - (ngram - 1)
+    for row, form in enumerate(forms):
+        if not form:
+            continue
+        windows = [form] if len(form) <= BATCH_CHARS else [
+            form[i:i + BATCH_CHARS] for i in range(0, len(form) - ngram + 1, step)]
+        for window in windows:
+            if size + len(window) > BATCH_CHARS and pieces:
+                yield np.asarray(rows, dtype=np.int64), pieces
+                rows, pieces, size = [], [], 0
+            rows.append(row)
+            pieces.append(window)
+            size += len(window)
+    if pieces:
+        yield np.asarray(rows, dtype=np.int64), pieces
+
+
+def estimate_jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> np.ndarray:
+    """Share of equal signature entries, row by row (the MinHash estimate of Jaccard)."""
+    return (np.asarray(sig_a) == np.asarray(sig_b)).mean(axis=-1)
+
+
+def exact_jaccard(text_a: str, text_b: str, ngram: int = 5) -> float:
+    """The exact Jaccard of two texts' character n-gram sets (`shingles`)."""
+    a, b = set(shingles(text_a, ngram)), set(shingles(text_b, ngram))
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
