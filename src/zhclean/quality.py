@@ -1,0 +1,287 @@
+"""Document filters: decide, on the cleaned text of a page, whether the page is worth keeping.
+
+Each filter is a frozen dataclass: its fields are thresholds, `code` names the reason
+(``doc.*``), `measure` computes one number from `DocText` and `check` compares it with the
+threshold and returns a `Removal` over the whole page (detail: the measured value and the
+threshold) or None. Every page gets every measurement (kept in ``zhclean.quality``), so a
+threshold can be tuned from the output without re-running.
+
+Measurements count characters, never `split()` words: Chinese has no spaces. Defaults follow
+the Chinese settings of peer pipelines; each docstring names its source:
+CWT = ChineseWebText/EvalWeb `preprocess.py` (CASIA-LM, aa459c4), FW2 = FineWeb-2
+`configs/cmn_Hani.yml` (huggingface/fineweb-2, d0defb2), MN = MAP-NEO Matrix
+`chinese_data_clean_pipeline/filter.py` (81f3cad).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, ClassVar, Protocol
+
+import numpy as np
+
+from zhclean.config import FilterConfig
+from zhclean.document import Removal
+
+#: Line endings that count as terminal punctuation (full-width and ASCII, closing quotes).
+TERMINAL_PUNCT = frozenset("。！？…；.!?;”」』\"'）)")
+
+
+class DocText:
+    """The cleaned text of one page, with the views the filters measure (computed lazily,
+    once each)."""
+
+    def __init__(self, text: str, removed_share: float = 0.0):
+        self.text = text
+        self.removed_share = removed_share
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return [line.strip() for line in self.text.split("\n") if line.strip()]
+
+    @cached_property
+    def codepoints(self) -> np.ndarray:
+        """Code points of the non-space characters."""
+        compact = "".join(self.text.split())
+        return np.frombuffer(compact.encode("utf-32-le"), dtype=np.uint32)
+
+    def ngram_hashes(self, n: int) -> np.ndarray:
+        """A 64-bit hash of every character n-gram (of the non-space characters)."""
+        cps = self.codepoints.astype(np.uint64)
+        if len(cps) < n:
+            return np.empty(0, dtype=np.uint64)
+        h = np.zeros(len(cps) - n + 1, dtype=np.uint64)
+        mult = np.uint64(0x100000001B3)
+        for j in range(n):
+            h = h * mult + cps[j: len(cps) - n + 1 + j] + np.uint64(1)
+        return h
+
+
+class DocumentFilter(Protocol):
+    code: ClassVar[str]
+
+    @property
+    def feature(self) -> str: ...
+
+    def measure(self, doc: DocText) -> float: ...
+
+    def check(self, doc: DocText, value: float) -> Removal | None: ...
+
+
+def _reject(doc: DocText, code: str, feature: str, value: float, threshold: float,
+            **extra: Any) -> Removal:
+    return Removal(0, len(doc.text), code,
+                   {"feature": feature, "value": round(value, 4), "threshold": threshold, **extra})
+
+
+@dataclass(frozen=True)
+class TooShort:
+    """Fewer than `min_chars` non-space characters left after cleaning.
+    Catches: doorway pages, stubs, pages that were mostly junk. Must keep: a complete short
+    news item of a few hundred characters. Source: CWT drops pages of <= 200 characters."""
+
+    code: ClassVar[str] = "doc.too_short"
+    feature: ClassVar[str] = "chars"
+    min_chars: int = 200
+
+    def measure(self, doc: DocText) -> float:
+        return float(len(doc.codepoints))
+
+    def check(self, doc: DocText, value: float) -> Removal | None:
+        if value < self.min_chars:
+            return _reject(doc, self.code, self.feature, value, self.min_chars)
+        return None
+
+
+@dataclass(frozen=True)
+class LowHanShare:
+    """Han characters are less than `min_share` of the non-space characters.
+    Catches: code, tables of numbers, English or other-language pages, encoding debris.
+    Must keep: a Chinese article with some English terms and numbers.
+    Source: CWT drops pages whose `[\\u4e00-\\u9fa5]` share is < 0.30."""
+
+    code: ClassVar[str] = "doc.low_han_share"
+    feature: ClassVar[str] = "han_share"
+    min_share: float = 0.30
+
+    def measure(self, doc: DocText) -> float:
+        cps = doc.codepoints
+        if not len(cps):
+            return 0.0
+        han = ((cps >= 0x4E00) & (cps <= 0x9FFF)) | ((cps >= 0x3400) & (cps <= 0x4DBF))
+        return float(han.mean())
+
+    def check(self, doc: DocText, value: float) -> Removal | None:
+        if value < self.min_share:
+            return _reject(doc, self.code, self.feature, value, self.min_share)
+        return None
+
+
+@dataclass(frozen=True)
+class FewTerminalPunct:
+    """Less than `min_share` of the lines end in terminal punctuation (。！？… and ASCII).
+    Catches: keyword lists, menus, listings that survived cleaning. Must keep: articles with
+    headings and short captions (the threshold is low on purpose).
+    Source: FW2 FineWeb quality filter, `line_punct_thr` 0.106 for cmn_Hani."""
+
+    code: ClassVar[str] = "doc.few_terminal_punct"
+    feature: ClassVar[str] = "terminal_punct_share"
+    min_share: float = 0.106
+
+    def measure(self, doc: DocText) -> float:
+        if not doc.lines:
+            return 0.0
+        return sum(1 for line in doc.lines if line[-1] in TERMINAL_PUNCT) / len(doc.lines)
+
+    def check(self, doc: DocText, value: float) -> Removal | None:
+        if value < self.min_share:
+            return _reject(doc, self.code, self.feature, value, self.min_share)
+        return None
+
+
+@dataclass(frozen=True)
+class DuplicatedLines:
+    """More than `max_share` of the lines repeat an earlier line of the same page.
+    Catches: templated spam repeated down a page, scraped pagination repeats.
+    Must keep: an article with a repeated short refrain or a repeated Q/A label.
+    Source: FW2 Gopher repetition filter, `dup_line_frac` 0.287 for cmn_Hani."""
+
+    code: ClassVar[str] = "doc.duplicated_lines"
+    feature: ClassVar[str] = "duplicated_line_share"
+    max_share: float = 0.287
+
+    def measure(self, doc: DocText) -> float:
+        if not doc.lines:
+            return 0.0
+        return 1.0 - len(set(doc.lines)) / len(doc.lines)
+
+    def check(self, doc: DocText, value: float) -> Removal | None:
+        if value > self.max_share:
+            return _reject(doc, self.code, self.feature, value, self.max_share)
+        return None
+
+
+@dataclass(frozen=True)
+class TopNgram:
+    """The most frequent character n-gram covers more than `max_share` of the characters
+    (count x n / non-space characters). Catches: keyword stuffing (one brand name repeated).
+    Must keep: a normal article, where the top bigram (的是, 我们) stays under 5 %.
+    Source: MN `filter.py`, top 2/3/4-character n-gram share 0.20/0.18/0.16."""
+
+    code: ClassVar[str] = "doc.top_ngram"
+    n: int = 2
+    max_share: float = 0.20
+
+    @property
+    def feature(self) -> str:
+        return f"top_{self.n}gram_share"
+
+    def measure(self, doc: DocText) -> float:
+        hashes = doc.ngram_hashes(self.n)
+        if len(hashes) < 2:
+            return 0.0
+        _, counts = np.unique(hashes, return_counts=True)
+        top = int(counts.max())
+        return top * self.n / len(doc.codepoints) if top > 1 else 0.0
+
+    def check(self, doc: DocText, value: float) -> Removal | None:
+        if value > self.max_share:
+            return _reject(doc, self.code, self.feature, value, self.max_share, n=self.n)
+        return None
+
+
+@dataclass(frozen=True)
+class RepeatedNgrams:
+    """Characters covered by `n`-grams that occur more than once exceed `max_share`.
+    Catches: pages made of the same paragraph pasted again and again.
+    Must keep: an article quoting one sentence twice.
+    Source: CWT drops pages where repeated character 13-grams make up > 50 %."""
+
+    code: ClassVar[str] = "doc.repeated_ngrams"
+    n: int = 13
+    max_share: float = 0.5
+
+    @property
+    def feature(self) -> str:
+        return f"repeated_{self.n}gram_share"
+
+    def measure(self, doc: DocText) -> float:
+        hashes = doc.ngram_hashes(self.n)
+        if len(hashes) < 2:
+            return 0.0
+        _, inverse, counts = np.unique(hashes, return_inverse=True, return_counts=True)
+        starts = counts[inverse] > 1
+        if not starts.any():
+            return 0.0
+        # Mark characters covered by any repeated n-gram: +1 at a start, -1 n chars later.
+        delta = np.zeros(len(doc.codepoints) + 1, dtype=np.int64)
+        idx = np.flatnonzero(starts)
+        np.add.at(delta, idx, 1)
+        np.add.at(delta, idx + self.n, -1)
+        covered = np.cumsum(delta[:-1]) > 0
+        return float(covered.mean())
+
+    def check(self, doc: DocText, value: float) -> Removal | None:
+        if value > self.max_share:
+            return _reject(doc, self.code, self.feature, value, self.max_share, n=self.n)
+        return None
+
+
+@dataclass(frozen=True)
+class MostlyJunk:
+    """Opt-in: the cleaner removed more than `max_share` of the page. Off by default: a
+    spam-wrapped page whose genuine article survives cleaning is kept (the article is the
+    point of span cleaning). Turn it on to drop pages from spam sites altogether."""
+
+    code: ClassVar[str] = "doc.mostly_junk"
+    feature: ClassVar[str] = "removed_share"
+    max_share: float = 1.0
+
+    def measure(self, doc: DocText) -> float:
+        return doc.removed_share
+
+    def check(self, doc: DocText, value: float) -> Removal | None:
+        if value > self.max_share:
+            return _reject(doc, self.code, self.feature, value, self.max_share)
+        return None
+
+
+def build_filters(config: FilterConfig) -> tuple[DocumentFilter, ...]:
+    """The filters a config switches on, in the order they are checked."""
+    if not config.enabled:
+        return ()
+    filters: list[DocumentFilter] = []
+    if config.min_chars:
+        filters.append(TooShort(config.min_chars))
+    if config.min_han_share:
+        filters.append(LowHanShare(config.min_han_share))
+    if config.min_terminal_punct_share:
+        filters.append(FewTerminalPunct(config.min_terminal_punct_share))
+    if config.max_duplicated_line_share:
+        filters.append(DuplicatedLines(config.max_duplicated_line_share))
+    for n, share in enumerate(config.max_top_ngram_share, start=2):
+        if share:
+            filters.append(TopNgram(n, share))
+    if config.max_repeated_13gram_share:
+        filters.append(RepeatedNgrams(13, config.max_repeated_13gram_share))
+    if config.max_removed_share is not None:
+        filters.append(MostlyJunk(config.max_removed_share))
+    return tuple(filters)
+
+
+class DocumentFilters:
+    """Measure a page with every filter, then reject it for the first that fails."""
+
+    def __init__(self, config: FilterConfig | None = None):
+        self.filters = build_filters(config or FilterConfig())
+
+    def __call__(self, text: str, removed_share: float = 0.0) -> tuple[dict[str, float], Removal | None]:
+        doc = DocText(text, removed_share)
+        features: dict[str, float] = {"removed_share": round(removed_share, 4)}
+        rejection = None
+        for f in self.filters:
+            value = f.measure(doc)
+            features[f.feature] = round(value, 4)
+            if rejection is None:
+                rejection = f.check(doc, value)
+        return features, rejection
