@@ -6,20 +6,71 @@ the same `Cleaner`.
 from __future__ import annotations
 
 from zhclean.config import CleanConfig, NormalizeConfig
-from zhclean.document import CleanedPage
+from zhclean.context import ContextPolicy, decide, residue
+from zhclean.document import CleanedPage, Removal, merge_removals
+from zhclean.errors import ConfigError
 from zhclean.normalize import normalize
+from zhclean.rules import CATALOGUE, SEGMENT_RULES, SPAN_RULES
+from zhclean.rules.base import HARD, Page, han_count
+from zhclean.rules.byline import byline_metadata
 
 
 class Cleaner:
-    """Holds the compiled rules for one configuration; reuse it across pages."""
+    """Holds the rules for one configuration; build it once and call it on every page."""
 
-    def __init__(self, clean: CleanConfig | None = None, norm: NormalizeConfig | None = None):
+    def __init__(self, clean: CleanConfig | None = None, norm: NormalizeConfig | None = None,
+                 policy: ContextPolicy | None = None):
         self.clean_config = clean or CleanConfig()
         self.norm_config = norm or NormalizeConfig()
+        self.policy = policy or ContextPolicy()
+        unknown = set(self.clean_config.disable) - set(CATALOGUE)
+        if unknown:
+            raise ConfigError(f"clean.disable names unknown rules {sorted(unknown)}; "
+                              f"known rules: {', '.join(sorted(CATALOGUE))}")
+        off = set(self.clean_config.disable)
+        self.segment_rules = tuple(cls() for cls in SEGMENT_RULES if cls.__name__ not in off)
+        self.span_rules = tuple(cls() for cls in SPAN_RULES if cls.__name__ not in off)
 
     def __call__(self, text: str, title: str | None = None) -> CleanedPage:
         source = normalize(text, self.norm_config.fixes)
-        return CleanedPage(source=source)
+        if not self.clean_config.enabled or not source.strip():
+            return CleanedPage(source=source)
+        page = Page(source, title)
+        hard: list[Removal] = []
+        soft: dict[int, Removal] = {}
+        for rule in self.span_rules:
+            hard.extend(rule.find(page))
+        for index, seg in enumerate(page.sentences):
+            for rule in self.segment_rules:
+                removal = rule.check(seg, page)
+                if removal is None:
+                    continue
+                if rule.strength == HARD:
+                    hard.append(removal)
+                    break
+                soft.setdefault(index, removal)
+        removals = decide(page, hard, soft, self.policy)
+        removals.extend(residue(page, removals, self.policy))
+        merged = merge_removals(removals)
+        return CleanedPage(source=source, removals=merged,
+                           metadata=self._metadata(source, merged) if self.clean_config.keep_metadata else {},
+                           features=_features(page))
+
+    @staticmethod
+    def _metadata(source: str, removals: tuple[Removal, ...]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for r in removals:
+            if r.code == "meta.byline":
+                for key, value in byline_metadata(source[r.start:r.end]).items():
+                    found.setdefault(key, value)
+        return found
+
+
+def _features(page: Page) -> dict[str, float | int]:
+    chars = sum(1 for c in page.source if not c.isspace())
+    han = han_count(page.source)
+    return {"chars": chars, "han_share": round(han / chars, 4) if chars else 0.0,
+            "lines": len(page.lines), "sentences": len(page.sentences), "flat": page.is_flat}
 
 
 def clean_text(text: str, title: str | None = None, config: CleanConfig | None = None) -> CleanedPage:

@@ -1,0 +1,54 @@
+"""Expensive shared resources, built once per process by cached factories.
+
+Nothing here is configured at import time; each factory is called by the rule that needs it.
+"""
+from __future__ import annotations
+
+import gzip
+from functools import lru_cache
+from importlib import resources as importlib_resources
+
+import ahocorasick
+
+#: Administrative suffixes: a gazetteer name must end with one to count on its own.
+DIVISION_SUFFIXES = ("省", "市", "区", "县", "镇", "乡", "街道", "州", "盟", "旗", "自治县", "自治州")
+
+
+@lru_cache(maxsize=1)
+def division_names() -> frozenset[str]:
+    """Names of Chinese administrative divisions down to town level (full names, and the
+    short names of provinces, cities and counties of two or more characters)."""
+    path = importlib_resources.files("zhclean") / "data" / "china_divisions.tsv.gz"
+    names: set[str] = set()
+    with gzip.open(path.open("rb"), "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            level, name, short = line.rstrip("\n").split("\t")
+            names.add(name)
+            if short and len(short) >= 2 and level != "town":
+                names.add(short)
+    return frozenset(names)
+
+
+@lru_cache(maxsize=1)
+def division_automaton() -> ahocorasick.Automaton:
+    """Aho-Corasick automaton over `division_names()`; values are the name lengths."""
+    automaton = ahocorasick.Automaton()
+    for name in division_names():
+        automaton.add_word(name, len(name))
+    automaton.make_automaton()
+    return automaton
+
+
+def place_coverage(text: str) -> float:
+    """Share of the Han characters of `text` covered by gazetteer matches (longest wins)."""
+    covered = bytearray(len(text))
+    for end, length in division_automaton().iter(text):
+        covered[end - length + 1:end + 1] = b"\x01" * length
+    han = hits = 0
+    for ch, flag in zip(text, covered):
+        if "\u4e00" <= ch <= "\u9fff":
+            han += 1
+            hits += flag
+    return hits / han if han else 0.0

@@ -1,0 +1,48 @@
+"""The rule catalogue: every rule, in the order it runs. One explicit line per rule.
+
+`tests/test_rules_catalogue.py` checks that the rule files on disk and this catalogue agree.
+"""
+from __future__ import annotations
+
+from zhclean.rules.byline import Byline
+from zhclean.rules.cta import CallToAction
+from zhclean.rules.footer import FooterSentence
+from zhclean.rules.gambling import GamblingInjection
+from zhclean.rules.hotline import HotlineSegment
+from zhclean.rules.keyword_list import KeywordList
+from zhclean.rules.listing_meta import ListingField
+from zhclean.rules.llm_artifact import ChatbotLeftover
+from zhclean.rules.marketing import MarketingSentence
+from zhclean.rules.nav import NavigationLine, NavigationPhrase
+from zhclean.rules.region_list import RegionList
+from zhclean.rules.related import RelatedLinks
+from zhclean.rules.seo_title import SeoTitle
+from zhclean.rules.ui_junk import InterfacePhrase, InterfaceText
+
+#: Rules that judge one segment at a time (`check(seg, page)`).
+SEGMENT_RULES = (
+    HotlineSegment,
+    RegionList,
+    KeywordList,
+    ListingField,
+    NavigationLine,
+    FooterSentence,
+    InterfaceText,
+    ChatbotLeftover,
+    MarketingSentence,
+)
+
+#: Rules that scan the whole page for spans (`find(page)`).
+SPAN_RULES = (
+    SeoTitle,
+    GamblingInjection,
+    CallToAction,
+    Byline,
+    NavigationPhrase,
+    InterfacePhrase,
+    RelatedLinks,
+)
+
+CATALOGUE = {cls.__name__: cls for cls in SEGMENT_RULES + SPAN_RULES}
+
+__all__ = ["CATALOGUE", "SEGMENT_RULES", "SPAN_RULES"]

@@ -1,0 +1,84 @@
+"""What every rule sees and returns.
+
+A rule is a frozen dataclass with a `code`, a `strength`, its thresholds as fields, and one
+method:
+
+* segment rules: ``check(seg, page) -> Removal | None`` judge one sentence/clause (or line)
+  as a whole;
+* span rules: ``find(page) -> Iterable[Removal]`` scan the whole page for junk spans of any
+  size (an injected casino name inside a sentence, a ``原标题：`` prefix, a footer clause).
+
+`strength` is ``"hard"`` (drop on this evidence alone) or ``"soft"`` (evidence that
+`zhclean.context` weighs against the neighbours: it drops the segment only among junk, never
+inside a run of article prose).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import ClassVar, Iterable, Protocol
+
+import regex
+
+from zhclean.document import Removal, Segment
+from zhclean.normalize import matching_view
+from zhclean.segment import split_lines, split_sentences
+
+HARD = "hard"
+SOFT = "soft"
+
+HAN = regex.compile(r"\p{Han}")
+TERMINAL = "。！？!?…；;"
+CLOSERS = "”’」』\"')）]】"
+
+
+@dataclass
+class Page:
+    """One page under analysis: the normalized text, its matching view, and its segments."""
+
+    source: str
+    title: str | None = None
+    view: str = field(init=False)
+    lines: list[Segment] = field(init=False)
+    sentences: list[Segment] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.view = matching_view(self.source)
+        self.lines = split_lines(self.source)
+        self.sentences = [s for line in self.lines for s in split_sentences(self.source, line)]
+
+    def view_of(self, seg: Segment) -> str:
+        return self.view[seg.start:seg.end]
+
+    @cached_property
+    def line_by_number(self) -> dict[int, Segment]:
+        return {line.line: line for line in self.lines}
+
+    @cached_property
+    def is_flat(self) -> bool:
+        """True for pages that lost their line breaks (one or two very long lines)."""
+        return len(self.lines) <= 2 and len(self.source) > 300
+
+
+def han_count(text: str) -> int:
+    return len(HAN.findall(text))
+
+
+def ends_sentence(text: str) -> bool:
+    """True when the text ends with terminal punctuation (closing quotes allowed)."""
+    stripped = text.rstrip(CLOSERS + " ")
+    return bool(stripped) and stripped[-1] in TERMINAL
+
+
+class SegmentRule(Protocol):
+    code: ClassVar[str]
+    strength: ClassVar[str]
+
+    def check(self, seg: Segment, page: Page) -> Removal | None: ...
+
+
+class SpanRule(Protocol):
+    code: ClassVar[str]
+    strength: ClassVar[str]
+
+    def find(self, page: Page) -> Iterable[Removal]: ...

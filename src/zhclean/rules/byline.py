@@ -1,0 +1,88 @@
+"""meta.byline: author, reporter, editor, source and date tags. Removed from the text and
+kept as metadata (`author`, `editor`, `source`, `date`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Iterator
+
+import regex
+
+from zhclean.document import Removal
+from zhclean.rules.base import HARD, Page
+
+_NAME = r"[\p{Han}a-z·]{1,6}(?:[ 　、,，][\p{Han}]{2,4}){0,3}"
+#: A name that stops where the next label starts ("陈立为编辑｜时楠楠" -> "陈立为").
+_SEP = r"\s*[:：丨|｜/]\s*"
+_LABEL = (
+    r"责任编辑|责编|编辑|主编|总编|审核|审校|校对|终审|值班编委|值班主任|值班编辑|值班校对|监制|"
+    r"供稿|作者|撰文|提问者|回答者|楼主|发帖人|发布者|撰稿|文字|摄影|图片|视频|记者|通讯员|实习生|出品|策划|整理|排版|美编|制作"
+)
+_SOURCE = r"来源|文章来源|稿件来源|信息来源|稿源|出处|来自"
+_TAG_NAME = (rf"[\p{{Han}}a-z·]{{1,6}}?(?:[ 　][\p{{Han}}]{{2,4}}){{0,3}}"
+             rf"(?=[\s，,。;；|丨｜?？(（)）】\]]|$|\\n|(?:{_LABEL}|{_SOURCE}))")
+BYLINE = regex.compile(
+    # 【编辑:李岩】, (责任编辑：张三), [作者：xx]
+    rf"[【\[(（]\s*(?:{_LABEL}|{_SOURCE})(?:{_SEP}|\s+)[^】\]）)\n]{{1,30}}[】\])）]"
+    # 原标题： / 转帖： prefixes (the title after them is content)
+    r"|(?:原标题|原题|转帖|转载自?)\s*[:：]"
+    # □ 本报记者 张博 / 本报通讯员
+    rf"|[□■◎●]?\s*(?:本报|本刊|本台|本网)(?:记者|通讯员|特约记者|评论员)(?:\s*{_NAME})"
+    # 新华社记者 谢环驰 摄 / 陕西日报记者 张辰摄 / （陕西日报记者 张辰）/ (记者 薛晓霞)
+    rf"|[(（]?[\p{{Han}}]{{0,8}}记者\s+{_NAME}\s*(?:摄影?|报道)?[)）]?(?=\s|$|[。\n]|\\n)"
+    rf"|[(（][\p{{Han}}]{{0,8}}记者\s*{_NAME}[)）]"
+    # 责任编辑：张三 / 编辑｜时楠楠 胡鑫 / 来源：法政新洞察
+    rf"|(?<![\p{{Han}}])(?:{_LABEL})(?:{_SEP})(?:{_TAG_NAME})?(?:\s*(?:{_LABEL}|{_SOURCE}){_SEP}(?:{_TAG_NAME})?)*\s*[?？]?"
+    rf"|(?<![\p{{Han}}])(?:{_SOURCE}){_SEP}[^\s，,。；;！!？?\n]{{1,30}}[，,]?"
+    # （图文/区委办）
+    r"|[(（]图文?\s*[/:：]\s*[^)）\n]{1,12}[)）]"
+)
+DATE = regex.compile(
+    r"(?:发布|更新|发表|上传|编辑)?(?:时间|日期)?\s*[:：]?\s*"
+    r"(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}月\d{1,2}日)"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+)
+VIEWS = regex.compile(r"(?:阅读|浏览|点击|播放)(?:量|数|次数)?\s*[:：]?\s*\d[\d.,]*\s*[万wk]?(?:次|人)?")
+_META_WORDS = regex.compile(r"发布时间|发布日期|更新时间|时间|日期|来源|作者|编辑|字号|大|中|小|[:：|丨/\s·-]")
+
+
+@dataclass(frozen=True)
+class Byline:
+    """Bylines and tags: "□ 本报记者 张博", "【编辑:李岩】", "责任编辑：", "来源：xxx", the
+    "原标题：" prefix, reporter credits in brackets, and lines that hold only a date, a
+    source and view counts.
+    Must keep: news datelines that open the lead sentence ("新华社上海11月30日电 …"), and
+    dates inside sentences ("5月12日，北京市…")."""
+
+    code: ClassVar[str] = "meta.byline"
+    strength: ClassVar[str] = HARD
+
+    def find(self, page: Page) -> Iterator[Removal]:
+        view = page.view
+        for m in BYLINE.finditer(view):
+            if m.end() - m.start() < 2:
+                continue
+            yield Removal(m.start(), m.end(), self.code, {"match": page.source[m.start():m.end()].strip()[:40]})
+        for seg in page.sentences:
+            text = page.view_of(seg)
+            if len(text) > 80 or not (DATE.search(text) or VIEWS.search(text)):
+                continue
+            rest = VIEWS.sub("", DATE.sub("", text))
+            rest = BYLINE.sub("", rest)
+            if len(_META_WORDS.sub("", rest)) <= 2:
+                yield Removal(seg.start, seg.end, self.code, {"match": "date/metadata line"})
+
+
+_FIELDS = (
+    ("editor", regex.compile(r"(?:责任编辑|责编|编辑)\s*[:：丨|｜/]?\s*([\p{Han}]{2,4})")),
+    ("author", regex.compile(r"(?:本报记者|记者|作者|撰文|通讯员)\s*[:：丨|｜/]?\s*([\p{Han}]{2,3}?)(?:摄|报道)?(?![\p{Han}])")),
+    ("source", regex.compile(r"(?:来源|文章来源|稿源|出处)\s*[:：丨|｜/]\s*([^\s，,。；;丨|]{2,20})")),
+)
+
+
+def byline_metadata(text: str) -> dict[str, str]:
+    """Fields recovered from one removed byline span."""
+    out = {}
+    for name, pattern in _FIELDS:
+        if m := pattern.search(text):
+            out[name] = m[1]
+    return out

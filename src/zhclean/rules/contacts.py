@@ -1,0 +1,77 @@
+"""Finding contact details (phone numbers, QQ, WeChat IDs) in text.
+
+Candidates come from bounded regexes over the width-folded view; phone candidates are then
+validated and typed by `phonenumbers` (400 -> SHARED_COST, 800 -> TOLL_FREE, MOBILE,
+FIXED_LINE). Enumerators such as "(1)" glued to a number are excluded by the patterns'
+look-behind, which is what makes `phonenumbers.PhoneNumberMatcher` alone mis-parse them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+import regex
+
+_SEP = r"[ \-‐–—.·]?"
+PHONE_CANDIDATE = regex.compile(
+    r"(?<![\d\w])(?:"
+    rf"[48]00(?:{_SEP}\d){{7}}"                      # 400/800 service numbers, any grouping
+    rf"|(?:\+?86{_SEP})?1[3-9]\d(?:{_SEP}\d){{8}}"  # mobiles
+    r"|\(?0\d{2,3}\)?[ \-—]{0,2}[2-9]\d{6,7}"       # landlines with area code
+    r")(?![\d])"
+)
+QQ = regex.compile(r"(?:qq|q号|扣扣|企鹅)(?:号|群)?\s*[:：]?\s*[1-9]\d{4,10}(?!\d)")
+WECHAT = regex.compile(
+    r"(?:微信|威信|薇信|v信|vx|wx|加v|微信号|公众号)(?:号)?\s*[:：]?\s*[a-z][a-z0-9_\-]{5,19}(?![a-z0-9_\-])"
+)
+EMAIL = regex.compile(r"[a-z0-9._%+\-]{1,64}@[a-z0-9.\-]{1,100}\.[a-z]{2,10}")
+#: Words that say a segment is about reaching someone.
+CONTACT_CUE = regex.compile(
+    r"热线|电话|客服|售后|咨询|联系|手机|座机|传真|微信|qq|预约|报修|维修|服务|号码|致电|来电|拨打|爆料|商务合作"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    start: int
+    end: int
+    kind: str  # "shared_cost", "toll_free", "mobile", "fixed_line", "qq", "wechat", "email"
+    text: str
+
+
+@lru_cache(maxsize=4096)
+def phone_type(digits: str) -> str | None:
+    """The phonenumbers type of a Chinese number, or None when it is not a valid number."""
+    try:
+        number = phonenumbers.parse(digits, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    kind = phonenumbers.number_type(number)
+    return {
+        phonenumbers.PhoneNumberType.SHARED_COST: "shared_cost",
+        phonenumbers.PhoneNumberType.TOLL_FREE: "toll_free",
+        phonenumbers.PhoneNumberType.MOBILE: "mobile",
+        phonenumbers.PhoneNumberType.FIXED_LINE: "fixed_line",
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_line",
+    }.get(kind, "other")
+
+
+def find_contacts(view: str, start: int = 0, end: int | None = None) -> list[Contact]:
+    """Contact details in `view[start:end]` (offsets are into `view`)."""
+    end = len(view) if end is None else end
+    found: list[Contact] = []
+    for m in PHONE_CANDIDATE.finditer(view, start, end):
+        digits = "".join(ch for ch in m[0] if ch.isdigit())
+        kind = phone_type(digits)
+        if kind is None and digits[:3] in ("400", "800") and len(digits) == 10:
+            kind = "shared_cost" if digits[0] == "4" else "toll_free"
+        if kind:
+            found.append(Contact(m.start(), m.end(), kind, m[0]))
+    for pattern, kind in ((QQ, "qq"), (WECHAT, "wechat"), (EMAIL, "email")):
+        for m in pattern.finditer(view, start, end):
+            found.append(Contact(m.start(), m.end(), kind, m[0]))
+    found.sort(key=lambda c: c.start)
+    return found

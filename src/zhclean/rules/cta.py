@@ -1,0 +1,41 @@
+"""spam.cta: calls to action (点击咨询, 立即预约, 扫码关注, 点赞/在看/转发 prompts)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Iterator
+
+import regex
+
+from zhclean.document import Removal
+from zhclean.rules.base import HARD, Page
+
+CTA = regex.compile(
+    r"[(（\[【]?\s*(?:点击|在线|免费|电话|立即|马上)?咨询\s*[)）\]】]"           # (点击咨询)
+    r"|(?:点击|在线|免费|立即|马上|欢迎)(?:咨询|预约|报名|下单|购买|抢购|领取|拨打|来电|致电)"
+    r"|(?:扫码|扫描二维码|长按(?:识别)?(?:二维码|图片)?|识别二维码)[^。！？\n]{0,20}?(?:关注|添加|加入|下载|咨询|领取)?"
+    r"|(?:关注|添加)(?:我们|本号|公众号|小编)[^。！？\n]{0,20}"
+    r"|(?:点个?|给个?|求)(?:赞|在看|关注)|(?:点赞|在看|转发|分享)(?:[、，,和及]?(?:点赞|在看|转发|分享|收藏)){1,3}"
+    r"|喜欢(?:就|的话)?(?:请)?(?:点个?赞|点赞|关注|转发|分享)[^。！？\n]{0,20}"
+    r"|(?:欢迎|请在|请)?(?:下方|文末|底部)?留言(?:说说|讨论|评论|告诉我们|分享)[^。！？\n]{0,10}"
+    r"|欢迎(?:在评论区|在留言区)?留言[^。！？\n]{0,20}"
+    r"|(?:赶快|赶紧|快)(?:告诉|转给|分享给)[^。！？\n]{0,12}"
+    r"|更多精彩(?:内容|资讯)?[，,]?\s*(?:请|敬请)?(?:关注|点击|访问)[^。！？\n]{0,20}"
+    r"|点击(?:下方|上方|左下角|右上角)?[“\"]?(?:阅读原文|蓝字|关注)[”\"]?[^。！？\n]{0,20}"
+    r"|(?:请|敬请)?(?:致电|来电)咨询"
+)
+
+
+@dataclass(frozen=True)
+class CallToAction:
+    """Inline calls to action; the span covers the phrase (and its brackets), so a genuine
+    sentence around it survives. A segment left with nothing else is cleared later as a
+    remnant.
+    Must keep: prose that reports an action ("市民可拨打热线咨询" is kept: no imperative cue).
+    """
+
+    code: ClassVar[str] = "spam.cta"
+    strength: ClassVar[str] = HARD
+
+    def find(self, page: Page) -> Iterator[Removal]:
+        for m in CTA.finditer(page.view):
+            yield Removal(m.start(), m.end(), self.code, {"match": m[0][:40]})

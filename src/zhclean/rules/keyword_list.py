@@ -1,0 +1,60 @@
+"""spam.keyword_list: runs of product keywords or search terms separated by / 、 | -."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import ClassVar
+
+import regex
+
+from zhclean.document import Removal, Segment
+from zhclean.rules.base import HARD, Page
+
+_SEPARATORS = regex.compile(r"\s*(?:[/|｜、]|-{1,}|,|，)\s*")
+_FUNCTION_CHARS = frozenset("的了是在和与及就都也而被把对从向为以于这那我你他她它们")
+
+
+@dataclass(frozen=True)
+class KeywordList:
+    """Keyword stuffing: at least `min_items` short items (2–`max_item_chars` chars) split by
+    / | 、 - or commas, few function characters (的, 了, 是 … < `max_function_share`), and
+    either `/`/`|`/`-` separators or items that repeat a common word.
+    Must keep: a sentence listing things with 、 ("包括：东湖分馆、桂花园分馆和滨江分馆等。"):
+    those have function characters and a lead-in, and end like a sentence."""
+
+    code: ClassVar[str] = "spam.keyword_list"
+    strength: ClassVar[str] = HARD
+    min_items: int = 8
+    max_item_chars: int = 14
+    max_function_share: float = 0.06
+
+    def check(self, seg: Segment, page: Page) -> Removal | None:
+        text = page.view_of(seg)
+        items = [i for i in _SEPARATORS.split(text) if i]
+        if len(items) < self.min_items:
+            return None
+        short = sum(1 for i in items if 2 <= len(i) <= self.max_item_chars)
+        if short < 0.8 * len(items):
+            return None
+        han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+        function_share = sum(1 for c in han if c in _FUNCTION_CHARS) / max(len(han), 1)
+        if function_share > self.max_function_share:
+            return None
+        hard_separators = len(regex.findall(r"[/|｜]|-{1,}", text))
+        repeated = self._shared_word(items)
+        if hard_separators >= self.min_items - 1 or repeated:
+            return Removal(seg.start, seg.end, self.code,
+                           {"items": len(items), "function_share": round(function_share, 3),
+                            **({"shared_word": repeated} if repeated else {})})
+        return None
+
+    @staticmethod
+    def _shared_word(items: list[str]) -> str | None:
+        """A 2–4 character word that more than half of the items contain (价格, 厂家, 多少钱)."""
+        counts: Counter[str] = Counter()
+        for item in items:
+            counts.update({item[i:i + n] for n in (2, 3, 4) for i in range(len(item) - n + 1)})
+        if not counts:
+            return None
+        word, count = max(counts.items(), key=lambda kv: (kv[1], len(kv[0])))
+        return word if count > len(items) / 2 and regex.fullmatch(r"\p{Han}+", word) else None

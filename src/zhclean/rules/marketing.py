@@ -1,0 +1,42 @@
+"""spam.marketing_template: generic service-promise sentences of spam templates (soft)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import regex
+
+from zhclean.document import Removal, Segment
+from zhclean.rules.base import SOFT, Page, han_count
+
+LEXICON = regex.compile(
+    r"我们(?:将|的|会|还|始终|一直|拥有|提供|承诺|秉承)|本(?:公司|中心|店|站|集团|平台)|竭诚|为您|您的|客户"
+    r"|师傅|上门|持证上岗|收费透明|价格合理|价格实惠|明码标价|全面(?:的)?(?:检测|检查)|一站式|专业(?:团队|技术|人员|维修)"
+    r"|快速响应|响应迅速|及时(?:上门|响应)|质保|保修|原厂(?:配件)?|正品|售后无忧|放心|省心|满意|优质(?:服务|的服务)?"
+    r"|欢迎(?:来电|致电|咨询|选购|光临)|诚信|服务宗旨|客户至上|贴心|周到|高效|便捷|免费(?:上门|检测|咨询|提供)"
+    r"|经验丰富|技术精湛|值得信赖|品质保障|全国(?:联保|连锁)|(?:延长|提高)(?:家电|设备)?(?:的)?使用寿命|预防故障"
+    r"|厂家直销|加盟|代理|招商|优惠|特价|包邮|领取|抢购"
+)
+
+
+@dataclass(frozen=True)
+class MarketingSentence:
+    """A sentence dense in service-advertising words (我们将, 师傅, 上门, 收费透明, 竭诚为您…):
+    at least `min_hits` lexicon hits, or `min_density` hits per 10 Han characters.
+    Soft: `zhclean.context` drops it only next to spam; consumer news that quotes such a
+    sentence inside an article keeps it. Lexicon: research/spam-taxonomy.md §2.4 and §2.10."""
+
+    code: ClassVar[str] = "spam.marketing_template"
+    strength: ClassVar[str] = SOFT
+    min_hits: int = 2
+    min_density: float = 0.5
+
+    def check(self, seg: Segment, page: Page) -> Removal | None:
+        hits = LEXICON.findall(page.view_of(seg))
+        if not hits:
+            return None
+        density = 10 * len(hits) / max(han_count(seg.text), 1)
+        if len(hits) >= self.min_hits or density >= self.min_density:
+            return Removal(seg.start, seg.end, self.code,
+                           {"hits": hits[:6], "density": round(density, 2)})
+        return None

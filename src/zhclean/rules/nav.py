@@ -1,0 +1,59 @@
+"""boilerplate.nav: menus, breadcrumbs, 上一篇/下一篇, pagination, "返回搜狐，查看更多"."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Iterator
+
+import regex
+
+from zhclean.document import Removal, Segment
+from zhclean.rules.base import HARD, TERMINAL, Page
+
+NAV_INLINE = regex.compile(
+    r"[▲△↑]?返回搜狐[,，]?\s*查看更多|返回(?:顶部|首页|列表|目录|上一页|栏目)|查看更多\s*>+|更多\s*>{1,3}|>>\s*更多"
+)
+NAV_SEGMENT = regex.compile(
+    r"^(?:当前位置|您的位置|您现在的位置|你的位置|你现在的位置|所在位置|位置)\s*[:：]"
+    r"|^(?:首页|主页|网站首页)\s*(?:[>›»/|＞→-]|$)"
+    r"|^(?:上一篇|下一篇|上一页|下一页|上一条|下一条|前一篇|后一篇)\s*[:：]?"
+    r"|^(?:首页|上一页|下一页|尾页|末页|\d{1,3}|\.\.\.)(?:\s+(?:首页|上一页|下一页|尾页|末页|\d{1,3}|\.\.\.|共\d+页)){2,}\s*$"
+    r"|[\p{Han}]{1,8}\s*[>›»＞]\s*[\p{Han}]{1,8}\s*[>›»＞]"
+    r"|^(?:切换导航|导航|网站导航|全部分类|热门搜索|热词|搜索|登录|注册|登录/注册|设为首页|加入收藏)\s*[:：]?\s*$"
+)
+_MENU_SPLIT = regex.compile(r"\s*[|｜·•/]\s*|\s+-\s+|\s{2,}|\s")
+
+
+@dataclass(frozen=True)
+class NavigationLine:
+    """Breadcrumbs ("首页 > 新闻 > 正文", "当前位置："), 上一篇/下一篇 links, pagination, and
+    menu lines: at least `min_items` short items (≤ `max_item_chars`) separated by |, ·, or
+    spaces, with no sentence punctuation.
+    Must keep: a sentence that lists words with 、 (that is a list, judged elsewhere)."""
+
+    code: ClassVar[str] = "boilerplate.nav"
+    strength: ClassVar[str] = HARD
+    min_items: int = 4
+    max_item_chars: int = 6
+
+    def check(self, seg: Segment, page: Page) -> Removal | None:
+        text = page.view_of(seg)
+        if m := NAV_SEGMENT.search(text):
+            return Removal(seg.start, seg.end, self.code, {"match": m[0].strip()[:30]})
+        if any(ch in TERMINAL or ch in "，,、" for ch in text):
+            return None
+        items = [i for i in _MENU_SPLIT.split(text) if i]
+        if len(items) >= self.min_items and all(len(i) <= self.max_item_chars for i in items):
+            return Removal(seg.start, seg.end, self.code, {"menu_items": len(items)})
+        return None
+
+
+@dataclass(frozen=True)
+class NavigationPhrase:
+    """Inline navigation links: "返回搜狐，查看更多", "返回顶部", "更多>>"."""
+
+    code: ClassVar[str] = "boilerplate.nav"
+    strength: ClassVar[str] = HARD
+
+    def find(self, page: Page) -> Iterator[Removal]:
+        for m in NAV_INLINE.finditer(page.view):
+            yield Removal(m.start(), m.end(), self.code, {"match": m[0]})

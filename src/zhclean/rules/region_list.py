@@ -1,0 +1,57 @@
+"""spam.region_list: lists of regions used as "service area" / "sales network" claims."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import regex
+
+from zhclean.document import Removal, Segment
+from zhclean.resources import place_coverage
+from zhclean.rules.base import HARD, Page, ends_sentence, han_count
+
+_ITEM_SPLIT = regex.compile(r"[、，,/|｜;；\s]+")
+HEADER = regex.compile(
+    r"(?:服务|维修|售后|销售|营销|经营|覆盖|业务)(?:区域|网点|范围|城市|网络|地区)(?:覆盖|分布|包括|有)?\s*[:：]\s*$"
+    r"|(?:服务|维修|售后)?网点(?:覆盖|分布)\s*[:：]?\s*$"
+)
+
+
+@dataclass(frozen=True)
+class RegionList:
+    """A segment that is a list of place names: at least `min_items` items separated by
+    、，/| or spaces, whose Han characters the gazetteer of administrative divisions covers
+    for at least `min_coverage`; or a "服务区域:" header that introduces one.
+    Must keep: a news sentence naming a few places ("北京、上海、广州等地") — fewer items and
+    low coverage; a legitimate list of award-winning towns inside a sentence of prose.
+    Coverage 0.6 and 5 items: research/spam-taxonomy.md §2.3 (service-area lines cover
+    1.0, prose ≤ 0.15)."""
+
+    code: ClassVar[str] = "spam.region_list"
+    strength: ClassVar[str] = HARD
+    min_items: int = 5
+    min_coverage: float = 0.6
+
+    def check(self, seg: Segment, page: Page) -> Removal | None:
+        text = page.view_of(seg)
+        if len(text) <= 40 and (m := HEADER.search(text)):
+            return Removal(seg.start, seg.end, self.code, {"header": m[0]})
+        items = [i for i in _ITEM_SPLIT.split(text) if i]
+        if len(items) < self.min_items:
+            return None
+        if any(c in "。！？!?" for c in text[:-1]):
+            return None
+        coverage = place_coverage(seg.text)
+        if coverage >= self.min_coverage and not self._is_sentence(seg.text, items):
+            return Removal(seg.start, seg.end, self.code,
+                           {"items": len(items), "coverage": round(coverage, 2)})
+        return None
+
+    @staticmethod
+    def _is_sentence(text: str, items: list[str]) -> bool:
+        """A list inside a sentence: a lead-in of prose before the first item and a full stop
+        at the end ("获评示范镇的有：光村镇、…、邦溪镇。")."""
+        if not ends_sentence(text):
+            return False
+        lead = regex.split(r"[:：]", items[0], maxsplit=1)
+        return len(lead) == 2 and han_count(lead[0]) >= 4 and place_coverage(lead[0]) < 0.5

@@ -1,0 +1,55 @@
+"""boilerplate.related: "相关新闻/推荐阅读/热门文章" headers and the headlines under them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Iterator
+
+import regex
+
+from zhclean.document import Removal
+from zhclean.rules.base import HARD, Page, han_count
+
+HEADER = regex.compile(
+    r"^[•·●■\-—\s]*(?:相关(?:阅读|新闻|文章|推荐|链接|报道|资讯|内容|专题|问题|搜索)|推荐阅读|延伸阅读|扩展阅读|热门(?:文章|推荐|新闻|排行|阅读|资讯|标签)"
+    r"|猜你(?:喜欢|还会看|想看|还喜欢)|你可能(?:还)?(?:喜欢|感兴趣|也喜欢)|精彩推荐|最新(?:文章|资讯|新闻|发布)|图文推荐|热点(?:文章|新闻|推荐)"
+    r"|往期(?:回顾|精选|推荐)|历史文章|更多(?:文章|新闻|精彩)|点击排行|本周热门|今日推荐|编辑推荐|本文标签|标签|tags?)"
+    r"\s*[:：]?"
+)
+
+
+@dataclass(frozen=True)
+class RelatedLinks:
+    """A related-articles header and the run of headlines after it: each following segment
+    of at most `max_chars` characters, until a segment of prose (≥ `prose_han` Han
+    characters ending in 。) or a blank run ends the list.
+    Must keep: an article's own text after such a header word used in a sentence
+    ("相关新闻报道称，…" is not a header: the header must open its line or sentence and be
+    followed by a list)."""
+
+    code: ClassVar[str] = "boilerplate.related"
+    strength: ClassVar[str] = HARD
+    max_chars: int = 60
+    prose_han: int = 40
+    max_items: int = 40
+
+    def find(self, page: Page) -> Iterator[Removal]:
+        units = page.sentences
+        i = 0
+        while i < len(units):
+            seg = units[i]
+            m = HEADER.match(page.view_of(seg))
+            if not m or han_count(seg.text[m.end():]) > 30:
+                i += 1
+                continue
+            yield Removal(seg.start, seg.end, self.code, {"header": m[0].strip()})
+            j = i + 1
+            while j < len(units) and j - i <= self.max_items:
+                item = units[j]
+                text = item.text
+                if len(text) > self.max_chars or (han_count(text) >= self.prose_han and text.endswith("。")):
+                    break
+                if text.endswith("。") and han_count(text) >= 15 and item.line == units[j - 1].line:
+                    break
+                yield Removal(item.start, item.end, self.code, {"under_header": m[0].strip()})
+                j += 1
+            i = j

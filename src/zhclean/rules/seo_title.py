@@ -1,0 +1,104 @@
+"""spam.seo_title: keyword-stuffed title lines and SEO titles re-inserted into the text."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import ClassVar, Iterator
+
+import regex
+
+from zhclean.document import Removal, Segment
+from zhclean.rules.base import HARD, Page, ends_sentence, han_count
+
+DECORATION = regex.compile(
+    r"《\s*20\d{2}\s*(?:汇总|最新|更新|推荐|版)?\s*》|【\s*(?:官方|最新|推荐|官网|今日|热门)\s*】"
+    r"|[(（]\s*(?:今日|最新|实时)?更新\s*[)）]|[(（]\s*(?:点击|在线)?咨询\s*[)）]"
+)
+SERVICE_PHRASE = regex.compile(
+    r"(?:售后|客服|维修|服务|人工|报修|保养|安装|清洗|移机|加氟)(?:服务)?(?:中心|网点|点)?(?:热线|电话|号码|网点|中心|查询)"
+    r"|(?:官方网站|官网|客服电话|服务热线|售后电话|维修电话|24小时|全国统一|全国联保)"
+)
+_MASK = regex.compile(r"[\d\p{P}\p{S}\s a-z]+")
+_PIPE_TITLE = regex.compile(r"[^|｜_\n]{2,30}(?:\s*[|｜_]\s*[^|｜_\n]{2,30}){2,}")
+
+
+def template_key(text: str) -> str:
+    """The line with digits, Latin letters, punctuation and spaces removed: lines that differ
+    only by a number, an enumerator or a bracket share a key."""
+    return _MASK.sub("", text)
+
+
+@dataclass(frozen=True)
+class SeoTitle:
+    """Doorway-page title lines and their repeats.
+
+    Fires on a title-like segment (no sentence ending, ≤ `max_chars`) that
+    * carries a decoration (《2025汇总》, (点击咨询), 【最新】) or a brand-service phrase
+      (售后服务电话, 维修网点, 官网, 24小时), or
+    * shares its template key (digits/brackets masked) with `min_repeats`-1 other lines, or
+    * shares its first `prefix_chars` Han characters (the brand) with `min_repeats`-1 other
+      title-like lines on a page that also has a service phrase, or
+    * is a '|'-separated keyword title with service words, or
+    * repeats the page's title (given, or the first line) after its first occurrence.
+    Must keep: an article's own headline and its subheadings (no service phrase, no repeats);
+    tables of contents (repeated prefixes without a service phrase on the page).
+    """
+
+    code: ClassVar[str] = "spam.seo_title"
+    strength: ClassVar[str] = HARD
+    max_chars: int = 80
+    min_repeats: int = 3
+    prefix_chars: int = 4
+
+    def find(self, page: Page) -> Iterator[Removal]:
+        candidates = [s for s in page.sentences if self._title_like(s)]
+        keys = Counter(template_key(s.text) for s in candidates)
+        prefixes = Counter(self._prefix(s.text) for s in candidates)
+        service_page = any(SERVICE_PHRASE.search(page.view_of(s)) for s in candidates)
+        for seg in candidates:
+            view = page.view_of(seg)
+            detail = None
+            if m := DECORATION.search(view):
+                detail = {"decoration": m[0]}
+            elif m := SERVICE_PHRASE.search(view):
+                detail = {"service_phrase": m[0]}
+            elif len(key := template_key(seg.text)) >= 4 and keys[key] >= self.min_repeats:
+                detail = {"template_repeats": keys[key]}
+            elif service_page and (p := self._prefix(seg.text)) and prefixes[p] >= self.min_repeats:
+                detail = {"brand_prefix": p, "repeats": prefixes[p]}
+            if detail:
+                yield Removal(seg.start, seg.end, self.code, detail)
+        yield from self._repeated_titles(page)
+
+    def _title_like(self, seg: Segment) -> bool:
+        return len(seg) <= self.max_chars and not ends_sentence(seg.text) and han_count(seg.text) >= 4
+
+    def _prefix(self, text: str) -> str:
+        han = "".join(regex.findall(r"\p{Han}", text[: self.prefix_chars * 3]))
+        return han[: self.prefix_chars] if len(han) >= self.prefix_chars else ""
+
+    def _repeated_titles(self, page: Page) -> Iterator[Removal]:
+        """Later copies of the page title (the given title without its site suffix, or a
+        title-like line that the page repeats)."""
+        titles = set()
+        if page.title:
+            main = regex.split(r"\s*[_|｜—–]\s*|\s+-\s+", page.title.strip())[0]
+            if han_count(main) >= 6:
+                titles.add(main)
+        seen: dict[str, int] = {}
+        for seg in page.lines:
+            text = seg.text
+            if not self._title_like(seg) or len(text) < 6:
+                continue
+            if text in seen:
+                yield Removal(seg.start, seg.end, self.code, {"repeat_of_line": seen[text]})
+            else:
+                seen[text] = seg.line
+        for title in titles:
+            first = page.source.find(title)
+            if first < 0:
+                continue
+            pos = page.source.find(title, first + len(title))
+            while pos >= 0:
+                yield Removal(pos, pos + len(title), self.code, {"repeat_of": "page title"})
+                pos = page.source.find(title, pos + len(title))

@@ -1,0 +1,60 @@
+"""boilerplate.ui_junk: page-UI remnants (阅读原文, 展开全文, 分享到, image placeholders and
+bare captions such as 图片/网络图)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Iterator
+
+import regex
+
+from zhclean.document import Removal, Segment
+from zhclean.rules.base import HARD, Page, han_count
+
+UI_INLINE = regex.compile(
+    r"\[[^\[\]\n]{0,80}\.(?:gif|jpe?g|png|bmp|webp|svg)\]"                       # [home_logo.gif]
+    r"|[(（]\s*(?:网络|资料|图片|网图|配图)?(?:配图|图片|网图|资料图|图)(?:来源[:：]?[^)）]{0,12})?\s*[)）]"
+    r"|注\s*[:：]\s*图片(?:来源|来自)(?:于)?网络"
+    r"|图片(?:来源|来自)(?:于)?(?:网络|网上)|图源(?:网络)?[:：]?"
+    r"|▲\s*(?:网络图|图片|资料图|配图)[^\n。]{0,20}[。]?"
+)
+UI_SEGMENT = regex.compile(
+    r"^(?:阅读原文|展开全文|收起全文|展开全部|查看全文|点击展开|赞赏|打赏|留言|写留言|评论|发表评论|我要评论|我来说两句|"
+    r"收藏|分享|分享到|分享至|点赞|在看|转发|举报|微信扫一扫|扫一扫|关注该公众号|知道了|取消|允许|预览时标签不可点|"
+    r"网络图|网图|图片|配图|资料图|图|视频|小程序|抢首赞|已赞过|已踩过|你对这个回答的评价是|收起|复制链接|"
+    r"字号|打印|打印本页|关闭|关闭窗口|返回|顶|踩|回复|引用|登录|注册|更多|加载更多|点击加载更多|"
+    r"阅读\s*\d[\d.]*[万wk]?|\d+\s*(?:赞|评论|收藏|分享|阅读)|评论\s*[(（]\d+[)）]|有用|没用|"
+    r"[:：。，,]|—\s*end\s*—|-+\s*end\s*-+|end)"
+    r"(?:\s*[、，,|/·\s]\s*(?:阅读原文|点赞|在看|分享到?|收藏|转发|留言|赞赏|举报|评论|[:：]))*[:：]?\s*$"
+)
+
+
+@dataclass(frozen=True)
+class InterfaceText:
+    """A segment made only of UI words: buttons, counters, "展开全文", "—end—".
+    Must keep: sentences that use these words ("他在留言中写道…")."""
+
+    code: ClassVar[str] = "boilerplate.ui_junk"
+    strength: ClassVar[str] = HARD
+
+    def check(self, seg: Segment, page: Page) -> Removal | None:
+        if len(seg) <= 40 and (m := UI_SEGMENT.search(page.view_of(seg))):
+            return Removal(seg.start, seg.end, self.code, {"match": m[0].strip()[:30]})
+        return None
+
+
+@dataclass(frozen=True)
+class InterfacePhrase:
+    """Inline UI remnants: image placeholders ("[logo.gif]"), bracketed captions
+    ("（网络配图）"), "注：图片来源于网络", "▲网络图"."""
+
+    code: ClassVar[str] = "boilerplate.ui_junk"
+    strength: ClassVar[str] = HARD
+
+    def find(self, page: Page) -> Iterator[Removal]:
+        for m in UI_INLINE.finditer(page.view):
+            yield Removal(m.start(), m.end(), self.code, {"match": m[0][:30]})
+
+
+def is_bare_caption(text: str) -> bool:
+    """A short label under a picture: few Han characters and no sentence punctuation."""
+    return han_count(text) <= 12 and not any(c in "。！？!?，," for c in text)
