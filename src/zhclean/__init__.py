@@ -3,6 +3,8 @@ from zhclean.cleaner import Cleaner, clean_text
 from zhclean.config import CleanConfig, Config
 from zhclean.document import CleanedPage, Removal, Segment
 from zhclean.errors import ConfigError, InputError, ZhcleanError
+from zhclean.render import explain
+from zhclean.report import clean_frame
 
 __version__ = "0.1.0"
 
@@ -16,5 +18,7 @@ __all__ = [
     "Removal",
     "Segment",
     "ZhcleanError",
+    "clean_frame",
     "clean_text",
+    "explain",
 ]
