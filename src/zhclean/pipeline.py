@@ -77,7 +77,6 @@ class Stages:
     cleaner: Cleaner | None
     filters: DocumentFilters | None
     dedup: Any  # zhclean.dedup.DedupConfig when dedup runs, else None
-    hasher: Any  # zhclean.dedup.MinHasher when near-dup runs, else None
 
 
 @lru_cache(maxsize=8)
@@ -89,12 +88,7 @@ def stages_for(config: Config, mode: str) -> Stages:
     cleaner = Cleaner(config.clean, config.normalize) if mode != "dedup" and config.clean.enabled else None
     filters = DocumentFilters(config.filters) if mode == "run" and config.filters.enabled else None
     dedup = dedup_config(config) if mode in ("run", "dedup") else None
-    hasher = None
-    if dedup is not None and dedup.near:
-        from zhclean.dedup import MinHasher
-
-        hasher = MinHasher(dedup.ngram, dedup.num_perm, dedup.seed)
-    return Stages(config, mode, names, cleaner, filters, dedup, hasher)
+    return Stages(config, mode, names, cleaner, filters, dedup)
 
 
 def dedup_config(config: Config) -> Any:
@@ -226,20 +220,28 @@ def process_chunk(config: Config, mode: str, work_root: str, task: ChunkTask,
 
 def sign_pages(st: Stages, keys: list[str], ids: list[str], texts: list[str]) -> dict[str, np.ndarray]:
     """What dedup needs of a batch of pages, computed where the pages are: clean lengths,
-    exact keys and MinHash signatures (as `Deduplicator.add_signed` takes them)."""
-    from zhclean.dedup import exact_key, shingle_form
+    exact keys and MinHash signatures (as `Deduplicator.add_signed` takes them).
 
-    cfg = st.dedup
-    forms = [shingle_form(t) for t in texts]
-    lengths = np.fromiter((len(f) for f in forms), dtype=np.int64, count=len(forms))
-    exact = np.fromiter((exact_key(t) for t in texts), dtype=np.int64, count=len(texts))
-    if st.hasher is not None:
-        short = lengths < cfg.min_chars
-        sigs = st.hasher.signatures([("" if s else f) for f, s in zip(forms, short)], prepared=True)
+    Uses the deduplicator's own signing (`Deduplicator.sign` when it has one, else `add` on a
+    throwaway instance), so the signatures are exactly what a one-machine run computes."""
+    from zhclean.dedup import Deduplicator
+
+    dd = Deduplicator(st.dedup)
+    sign = getattr(dd, "sign", None)
+    if sign is not None:
+        lengths, exact, sigs = sign(texts)
+    elif texts:
+        dd.add(zip(keys, texts))
+        lengths = np.concatenate(dd._lengths)
+        exact = np.concatenate(dd._keys)
+        sigs = np.concatenate(dd._sigs)
     else:
-        sigs = np.empty((len(texts), 0), dtype=np.uint32)
+        lengths = np.empty(0, dtype=np.int64)
+        exact = np.empty(0, dtype=np.int64)
+        sigs = np.empty((0, st.dedup.num_perm if st.dedup.near else 0), dtype=np.uint32)
     return {"keys": np.array(keys, dtype=str), "ids": np.array(ids, dtype=str),
-            "lengths": lengths, "exact": exact, "sigs": sigs}
+            "lengths": np.asarray(lengths, dtype=np.int64), "exact": np.asarray(exact, dtype=np.int64),
+            "sigs": np.asarray(sigs, dtype=np.uint32)}
 
 
 def plan_chunks(shards: list[Shard], work: WorkDir) -> Iterator[tuple[ChunkTask, list[RawItem]]]:

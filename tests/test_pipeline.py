@@ -1,0 +1,176 @@
+"""The batch pipeline: nothing lost, deterministic, resumable.
+
+Pages are written here (a seeded generator of Chinese-looking articles from a word list), never
+copied from scraped data.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from zhclean.config import load_config
+from zhclean.pipeline import run
+
+WORDS = ("城市 治理 居民 河道 街道 社区 图书馆 读者 学校 老师 学生 公路 交通 工程 项目 政府 部门 "
+         "介绍 表示 记者 今年 去年 计划 完成 建设 提高 服务 质量 安全 环境 经济 发展 农业 村民 "
+         "医院 医生 患者 健康 文化 活动 传统 节日 公园 绿地 科技 企业 产品 市场 价格 消费 "
+         "天气 降雨 气温 春季 夏季 秋季 冬季 旅游 游客 景区 博物馆 展览 历史 故事 孩子 家长").split()
+
+
+def article(rng: random.Random, sentences: int = 12) -> str:
+    lines = []
+    for _ in range(sentences):
+        n = rng.randint(8, 16)
+        words = [rng.choice(WORDS) for _ in range(n)]
+        cut = rng.randint(3, n - 3)
+        lines.append("".join(words[:cut]) + "，" + "".join(words[cut:]) + "。")
+    return "\n".join("".join(lines[i:i + 3]) for i in range(0, len(lines), 3))
+
+
+def corpus(seed: int, n: int, dup_every: int = 7) -> list[dict]:
+    """`n` pages; every `dup_every`-th page copies an earlier one (an exact duplicate)."""
+    rng = random.Random(seed)
+    pages = []
+    for i in range(n):
+        if i and i % dup_every == 0:
+            text = pages[rng.randrange(len(pages))]["text"]
+        else:
+            text = article(rng)
+        pages.append({"id": f"p{seed}-{i}", "url": f"http://example.com/{seed}/{i}", "text": text})
+    return pages
+
+
+def write_jsonl(path: Path, records: list) -> Path:
+    with open(path, "w", encoding="utf-8") as fh:
+        for r in records:
+            fh.write((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n")
+    return path
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def malformed_shards(folder: Path) -> int:
+    """Shards holding every kind of bad input; returns the number of records in them."""
+    folder.mkdir()
+    good = corpus(1, 20)
+    lines = [json.dumps(r, ensure_ascii=False).encode() for r in good]
+    bad = [
+        b'{"id": "truncated", "text": "\xe6\x9c\xac\xe6\x8a\xa5\xe8\xae\xaf',   # cut mid-record
+        b'{"id": "bad-utf8", "text": "\xff\xfe\xe6\x9c"}',                       # invalid UTF-8
+        b'\xef\xbb\xbf' + json.dumps({"id": "bom", "text": article(random.Random(6))},
+                                       ensure_ascii=False).encode(),           # BOM
+        json.dumps({"id": "nul", "text": article(random.Random(5))}, ensure_ascii=False)
+        .encode().replace("。".encode(), "。".encode() + b"\x00"),              # raw NULs
+        b'{"id": "int-text", "text": 12345}',
+        b'{"id": "list-text", "text": ["a", "b"]}',
+        b'{"id": "no-text", "title": "x"}',
+        b'["not", "an", "object"]',
+        b'{"id": "null-text", "text": null}',
+        b'   ',                                                                  # blank: no record
+    ]
+    (folder / "a.jsonl").write_bytes(b"\n".join(lines[:10] + bad + lines[10:]))  # no final \n
+    (folder / "b.jsonl").write_bytes(b"")                                          # empty file
+    big = {"id": "huge", "text": "大" * (50 * 1024 * 1024 // 3 + 10)}               # a 50 MB page
+    with gzip.open(folder / "c.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps(good[3], ensure_ascii=False) + "\n")
+        fh.write(json.dumps(big, ensure_ascii=False) + "\n")
+    return len(good) + len(bad) - 1 + 2
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())
+            if p.name.startswith(("kept", "rejected"))}
+
+
+def test_every_record_comes_out_once(tmp_path):
+    n = malformed_shards(tmp_path / "in")
+    config = load_config(overrides={"run.max_text_bytes": 8 * 1024 * 1024})
+    result = run(str(tmp_path / "in"), tmp_path / "out", config)
+    out = tmp_path / "out"
+    kept = [r for name in ("kept-00000.jsonl", "kept-00001.jsonl", "kept-00002.jsonl")
+            for r in read_jsonl(out / name)]
+    rejected = [r for name in ("rejected-00000.jsonl", "rejected-00001.jsonl", "rejected-00002.jsonl")
+                for r in read_jsonl(out / name)]
+    assert result.pages_in == n == len(kept) + len(rejected)
+    reasons = {r["id"]: r["reason"] for r in rejected}
+    assert reasons["a:11"] == "input.bad_json"  # no readable id: <file stem>:<line number>
+    assert reasons["a:12"] == "input.bad_encoding"
+    assert reasons["int-text"] == reasons["list-text"] == "input.not_string"
+    assert reasons["no-text"] == reasons["null-text"] == "input.missing_text"
+    assert reasons["a:18"] == "input.not_object"
+    assert reasons["huge"] == "input.too_large"
+    assert {r["id"] for r in kept} >= {"bom", "nul"}
+    assert "\x00" not in next(r for r in kept if r["id"] == "nul")["text"]
+    stats = json.loads((out / "stats.json").read_text())
+    assert stats["pages_in"] == stats["kept"] + stats["rejected"] == n
+    assert sum(stats["reasons"].values()) == stats["rejected"]
+    assert stats["reasons"].get("dup.exact", 0) >= 2
+    assert not (out / "_work").exists()
+
+
+def test_kept_record_keeps_fields_and_explains(tmp_path):
+    pages = corpus(2, 5, dup_every=100)
+    write_jsonl(tmp_path / "p.jsonl", pages)
+    run(str(tmp_path / "p.jsonl"), tmp_path / "out")
+    kept = read_jsonl(tmp_path / "out" / "kept.jsonl")
+    assert [r["id"] for r in kept] == [p["id"] for p in pages]
+    for record, page in zip(kept, pages):
+        assert record["url"] == page["url"]
+        info = record["zhclean"]
+        assert {"verdict", "removed_share", "removals", "metadata", "quality", "dedup"} <= set(info)
+        assert info["quality"]["chars"] > 200
+    assert (tmp_path / "out" / "config.toml").exists()
+
+
+def test_same_output_with_one_or_two_workers(tmp_path):
+    for i in range(3):
+        write_jsonl(tmp_path / f"in-{i}.jsonl", corpus(10 + i, 60))
+    one = run(str(tmp_path / "in-*.jsonl"), tmp_path / "one", load_config(overrides={"run.workers": 1}))
+    two = run(str(tmp_path / "in-*.jsonl"), tmp_path / "two", load_config(overrides={"run.workers": 2}))
+    again = run(str(tmp_path / "in-*.jsonl"), tmp_path / "one")
+    assert one.stats["reasons"] == two.stats["reasons"]
+    assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
+    assert outputs(tmp_path / "one") == outputs(again.output)
+    assert len(outputs(tmp_path / "one")) == 6
+
+
+def test_spam_wrapped_page_is_kept_unless_opted_out(tmp_path):
+    src = Path(__file__).parents[1] / "examples" / "pages.jsonl"
+    run(str(src), tmp_path / "default")
+    kept = {r["id"] for r in read_jsonl(tmp_path / "default" / "kept.jsonl")}
+    assert "spam-wrapped-news" in kept
+
+
+@pytest.mark.slow
+def test_kill_and_resume_gives_identical_output(tmp_path):
+    for i in range(4):
+        write_jsonl(tmp_path / f"in-{i}.jsonl", corpus(20 + i, 1500))
+    reference = run(str(tmp_path / "in-*.jsonl"), tmp_path / "ref")
+    cmd = [sys.executable, "-m", "zhclean", "run", str(tmp_path / "in-*.jsonl"), "-o",
+           str(tmp_path / "out"), "--quiet"]
+    proc = subprocess.Popen(cmd, start_new_session=True)
+    work = tmp_path / "out" / "_work"
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list(work.glob("*.json"))) < 3:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    finished = {p.name for p in work.glob("s*.json")}
+    assert finished, "the run was killed before any chunk finished"
+    assert not (tmp_path / "out" / "stats.json").exists()
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    stats = json.loads((tmp_path / "out" / "stats.json").read_text())
+    assert stats["resumed_chunks"] >= len(finished)
+    assert outputs(tmp_path / "out") == outputs(reference.output)
