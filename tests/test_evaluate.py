@@ -1,0 +1,168 @@
+"""zhclean.evaluate: the scores, the label loader, and agreement with the shared instrument."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from zhclean.document import CleanedPage, Removal
+from zhclean.errors import InputError
+from zhclean.evaluate import (comparable, evaluate, label_kind, load_labelled, load_outputs,
+                              score_outputs, score_page)
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELLED = ROOT / "examples" / "labelled.jsonl"
+SHARED = ROOT.parent / "shared"
+
+PAGE = "客服热线400-123-4567\n清水河治理三年见成效。\n版权所有"
+DROP = [[0, 16, "hotline"], [29, 33, "footer"]]
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                    encoding="utf-8")
+    return path
+
+
+def test_comparable_drops_space_and_literal_newlines_and_applies_nfkc():
+    text, offsets = comparable("Ａ b\\nc\u3000。")
+    assert text == "Abc。"
+    assert offsets == [0, 2, 5, 7]
+
+
+def test_label_kind_maps_codes_by_last_part_with_aliases():
+    assert label_kind("spam.hotline") == "hotline"
+    assert label_kind("boilerplate.footer") == "footer"
+    assert label_kind("artifact.llm") == "llm_artifact"
+
+
+def test_keeping_everything_keeps_content_and_removes_no_junk():
+    score = score_page(PAGE, DROP, PAGE)
+    assert score.content_kept == 1.0
+    assert score.junk_removed == 0.0
+    assert score.junk_left == score.junk_chars
+
+
+def test_the_gold_output_scores_perfectly():
+    score = score_page(PAGE, DROP, "清水河治理三年见成效。")
+    assert (score.content_kept, score.junk_removed, score.extra_chars) == (1.0, 1.0, 0)
+    assert score.by_kind == {"hotline": (16, 16), "footer": (4, 4)}
+
+
+def test_rewritten_text_counts_as_extra_against_precision():
+    evaluation = score_outputs([{"id": "a", "text": PAGE, "drop": DROP}],
+                               {"a": "清水河治理三年见成效。多出来的字"})
+    assert evaluation.pages[0].extra_chars == 5
+    assert evaluation.precision == pytest.approx(11 / 16)
+
+
+def test_a_missing_output_empties_the_page():
+    evaluation = score_outputs([{"id": "a", "text": PAGE, "drop": DROP, "verdict": "all_spam"}], {})
+    assert evaluation.content_kept == 0.0
+    assert evaluation.junk_removed == 1.0
+    assert evaluation.all_spam_emptied() == (1, 1)
+
+
+def test_floors_report_what_falls_short():
+    evaluation = score_outputs([{"id": "a", "text": PAGE, "drop": DROP}], {"a": PAGE})
+    assert evaluation.failures(min_kept=0.9) == []
+    (message,) = evaluation.failures(min_kept=0.9, min_removed=0.5)
+    assert "junk removed 0.0000 is below the floor 0.5" in message
+
+
+def test_worst_pages_are_listed_by_junk_left_and_content_lost():
+    pages = [{"id": "good", "text": PAGE, "drop": DROP},
+             {"id": "bad", "text": PAGE, "drop": DROP}]
+    evaluation = score_outputs(pages, {"good": "清水河治理三年见成效。", "bad": "客服热线400-123-4567"})
+    assert [p.id for p in evaluation.most_junk_kept(1)] == ["bad"]
+    assert [p.id for p in evaluation.least_content_kept(1)] == ["bad"]
+    summary = evaluation.to_dict(worst=1)
+    assert summary["most_junk_kept"] == [{"id": "bad", "junk_left_chars": 16}]
+
+
+def test_evaluate_runs_the_cleaner_and_drops_pages_it_judges_all_junk():
+    def cleaner(text, title=None):
+        return CleanedPage(text, (Removal(0, len(text), "spam.hotline"),))
+
+    evaluation = evaluate([{"id": "a", "text": PAGE, "drop": DROP}], cleaner)
+    assert evaluation.junk_removed == 1.0
+    assert evaluation.content_kept == 0.0
+
+
+@pytest.mark.parametrize("line, message", [
+    ('{"id": "a", "drop": []}', "'text' must be a string"),
+    ('{"id": "a", "text": "abc", "drop": [[2, 9, "nav"]]}', "bad drop span"),
+    ('{"id": "a", "text": "abc"}', "'drop' must be a list"),
+    ('not json', "not a JSON object"),
+])
+def test_bad_labels_name_the_line_and_field(tmp_path, line, message):
+    path = tmp_path / "labels.jsonl"
+    path.write_text('{"id": "ok", "text": "x", "drop": []}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="line 2") as err:
+        load_labelled(path)
+    assert message in str(err.value)
+
+
+def test_the_bundled_labels_describe_the_gold_text():
+    pages = load_labelled(LABELLED)
+    assert {p["id"] for p in pages} >= {"spam-wrapped-news", "doorway-only"}
+    evaluation = score_outputs(pages, {p["id"]: p["gold"] for p in pages})
+    assert evaluation.content_kept == 1.0
+    assert evaluation.junk_removed == 1.0
+
+
+def test_the_cleaner_meets_its_floors_on_the_bundled_sample():
+    """The project's own CI floor (the same numbers the workflow example uses)."""
+    evaluation = evaluate(load_labelled(LABELLED))
+    assert evaluation.failures(min_kept=0.95, min_removed=0.90) == [], evaluation.format()
+
+
+# --- agreement with ../shared/eval/score.py ------------------------------------------------
+
+needs_shared = pytest.mark.skipif(
+    not (SHARED / "eval" / "score.py").is_file() or not (SHARED / "data" / "dev").is_dir(),
+    reason="../shared (eval/score.py and data/dev) is not beside the checkout")
+
+CASES = [
+    ("passthrough", "data/seed/seed.jsonl"),
+    ("c4zh-sent", "data/seed/seed.jsonl"),
+    ("passthrough", "data/dev/spam_pages.jsonl"),
+    ("c4zh", "data/dev/spam_pages.jsonl"),
+    ("c4zh-sent", "data/dev/spam_pages.jsonl"),
+    ("passthrough", "data/dev/extraction_pages.jsonl"),
+    pytest.param("c4zh", "data/dev/extraction_pages.jsonl", marks=pytest.mark.slow),
+]
+
+
+@pytest.mark.shared
+@needs_shared
+@pytest.mark.parametrize("baseline, labelled", CASES)
+def test_scores_equal_the_shared_instrument(tmp_path, baseline, labelled):
+    raw = SHARED / labelled
+    out = tmp_path / "out.jsonl"
+    subprocess.run([sys.executable, str(SHARED / "eval" / "baselines.py"), baseline, str(raw),
+                    str(out)], check=True)
+    ref = json.loads(subprocess.run(
+        [sys.executable, str(SHARED / "eval" / "score.py"), str(raw), str(raw), str(out), "--json"],
+        check=True, capture_output=True, text=True).stdout)
+    mine = score_outputs(load_labelled(raw), load_outputs(out)).to_dict()
+    assert {k: mine[k] for k in ref} == ref
+
+
+@pytest.mark.shared
+@needs_shared
+def test_worst_pages_match_the_shared_instrument(tmp_path):
+    raw = SHARED / "data/dev/spam_pages.jsonl"
+    out = tmp_path / "out.jsonl"
+    subprocess.run([sys.executable, str(SHARED / "eval" / "baselines.py"), "c4zh", str(raw),
+                    str(out)], check=True)
+    printed = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), str(raw),
+                              str(raw), str(out)], check=True, capture_output=True, text=True).stdout
+    mine = score_outputs(load_labelled(raw), load_outputs(out)).format().splitlines()
+    assert [line for line in printed.splitlines() if line.startswith("most junk kept")] == \
+        [line for line in mine if line.startswith("most junk kept")]
+    assert [line for line in printed.splitlines() if line.startswith("least content kept")] == \
+        [line for line in mine if line.startswith("least content kept")]
