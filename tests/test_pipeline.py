@@ -154,11 +154,12 @@ def test_spam_wrapped_page_is_kept_unless_opted_out(tmp_path):
 
 @pytest.mark.slow
 def test_kill_and_resume_gives_identical_output(tmp_path):
-    for i in range(4):
-        write_jsonl(tmp_path / f"in-{i}.jsonl", corpus(20 + i, 1500))
-    reference = run(str(tmp_path / "in-*.jsonl"), tmp_path / "ref")
+    for i in range(3):
+        write_jsonl(tmp_path / f"in-{i}.jsonl", corpus(20 + i, 300))
+    config = load_config(overrides={"run.chunk_pages": 20})
+    reference = run(str(tmp_path / "in-*.jsonl"), tmp_path / "ref", config)
     cmd = [sys.executable, "-m", "zhclean", "run", str(tmp_path / "in-*.jsonl"), "-o",
-           str(tmp_path / "out"), "--quiet"]
+           str(tmp_path / "out"), "--quiet", "--set", "run.chunk_pages=20"]
     proc = subprocess.Popen(cmd, start_new_session=True)
     work = tmp_path / "out" / "_work"
     deadline = time.time() + 120

@@ -82,7 +82,9 @@ class RunConfig:
     title_field: str = "title"
     #: Records whose text is larger than this (UTF-8 bytes) -> ``input.too_large``.
     max_text_bytes: int = 16 * 1024 * 1024
-    #: Keep the work folder (per-shard intermediate results) after a successful run.
+    #: Pages per chunk (the unit of work handed to a worker, and of resuming).
+    chunk_pages: int = 1000
+    #: Keep the work folder (per-chunk intermediate results) after a successful run.
     keep_work: bool = False
 
     def __post_init__(self) -> None:
@@ -93,6 +95,8 @@ class RunConfig:
         if self.output_format not in ("auto", "jsonl", "parquet"):
             raise ConfigError(f"[run] output_format must be auto, jsonl or parquet, "
                               f"got {self.output_format!r}")
+        if self.chunk_pages < 1:
+            raise ConfigError(f"[run] chunk_pages must be at least 1, got {self.chunk_pages}")
         if self.max_text_bytes < 1:
             raise ConfigError(f"[run] max_text_bytes must be positive, got {self.max_text_bytes}")
 

@@ -244,11 +244,13 @@ def sign_pages(st: Stages, keys: list[str], ids: list[str], texts: list[str]) ->
             "sigs": np.asarray(sigs, dtype=np.uint32)}
 
 
-def plan_chunks(shards: list[Shard], work: WorkDir) -> Iterator[tuple[ChunkTask, list[RawItem]]]:
-    """Every chunk of every shard, in order. Chunk boundaries depend only on the input."""
+def plan_chunks(shards: list[Shard], work: WorkDir, chunk_pages: int
+                ) -> Iterator[tuple[ChunkTask, list[RawItem]]]:
+    """Every chunk of every shard, in order. Chunk boundaries depend only on the input and
+    `chunk_pages`."""
     for shard in shards:
         seq = 0
-        for index, items in enumerate(iter_chunks(shard)):
+        for index, items in enumerate(iter_chunks(shard, chunk_pages)):
             yield ChunkTask(shard, index, seq, work.chunk_name(shard.ordinal, index)), items
             seq += len(items)
 
@@ -483,7 +485,7 @@ def _run_chunks(config: Config, mode: str, shards: list[Shard], work: WorkDir, e
                    None if compressed else sum(s.size for s in shards))
 
     def pending() -> Iterator[tuple[Any, ...]]:
-        for task, items in plan_chunks(shards, work):
+        for task, items in plan_chunks(shards, work, config.run.chunk_pages):
             names[task.shard.ordinal].append(task.name)
             tasks.append(task)
             done = work.summary_path(task.name).exists()
