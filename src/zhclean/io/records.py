@@ -68,6 +68,9 @@ def _json_line(line: bytes, fallback_id: str, pos: int, names: FieldNames) -> In
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":  # cut mid-character: a truncated line
+            return _bad(fallback_id, names, BAD_JSON, {"line": pos, "error": "truncated line"},
+                        raw=line.decode("utf-8", "backslashreplace"))
         return _bad(fallback_id, names, BAD_ENCODING,
                     {"line": pos, "error": f"invalid UTF-8 at byte {exc.start}"},
                     raw=line.decode("utf-8", "backslashreplace"))
