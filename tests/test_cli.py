@@ -1,0 +1,131 @@
+"""The CLI, in-process with click's CliRunner: commands, outputs, config, exit codes."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from zhclean.cli import main
+from zhclean.config import Config, config_to_toml, load_config
+
+SAMPLE = str(Path(__file__).parents[1] / "examples" / "pages.jsonl")
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_clean_keeps_fields_and_rejects_only_junk_and_bad_records(tmp_path):
+    result = invoke("clean", SAMPLE, "-o", str(tmp_path), "-q")
+    assert result.exit_code == 0, result.output
+    kept, rejected = lines(tmp_path / "kept.jsonl"), lines(tmp_path / "rejected.jsonl")
+    assert len(kept) + len(rejected) == 12
+    news = next(r for r in kept if r["id"] == "spam-wrapped-news")
+    assert news["url"] == "http://example.com/a/1.html"
+    assert {"verdict", "removed_share", "removals", "metadata"} <= set(news["zhclean"])
+    for r in news["zhclean"]["removals"]:
+        assert {"start", "end", "code", "detail"} <= set(r)
+    reasons = {r["reason"] for r in rejected}
+    assert reasons <= {"clean.all_junk", "input.empty", "input.missing_text", "input.not_string"}
+    assert {r["id"] for r in rejected} >= {"empty-page", "no-text-field", "text-not-string"}
+    assert not any(r.startswith(("doc.", "dup.")) for r in reasons)  # clean is cleaning alone
+
+
+def test_clean_with_other_field_names_and_derived_ids(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"body": "第一篇文章。\n内容很短。", "headline": "标题"}, ensure_ascii=False)
+                   + "\n", encoding="utf-8")
+    result = invoke("clean", str(src), "-o", str(tmp_path / "out"), "--text-field", "body",
+                    "--id-field", "doc_id", "--title-field", "headline", "-q")
+    assert result.exit_code == 0
+    [record] = lines(tmp_path / "out" / "kept.jsonl")
+    assert record["doc_id"] == "in:1" and record["headline"] == "标题" and "zhclean" in record
+
+
+def test_run_writes_stats_config_and_summary(tmp_path):
+    result = invoke("run", SAMPLE, "-o", str(tmp_path), "--set", "filters.min_chars=100",
+                    "--workers", "1")
+    assert result.exit_code == 0
+    assert "pages in" in result.output and "kept" in result.output
+    stats = json.loads((tmp_path / "stats.json").read_text())
+    assert stats["pages_in"] == stats["kept"] + stats["rejected"] == 12
+    saved = load_config(tmp_path / "config.toml")
+    assert saved.filters.min_chars == 100
+    assert any(code.startswith("dup.") for code in stats["reasons"])
+
+
+def test_run_stage_switches(tmp_path):
+    result = invoke("run", SAMPLE, "-o", str(tmp_path), "-q", "--no-dedup", "--no-filters")
+    assert result.exit_code == 0
+    stats = json.loads((tmp_path / "stats.json").read_text())
+    assert not any(code.startswith(("dup.", "doc.")) for code in stats["reasons"])
+
+
+def test_dedup_command_alone(tmp_path):
+    page = {"text": "清水河治理三年见成效，沿岸居民重回河边散步。" * 5}
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps({"id": f"d{i}", **page}, ensure_ascii=False) for i in range(3)),
+                   encoding="utf-8")
+    result = invoke("dedup", str(src), "-o", str(tmp_path / "out"), "-q")
+    assert result.exit_code == 0
+    kept = lines(tmp_path / "out" / "kept.jsonl")
+    rejected = lines(tmp_path / "out" / "rejected.jsonl")
+    assert [r["id"] for r in kept] == ["d0"] and kept[0]["text"] == page["text"]
+    assert kept[0]["zhclean"]["dedup"] == {"cluster_id": "d0", "cluster_size": 3}
+    assert {r["reason"] for r in rejected} == {"dup.exact"}
+    assert all(r["detail"]["duplicate_of"] == "d0" for r in rejected)
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["run", "missing.jsonl", "-o", "OUT"], 4, "does not exist"),
+    (["run", SAMPLE, "-o", "OUT", "--config", "missing.toml"], 3, "does not exist"),
+    (["run", SAMPLE, "-o", "OUT", "--set", "filter.min_chars=3"], 3, "did you mean 'filters'"),
+    (["run", SAMPLE, "-o", "OUT", "--set", "filters.min_char=3"], 3, "did you mean 'min_chars'"),
+    (["run", SAMPLE, "-o", "OUT", "--set", "filters.min_chars=abc"], 3, "expected int"),
+    (["run", SAMPLE], 2, "Missing option"),
+])
+def test_bad_usage_has_distinct_exit_codes(tmp_path, args, code, message):
+    args = [a.replace("OUT", str(tmp_path / "out")) for a in args]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == code
+    assert message in result.output
+
+
+def test_unknown_key_in_config_file(tmp_path):
+    (tmp_path / "bad.toml").write_text("[filters]\nmin_han_shar = 0.2\n")
+    result = CliRunner().invoke(main, ["run", SAMPLE, "-o", str(tmp_path / "o"), "-c",
+                                       str(tmp_path / "bad.toml")])
+    assert result.exit_code == 3 and "min_han_share" in result.output
+    (tmp_path / "broken.toml").write_text("[filters\n")
+    result = CliRunner().invoke(main, ["run", SAMPLE, "-o", str(tmp_path / "o"), "-c",
+                                       str(tmp_path / "broken.toml")])
+    assert result.exit_code == 3 and "not valid TOML" in result.output
+
+
+def test_config_round_trips_and_cli_flags_override_the_file(tmp_path):
+    (tmp_path / "c.toml").write_text("[run]\nworkers = 2\ntext_field = 'body'\n[filters]\n"
+                                     "max_removed_share = 0.9\n")
+    config = load_config(tmp_path / "c.toml", {"run.workers": 1})
+    assert config.run.workers == 1 and config.run.text_field == "body"
+    assert config.filters.max_removed_share == 0.9
+    (tmp_path / "saved.toml").write_text(config_to_toml(config))
+    assert load_config(tmp_path / "saved.toml") == config
+    assert load_config(None) == Config()
+
+
+def test_example_config_is_valid():
+    example = Path(__file__).parents[1] / "examples" / "zhclean.toml"
+    assert load_config(example).run.engine == "local"
+
+
+def test_python_dash_m(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "zhclean", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "run" in result.stdout and "clean" in result.stdout
