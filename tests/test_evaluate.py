@@ -132,7 +132,7 @@ CASES = [
     ("passthrough", "data/dev/spam_pages.jsonl"),
     ("c4zh", "data/dev/spam_pages.jsonl"),
     ("c4zh-sent", "data/dev/spam_pages.jsonl"),
-    ("passthrough", "data/dev/extraction_pages.jsonl"),
+    pytest.param("passthrough", "data/dev/extraction_pages.jsonl", marks=pytest.mark.slow),
     pytest.param("c4zh", "data/dev/extraction_pages.jsonl", marks=pytest.mark.slow),
 ]
 

@@ -80,6 +80,8 @@ def comparable(text: str) -> tuple[str, list[int]]:
 def kept_mask(page: str, output: str) -> tuple[list[bool], int]:
     """Which characters of `page` (already `comparable`) survive in `output` (same), and how
     many output characters match nothing in the page."""
+    if output == page:  # what difflib finds too, without its quadratic search
+        return [True] * len(page), 0
     kept = [False] * len(page)
     matched = 0
     matcher = difflib.SequenceMatcher(None, page, output, autojunk=False)
