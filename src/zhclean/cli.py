@@ -211,3 +211,108 @@ def dedup(inputs: tuple[str, ...], output: str, config_path: str | None,
     `dup.exact`/`dup.near` and the page they duplicate.
     """
     _run("dedup", inputs, output, build_config(config_path, overrides, **flags), quiet)
+
+
+# --- explore and regress: explain, report, eval, regress -----------------------------------
+# (zhclean.render, zhclean.report, zhclean.evaluate, zhclean.regress; see docs/explore.md)
+
+
+def _cleaner(config: Config) -> Any:
+    from zhclean.cleaner import Cleaner
+
+    return Cleaner(config.clean, config.normalize)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--id", "page_id", help="Id of the page in a JSONL file (not needed for one page "
+                                      "or a .txt file).")
+@click.option("--text-field", default="text", show_default=True)
+@click.option("--id-field", default="id", show_default=True)
+@click.option("--title-field", default="title", show_default=True)
+@click.option("--html", "html_path", type=click.Path(dir_okay=False),
+              help="Also write the highlighted page as a self-contained HTML file.")
+@click.option("--color/--no-color", default=None, help="Colours [when writing to a terminal].")
+@click.option("--codes/--no-codes", default=True, help="Print each span's code after it.")
+@click.option("--list", "listing", is_flag=True, help="Also list the spans with their evidence.")
+@config_options
+def explain(file: str, page_id: str | None, text_field: str, id_field: str, title_field: str,
+            html_path: str | None, color: bool | None, codes: bool, listing: bool,
+            config_path: str | None, overrides: tuple[str, ...]) -> None:
+    """Show what the cleaner removes from one page of FILE, each span coloured by kind."""
+    from zhclean.render import load_page, page_html, page_terminal
+
+    text, title = load_page(file, page_id, text_field, id_field, title_field)
+    page = _cleaner(build_config(config_path, overrides))(text, title)
+    if color is None:
+        color = sys.stdout.isatty()
+    click.echo(page_terminal(page, color=color, codes=codes), color=color)
+    if listing:
+        click.echo("\n" + page.explain())
+    if html_path:
+        from pathlib import Path
+
+        Path(html_path).write_text("<!DOCTYPE html><meta charset='utf-8'>" + page_html(page, title),
+                                   encoding="utf-8")
+        click.echo(f"html: {html_path}", err=True)
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False))
+@click.option("--to", "to_dir", type=click.Path(file_okay=False),
+              help="Where report.html and stats.json go [OUT_DIR/report].")
+def report(out_dir: str, to_dir: str | None) -> None:
+    """Write an HTML report (figures embedded) and stats.json for an output folder of
+    `zhclean clean`/`run`. Needs the explore extra (matplotlib)."""
+    from zhclean.report import write_report
+
+    click.echo(f"report: {write_report(out_dir, to_dir)}")
+
+
+@main.command("eval")
+@click.argument("labelled", type=click.Path(dir_okay=False))
+@click.option("--outputs", type=click.Path(dir_okay=False),
+              help="Score this cleaner output (JSONL of id + text) instead of running the cleaner.")
+@click.option("--min-kept", type=click.FloatRange(0, 1), help="Fail below this content kept.")
+@click.option("--min-removed", type=click.FloatRange(0, 1), help="Fail below this junk removed.")
+@click.option("--worst", default=5, show_default=True, help="How many worst pages to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+@config_options
+def eval_command(labelled: str, outputs: str | None, min_kept: float | None,
+                 min_removed: float | None, worst: int, as_json: bool, config_path: str | None,
+                 overrides: tuple[str, ...]) -> None:
+    """Score the cleaner against LABELLED pages (JSONL: id, text, drop [[start, end, kind]],
+    verdict), character by character; exit 1 below a --min-kept/--min-removed floor."""
+    import json
+
+    from zhclean.evaluate import FloorNotMet, evaluate, load_labelled, load_outputs, score_outputs
+
+    pages = load_labelled(labelled)
+    if outputs:
+        result = score_outputs(pages, load_outputs(outputs))
+    else:
+        result = evaluate(pages, _cleaner(build_config(config_path, overrides)))
+    click.echo(json.dumps(result.to_dict(worst), ensure_ascii=False) if as_json
+               else result.format(worst))
+    failures = result.failures(min_kept, min_removed)
+    if failures:
+        raise FloorNotMet("; ".join(failures))
+
+
+@main.command()
+@click.argument("samples", type=click.Path(dir_okay=False))
+@click.option("--golden", required=True, type=click.Path(file_okay=False),
+              help="Folder of golden outputs (one JSON per page).")
+@click.option("--update", is_flag=True, help="Accept today's output as the new golden outputs.")
+@config_options
+def regress(samples: str, golden: str, update: bool, config_path: str | None,
+            overrides: tuple[str, ...]) -> None:
+    """Compare today's cleaning of SAMPLES (JSONL: id, text) with the golden outputs, page by
+    page; print the spans newly removed, restored or recoded; exit 1 on any change."""
+    from zhclean.regress import OutputChanged, regress as run_regression
+
+    result = run_regression(samples, golden, _cleaner(build_config(config_path, overrides)), update)
+    click.echo(result.format())
+    if not result.ok:
+        raise OutputChanged(f"{len(result.changes)} page(s) differ from the golden outputs in "
+                            f"{golden}; review, then accept with --update")

@@ -6,10 +6,14 @@ installed, plain ANSI escapes otherwise); `explain` cleans one string and return
 """
 from __future__ import annotations
 
+import gzip
 import html
+import json
+from pathlib import Path
 from typing import Any, Iterator
 
 from zhclean.document import CleanedPage, Removal
+from zhclean.errors import InputError
 
 #: Background colour per kind (the last part of a reason code); pale enough to read text on.
 KIND_COLOURS: dict[str, str] = {
@@ -215,3 +219,45 @@ def explain(text: str, title: str | None = None, config: Any = None) -> CleanedP
     from zhclean.cleaner import clean_text
 
     return clean_text(text, title=title, config=config)
+
+
+def load_page(path: str | Path, page_id: str | None = None, text_field: str = "text",
+              id_field: str = "id", title_field: str = "title") -> tuple[str, str | None]:
+    """The text and title of one page: a .txt file is one page; in a JSONL file (optionally
+    .gz) the record whose `id_field` is `page_id` (or the only record when `page_id` is None)."""
+    path = Path(path)
+    if path.suffix == ".txt":
+        try:
+            return path.read_text(encoding="utf-8"), None
+        except (OSError, UnicodeDecodeError) as err:
+            raise InputError(f"{path}: cannot read the page ({err})") from err
+    opener = gzip.open if path.suffix == ".gz" else open
+    found = None
+    try:
+        with opener(path, "rt", encoding="utf-8") as handle:
+            for n, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise InputError(f"{path}, line {n}: not JSON ({err.msg})") from err
+                if page_id is None:
+                    if found is not None:
+                        raise InputError(f"{path} holds more than one page; choose one with --id")
+                    found = (n, record)
+                elif isinstance(record, dict) and str(record.get(id_field)) == page_id:
+                    found = (n, record)
+                    break
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: cannot read the pages ({err})") from err
+    if found is None:
+        raise InputError(f"{path}: no page with {id_field} {page_id!r}" if page_id is not None
+                         else f"{path}: no pages")
+    n, record = found
+    text = record.get(text_field) if isinstance(record, dict) else None
+    if not isinstance(text, str):
+        raise InputError(f"{path}, line {n}: field {text_field!r} is missing or not a string; "
+                         "give the text field with --text-field")
+    title = record.get(title_field)
+    return text, title if isinstance(title, str) else None

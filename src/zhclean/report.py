@@ -176,7 +176,11 @@ def cluster_sizes(frame: "pd.DataFrame") -> "pd.Series":
 
     if "cluster_id" not in frame.columns:
         return pd.Series(dtype="int64", name="clusters")
-    sizes = frame.dropna(subset=["cluster_id"]).groupby("cluster_id").size()
+    members = frame.dropna(subset=["cluster_id"]).groupby("cluster_id")
+    # every member of a dedup run carries its cluster's size; a pipeline output keeps only the
+    # cluster's best page, so the size comes from that column rather than from counting rows
+    sizes = (members["cluster_size"].max() if "cluster_size" in frame.columns
+             else members.size()).astype("int64")
     sizes = sizes[sizes > 1]
     return sizes.value_counts().sort_index().rename("clusters")
 
@@ -360,8 +364,9 @@ def _kept_row(record: Mapping[str, Any]) -> dict[str, Any]:
            "removed_share": info.get("removed_share", 0.0), "chars_before": len(text) + removed,
            "chars_after": len(text), "n_removals": len(removals), "codes": dict(codes)}
     row.update(text_features(text))
+    dedup = info.get("dedup") or {}
     for column in ("cluster_id", "cluster_size"):
-        value = record.get(column, info.get(column, (info.get("metadata") or {}).get(column)))
+        value = record.get(column, dedup.get(column))
         if value is not None:
             row[column] = value
     return row
