@@ -33,8 +33,8 @@ import numpy as np
 from zhclean.config import DedupConfig
 from zhclean.dedup.clusters import page_ranks, resolve_clusters
 from zhclean.dedup.exact import exact_key
-from zhclean.dedup.lsh import band_keys, candidate_pairs, lsh_params, verified_edges
-from zhclean.dedup.minhash import EMPTY_VALUE, SCHEME, MinHasher, exact_jaccard, shingle_form
+from zhclean.dedup.lsh import candidate_pairs, lsh_params, verified_edges
+from zhclean.dedup.minhash import EMPTY_VALUE, SCHEME, MinHasher, exact_jaccard, fold_codepoints
 from zhclean.errors import InputError
 
 EXACT = "dup.exact"
@@ -43,7 +43,7 @@ NEAR = "dup.near"
 ADD_BATCH = 2048
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DupDecision:
     """What dedup decided for one page.
 
@@ -104,13 +104,14 @@ class Deduplicator:
 
     def _add_batch(self, batch: list[tuple[str, str]]) -> None:
         ids = [str(i) for i, _ in batch]
-        forms = [shingle_form(t or "") for _, t in batch]
-        lengths = np.fromiter((len(f) for f in forms), dtype=np.int64, count=len(forms))
-        keys = np.fromiter((exact_key(t or "") for _, t in batch), dtype=np.int64, count=len(batch))
+        texts = [t or "" for _, t in batch]
+        # length = non-space characters of the clean text (the election's first criterion)
+        lengths = np.fromiter((fold_codepoints(t).size for t in texts), dtype=np.int64,
+                              count=len(texts))
+        keys = np.fromiter((exact_key(t) for t in texts), dtype=np.int64, count=len(texts))
         if self.config.near:
             short = lengths < self.config.min_chars
-            sigs = self.hasher.signatures([("" if s else f) for f, s in zip(forms, short)],
-                                          prepared=True)
+            sigs = self.hasher.signatures([("" if s else t) for t, s in zip(texts, short)])
         else:
             sigs = np.empty((len(batch), 0), dtype=np.uint32)
         self.add_signed(ids, lengths, keys, sigs)
@@ -164,21 +165,28 @@ class Deduplicator:
         jac = np.full(n, np.nan)
         component = np.arange(n)
         if c.near:
-            sigs = np.concatenate(self._sigs)
+            sigs = self._signatures()
             idx = np.flatnonzero(is_rep & (sigs != EMPTY_VALUE).any(axis=1))
-            sub_sigs = sigs[idx]
-            sub_ranks = ranks[idx]
-            bkeys = band_keys(sub_sigs, self.bands, self.rows)
-            pairs = candidate_pairs(bkeys, sub_ranks)
-            del bkeys
-            edges, est = verified_edges(sub_sigs, pairs, c.cluster_threshold)
-            cl = resolve_clusters(edges, est, sub_ranks, c.threshold)
-            component[idx] = idx[cl.component]
-            hit = cl.kept_as >= 0
-            kept_as[idx[hit]] = idx[cl.kept_as[hit]]
-            jac[idx[hit]] = cl.jaccard[hit]
+            pairs = candidate_pairs(sigs, ranks, self.bands, self.rows, pages=idx)
+            edges, est = verified_edges(sigs, pairs, c.cluster_threshold)
+            cl = resolve_clusters(edges, est, ranks, c.threshold)
+            component, kept_as, jac = cl.component, cl.kept_as, cl.jaccard
         exact = self._verify_exact(texts, kept_as, jac) if texts is not None else None
         return self._decisions(rep, component, kept_as, jac, exact)
+
+    def _signatures(self) -> np.ndarray:
+        """All signatures as one array, moved chunk by chunk (peak: one chunk over the total)."""
+        if len(self._sigs) != 1:
+            total = sum(len(s) for s in self._sigs)
+            out = np.empty((total, self.config.num_perm), dtype=np.uint32)
+            pos = 0
+            self._sigs.reverse()
+            while self._sigs:
+                chunk = self._sigs.pop()
+                out[pos:pos + len(chunk)] = chunk
+                pos += len(chunk)
+            self._sigs = [out]
+        return self._sigs[0]
 
     def _verify_exact(self, texts, kept_as: np.ndarray, jac: np.ndarray) -> np.ndarray:
         """Keep removed pages whose exact Jaccard to their kept page is below threshold;

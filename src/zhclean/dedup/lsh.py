@@ -25,6 +25,7 @@ import numpy as np
 #: Each page of a bucket is paired with at most this many of the bucket's best-ranked pages.
 FANOUT = 32
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+_STEPS = np.arange(1, 1025, dtype=np.uint64) * _MIX  # wraps mod 2**64, as intended
 
 
 @lru_cache(maxsize=32)
@@ -50,22 +51,25 @@ def _fmix64(h: np.ndarray) -> np.ndarray:
     return h
 
 
-def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """A ``uint64`` key per page and band, shape ``(pages, bands)``.
+def band_key(signatures: np.ndarray, band: int, rows: int) -> np.ndarray:
+    """The ``uint64`` key of one band for every page (its ``rows`` values, hashed with the band
+    index). Pages share it when those values are equal (up to a 64-bit hash collision, which
+    verification filters out)."""
+    sig = np.asarray(signatures)
+    key = np.full(len(sig), _STEPS[band % len(_STEPS)], dtype=np.uint64)
+    for k in range(rows):
+        key ^= sig[:, band * rows + k].astype(np.uint64)
+        key = _fmix64(key)
+        key += _STEPS[k % len(_STEPS)]
+    return key
 
-    Pages share a band key when their ``rows`` signature values in that band are equal (up to
-    a 64-bit hash collision, which verification filters out).
-    """
+
+def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """All band keys, shape ``(pages, bands)`` (per partition, for a distributed shuffle)."""
     sig = np.asarray(signatures, dtype=np.uint32)
     if sig.ndim != 2 or sig.shape[1] < bands * rows:
         raise ValueError(f"signatures of shape {sig.shape} cannot give {bands} bands x {rows} rows")
-    cube = sig[:, :bands * rows].reshape(len(sig), bands, rows).astype(np.uint64)
-    keys = np.broadcast_to(np.arange(1, bands + 1, dtype=np.uint64) * _MIX, (len(sig), bands)).copy()
-    steps = np.arange(1, rows + 1, dtype=np.uint64) * _MIX  # wraps mod 2**64, as intended
-    for k in range(rows):
-        keys = _fmix64(keys ^ cube[:, :, k])
-        keys += steps[k]
-    return keys
+    return np.stack([band_key(sig, b, rows) for b in range(bands)], axis=1)
 
 
 def bucket_pairs(keys: np.ndarray, ranks: np.ndarray, fanout: int = FANOUT) -> np.ndarray:
@@ -94,14 +98,21 @@ def bucket_pairs(keys: np.ndarray, ranks: np.ndarray, fanout: int = FANOUT) -> n
     return np.stack((order[better], order[worse]), axis=1).astype(np.int64)
 
 
-def candidate_pairs(keys: np.ndarray, ranks: np.ndarray, fanout: int = FANOUT) -> np.ndarray:
-    """Distinct candidate pairs over all bands (`band_keys` output), ``(better, worse)``."""
-    found = [bucket_pairs(keys[:, band], ranks, fanout) for band in range(keys.shape[1])]
-    pairs = np.concatenate(found) if found else np.empty((0, 2), dtype=np.int64)
-    if not len(pairs):
-        return pairs
-    code = np.unique((pairs[:, 0] << 32) | pairs[:, 1])
-    return np.stack((code >> 32, code & 0xFFFFFFFF), axis=1)
+def candidate_pairs(signatures: np.ndarray, ranks: np.ndarray, bands: int, rows: int,
+                    pages: np.ndarray | None = None, fanout: int = FANOUT) -> np.ndarray:
+    """Distinct candidate pairs ``(better, worse)`` of page indices over all bands, among
+    `pages` (all when None). One band's keys exist at a time, so the scratch memory is
+    ~16 bytes per page whatever the number of bands; `signatures` are never copied."""
+    sig = np.asarray(signatures)
+    if sig.ndim != 2 or sig.shape[1] < bands * rows:
+        raise ValueError(f"signatures of shape {sig.shape} cannot give {bands} bands x {rows} rows")
+    pages = np.arange(len(sig)) if pages is None else np.asarray(pages, dtype=np.int64)
+    sub_ranks = np.asarray(ranks)[pages]
+    codes = np.empty(0, dtype=np.int64)
+    for band in range(bands):
+        p = pages[bucket_pairs(band_key(sig, band, rows)[pages], sub_ranks, fanout)]
+        codes = np.union1d(codes, (p[:, 0] << 32) | p[:, 1])
+    return np.stack((codes >> 32, codes & 0xFFFFFFFF), axis=1)
 
 
 def verified_edges(signatures: np.ndarray, pairs: np.ndarray, min_jaccard: float,

@@ -3,9 +3,10 @@
 The hot path of dedup. Text in, one ``uint32[num_perm]`` signature per page out, with no
 Python-level step per shingle:
 
-1. Each page's shingle form (`shingle_form`: NFKC, lower case, all whitespace removed;
-   Chinese has no spaces, so shingles are *characters*, never `\\W`-split words) is joined
-   with the others of the batch and encoded once as a ``uint32`` code-point array.
+1. The pages of a batch are joined and encoded once as a ``uint32`` code-point array, folded
+   to their shingle form with one table lookup (`shingle_form`: NFKC per character, lower
+   case, all whitespace removed; Chinese has no spaces, so shingles are *characters*, never
+   `\\W`-split words).
 2. The hash of every n-gram at every position comes from one vector expression,
    ``h = (sum_k cp[i+k] * M_k mod 2**64) >> 32`` (Dietzfelbinger's vector multiply-shift:
    2-universal for 21-bit code points), see `shingle_hash` for the same thing on one string.
@@ -52,13 +53,49 @@ SCHEME = "affine32"
 # Multipliers of the vector multiply-shift shingle hash (fixed odd 64-bit constants; at most
 # 32 characters per shingle, see DedupConfig.ngram).
 _MULTIPLIERS = np.random.RandomState(0x5A4843).randint(0, 1 << 62, 32, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-_SPACE = None  # str.split() with no argument splits on every Unicode whitespace
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> np.ndarray:
+    """Code point -> folded code point, 0 for whitespace (and NUL), which is dropped.
+
+    A character folds to ``NFKC(c).lower()`` when that is one character; characters whose
+    NFKC form is several characters (``…`` -> ``...``, ``㈱`` -> ``(株)``) are kept as they
+    are. The table is applied to a whole batch at once (numpy take), and is idempotent, so
+    folding folded text changes nothing. Built once per process (~0.5 s).
+    """
+    table = np.arange(0x110000, dtype=np.uint32)
+    normalize = unicodedata.normalize
+    for c in range(0x110000):
+        if 0xD800 <= c < 0xE000:
+            continue
+        ch = chr(c)
+        if ch.isspace():
+            table[c] = 0
+            continue
+        folded = normalize("NFKC", ch).lower()
+        if len(folded) == 1 and folded != ch:
+            table[c] = ord(folded)
+    table[0] = 0
+    while True:  # close the table under itself: fold(fold(c)) == fold(c)
+        again = table[table]
+        if np.array_equal(again, table):
+            break
+        table = again
+    table.flags.writeable = False
+    return table
+
+
+def fold_codepoints(text: str) -> np.ndarray:
+    """The `shingle_form` of `text` as a ``uint32`` code-point array."""
+    cp = _fold_table()[np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)]
+    return cp[cp != 0]
 
 
 def shingle_form(text: str) -> str:
-    """The string shingled for MinHash: NFKC, lower case, every whitespace character removed."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    return "".join(text.split(_SPACE))
+    """The string shingled for MinHash: every character compatibility-folded and lower-cased
+    (NFKC per character, see `_fold_table`), every whitespace character removed."""
+    return fold_codepoints(text).tobytes().decode("utf-32-le")
 
 
 def shingles(text: str, ngram: int = 5) -> list[str]:
@@ -118,22 +155,27 @@ class MinHasher:
     num_perm: int = 128
     seed: int = 1
 
-    def signatures(self, texts: Sequence[str], *, prepared: bool = False) -> np.ndarray:
+    def signatures(self, texts: Sequence[str]) -> np.ndarray:
         """One signature per text, as a ``uint32`` array of shape ``(len(texts), num_perm)``.
 
-        `prepared=True` means the texts are already in `shingle_form`.
+        Texts are folded to their `shingle_form` here (folding is idempotent: passing texts
+        already in that form gives the same signatures).
         """
-        forms = list(texts) if prepared else [shingle_form(t) for t in texts]
-        out = np.full((len(forms), self.num_perm), EMPTY_VALUE, dtype=np.uint32)
-        for rows, pieces in _batches(forms, self.ngram):
+        out = np.full((len(texts), self.num_perm), EMPTY_VALUE, dtype=np.uint32)
+        for rows, pieces in _batches(texts, self.ngram):
             self._sign_batch(pieces, rows, out)
         return out
 
     def _sign_batch(self, pieces: list[str], rows: np.ndarray, out: np.ndarray) -> None:
         """Fold the shingles of `pieces` (row `rows[i]` of `out` for piece i) into `out`."""
         n = self.ngram
-        lens = np.fromiter((len(p) for p in pieces), dtype=np.int64, count=len(pieces))
-        cp = np.frombuffer("".join(pieces).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        raw = np.fromiter((len(p) for p in pieces), dtype=np.int64, count=len(pieces))
+        cp = _fold_table()[np.frombuffer("".join(pieces).encode("utf-32-le"), dtype=np.uint32)]
+        keep = cp != 0
+        bounds = np.concatenate(([0], np.cumsum(raw)))
+        kept_before = np.concatenate(([0], np.cumsum(keep)))
+        lens = kept_before[bounds[1:]] - kept_before[bounds[:-1]]  # folded length per piece
+        cp = cp[keep].astype(np.uint64)
         # A piece shorter than n is one shingle (the whole piece): pad the code points with 0.
         total = len(cp)
         cp = np.concatenate([cp, np.zeros(n, dtype=np.uint64)])
@@ -143,12 +185,11 @@ class MinHasher:
         # Keep the shingles that start in a piece and fit in it (one for a short piece).
         counts = np.maximum(lens - n + 1, np.minimum(lens, 1))
         starts = np.cumsum(lens) - lens
-        owner = np.repeat(np.arange(len(pieces)), counts)
-        position = starts[owner] + np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
-        hashes = h[position]
         first_of = np.cumsum(counts) - counts
-        for i in np.flatnonzero(lens < n):  # a short piece's one shingle: the piece alone
-            hashes[first_of[i]] = np.uint64(shingle_hash(pieces[i]) << 32)
+        owner = np.repeat(np.arange(len(pieces)), counts)
+        hashes = h[starts[owner] + np.arange(len(owner)) - first_of[owner]]
+        for i in np.flatnonzero((lens < n) & (lens > 0)):  # a short piece's one shingle
+            hashes[first_of[i]] = np.uint64(shingle_hash(shingle_form(pieces[i])) << 32)
         hashes = _fmix32((hashes >> np.uint64(32)).astype(np.uint32))
         self._permute_min(hashes, rows[owner], out)
 
@@ -168,18 +209,21 @@ class MinHasher:
             out[target] = mins
 
 
-def _batches(forms: list[str], ngram: int) -> Iterable[tuple[np.ndarray, list[str]]]:
-    """Group texts into pieces of at most ~BATCH_CHARS characters; a longer text is cut into
-    windows overlapping by ``ngram - 1`` characters (each window keeps the text's row)."""
+def _batches(texts: Sequence[str], ngram: int) -> Iterable[tuple[np.ndarray, list[str]]]:
+    """Group texts into pieces of at most ~BATCH_CHARS characters; a longer text is folded
+    and cut into windows overlapping by ``ngram - 1`` characters (each keeps the text's row)."""
     rows: list[int] = []
     pieces: list[str] = []
     size = 0
     step = BATCH_CHARS - (ngram - 1)
-    for row, form in enumerate(forms):
-        if not form:
+    for row, text in enumerate(texts):
+        if not text:
             continue
-        windows = [form] if len(form) <= BATCH_CHARS else [
-            form[i:i + BATCH_CHARS] for i in range(0, len(form) - ngram + 1, step)]
+        if len(text) <= BATCH_CHARS:
+            windows = [text]
+        else:
+            form = shingle_form(text)
+            windows = [form[i:i + BATCH_CHARS] for i in range(0, max(len(form) - ngram + 1, 1), step)]
         for window in windows:
             if size + len(window) > BATCH_CHARS and pieces:
                 yield np.asarray(rows, dtype=np.int64), pieces
