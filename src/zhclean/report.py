@@ -213,6 +213,7 @@ def plot_reasons(frame_or_counts: Any, title: str = "Removed spans by reason") -
         names = list(counts)
         ax.barh(names, list(counts.values()), color=[kind_colour(n.rsplit(".", 1)[-1]) for n in names],
                 edgecolor="#4b5563", linewidth=0.5)
+        ax.xaxis.get_major_locator().set_params(integer=True)
         ax.set_xlabel("spans")
     ax.set_title(title)
     return fig
@@ -226,12 +227,15 @@ def plot_lengths(frame: "pd.DataFrame") -> "Figure":
     ax = fig.add_subplot()
     before = np.asarray(frame["chars_before"], dtype=float)
     after = np.asarray(frame["chars_after"], dtype=float)
-    top = max(before.max(initial=1.0), after.max(initial=1.0), 10.0)
-    bins = np.concatenate([[0.0], np.geomspace(1.0, top * 1.05, 30)])
-    ax.hist(before, bins=bins, alpha=0.55, label="before", color="#9ca3af")
-    ax.hist(after, bins=bins, alpha=0.75, label="after", color="#2563eb")
-    ax.set_xscale("symlog", linthresh=1.0)
-    ax.set_xlabel("characters per page")
+    both = np.concatenate([before, after])
+    both = both[both > 0]
+    low, top = (both.min(), both.max()) if both.size else (1.0, 10.0)
+    bins = np.geomspace(low / 1.1, max(top * 1.1, low * 10), 30)
+    ax.hist(before[before > 0], bins=bins, alpha=0.55, label="before", color="#9ca3af")
+    ax.hist(after[after > 0], bins=bins, alpha=0.75, label="after", color="#2563eb")
+    ax.set_xscale("log")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel("characters per page (pages left empty not shown)")
     ax.set_ylabel("pages")
     ax.set_title("Page length before and after cleaning")
     ax.legend()
@@ -245,6 +249,7 @@ def plot_han_share(frame: "pd.DataFrame") -> "Figure":
     shares = frame.loc[frame["chars_after"] > 0, "han_share"]
     ax.hist(shares, bins=20, range=(0.0, 1.0), color="#059669")
     ax.set_xlabel("Han characters / non-space characters (clean text)")
+    ax.yaxis.get_major_locator().set_params(integer=True)
     ax.set_ylabel("pages")
     ax.set_title("Han share")
     return fig
@@ -260,6 +265,7 @@ def plot_cluster_sizes(frame: "pd.DataFrame") -> "Figure":
         ax.set_axis_off()
     else:
         ax.bar([str(s) for s in sizes.index], sizes.to_numpy(), color="#7c3aed")
+        ax.yaxis.get_major_locator().set_params(integer=True)
         ax.set_xlabel("pages in cluster")
         ax.set_ylabel("clusters")
     ax.set_title("Duplicate cluster sizes")
@@ -287,7 +293,15 @@ class OutputSummary:
     kept: "pd.DataFrame"
     rejected: Counter = field(default_factory=Counter)
     rejected_examples: dict[str, list[str]] = field(default_factory=dict)
+    #: removed spans by code on rejected pages that were cleaned first (e.g. doc.too_short)
+    rejected_codes: Counter = field(default_factory=Counter)
     pipeline_stats: dict[str, Any] = field(default_factory=dict)
+
+    def span_codes(self) -> Counter:
+        """Removed spans by code over every cleaned page, kept or rejected."""
+        codes = Counter({k: int(v) for k, v in reason_counts(self.kept).items()})
+        codes.update(self.rejected_codes)
+        return codes
 
     def stats(self) -> dict[str, Any]:
         """The numbers behind the report, for stats.json."""
@@ -299,7 +313,7 @@ class OutputSummary:
             "pages": {"kept": n_kept, "rejected": sum(self.rejected.values()),
                       "total": n_kept + sum(self.rejected.values())},
             "rejected_by_reason": dict(self.rejected.most_common()),
-            "removed_spans_by_code": {k: int(v) for k, v in reason_counts(kept).items()},
+            "removed_spans_by_code": dict(self.span_codes().most_common()),
             "kept_chars": {"before": before, "after": after,
                            "removed_share": round(1 - after / before, 4) if before else 0.0},
             "chars_after_quantiles": _quantiles(kept["chars_after"]) if n_kept else {},
@@ -391,10 +405,15 @@ def read_output(folder: str | Path) -> OutputSummary:
         kept = pd.DataFrame(columns=["id", *FRAME_COLUMNS])
     rejected: Counter[str] = Counter()
     examples: dict[str, list[str]] = {}
+    span_codes: Counter[str] = Counter()
     for path in rejected_files:
         for record in _records(path):
             reason = str(record.get("reason") or "unknown")
             rejected[reason] += 1
+            info = record.get("zhclean") or {}
+            if isinstance(info, str):
+                info = json.loads(info)
+            span_codes.update(r["code"] for r in info.get("removals") or [])
             if len(examples.setdefault(reason, [])) < 5:
                 examples[reason].append(str(record.get("id")))
     stats: dict[str, Any] = {}
@@ -403,7 +422,8 @@ def read_output(folder: str | Path) -> OutputSummary:
             stats = json.loads((folder / "stats.json").read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as err:
             raise InputError(f"{folder / 'stats.json'}: unreadable ({err})") from err
-    return OutputSummary(kept, rejected, examples, stats)
+    return OutputSummary(kept, rejected, rejected_examples=examples, rejected_codes=span_codes,
+                         pipeline_stats=stats)
 
 
 def write_report(out_dir: str | Path, to: str | Path | None = None) -> Path:
@@ -415,7 +435,7 @@ def write_report(out_dir: str | Path, to: str | Path | None = None) -> Path:
     summary = read_output(out_dir)
     target = Path(to) if to is not None else Path(out_dir) / "report"
     stats = summary.stats()
-    figures = {"Removed spans by reason": plot_reasons(summary.kept)}
+    figures = {"Removed spans by reason": plot_reasons(summary.span_codes())}
     if summary.rejected:
         figures["Rejected pages by reason"] = plot_reasons(summary.rejected, "Rejected pages by reason")
     if len(summary.kept):
