@@ -46,15 +46,31 @@ class DocText:
         return np.frombuffer(compact.encode("utf-32-le"), dtype=np.uint32)
 
     def ngram_hashes(self, n: int) -> np.ndarray:
-        """A 64-bit hash of every character n-gram (of the non-space characters)."""
-        cps = self.codepoints.astype(np.uint64)
-        if len(cps) < n:
-            return np.empty(0, dtype=np.uint64)
-        h = np.zeros(len(cps) - n + 1, dtype=np.uint64)
-        mult = np.uint64(0x100000001B3)
-        for j in range(n):
-            h = h * mult + cps[j: len(cps) - n + 1 + j] + np.uint64(1)
+        """A 64-bit polynomial hash of every character n-gram (of the non-space characters),
+        built by doubling (H[a+b] = H[a] * M**b + H[b] shifted by a) and cached, so the
+        2/3/4/13-gram filters share the work."""
+        if n in self._hashes:
+            return self._hashes[n]
+        length = len(self.codepoints) - n + 1
+        if length <= 0:
+            h = np.empty(0, dtype=np.uint64)
+        elif n == 1:
+            h = self.codepoints.astype(np.uint64) + np.uint64(1)
+        else:
+            a = 1 << (n.bit_length() - 1)
+            a = a // 2 if a == n else a
+            b = n - a
+            h = self.ngram_hashes(a)[:length] * _POWERS[b] + self.ngram_hashes(b)[a:a + length]
+        self._hashes[n] = h
         return h
+
+    @cached_property
+    def _hashes(self) -> dict[int, np.ndarray]:
+        return {}
+
+
+_MULT = 0x100000001B3
+_POWERS = [np.uint64(pow(_MULT, k, 1 << 64)) for k in range(64)]
 
 
 class DocumentFilter(Protocol):
@@ -209,16 +225,22 @@ class RepeatedNgrams:
         hashes = doc.ngram_hashes(self.n)
         if len(hashes) < 2:
             return 0.0
-        _, inverse, counts = np.unique(hashes, return_inverse=True, return_counts=True)
-        starts = counts[inverse] > 1
+        order = np.argsort(hashes)
+        ordered = hashes[order]
+        same = ordered[1:] == ordered[:-1]
+        repeated_sorted = np.zeros(len(ordered), dtype=bool)
+        repeated_sorted[1:] |= same
+        repeated_sorted[:-1] |= same
+        starts = np.empty(len(ordered), dtype=bool)
+        starts[order] = repeated_sorted
         if not starts.any():
             return 0.0
-        # Mark characters covered by any repeated n-gram: +1 at a start, -1 n chars later.
-        delta = np.zeros(len(doc.codepoints) + 1, dtype=np.int64)
-        idx = np.flatnonzero(starts)
-        np.add.at(delta, idx, 1)
-        np.add.at(delta, idx + self.n, -1)
-        covered = np.cumsum(delta[:-1]) > 0
+        # A character is covered when a repeated n-gram starts in the n positions ending at it.
+        cs = np.concatenate(([0], np.cumsum(starts)))
+        pos = np.arange(len(doc.codepoints))
+        hi = np.minimum(pos, len(starts) - 1) + 1
+        lo = np.maximum(pos - self.n + 1, 0)
+        covered = cs[hi] - cs[np.minimum(lo, hi)] > 0
         return float(covered.mean())
 
     def check(self, doc: DocText, value: float) -> Removal | None:
