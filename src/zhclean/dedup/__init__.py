@@ -12,12 +12,17 @@ band, ``uint64``), `bucket_pairs` / `candidate_pairs` (pairs sharing a band key)
 `verified_edges` (estimated-Jaccard check), `page_ranks` and `resolve_clusters` (clusters and
 the deterministic election), and `Deduplicator.add_signed` to finish on one machine from
 signatures computed elsewhere.
+
+Cross-page boilerplate (optional pass, two passes over the corpus): `LineCounter` counts line
+templates per page in bounded memory, then ``counter.removals(text)`` gives
+``boilerplate.repeated_line`` Removals with their ``page_count`` (see `repeated_lines`).
 """
 from zhclean.config import DedupConfig
 from zhclean.dedup.clusters import Clusters, page_ranks, resolve_clusters
 from zhclean.dedup.deduplicator import EXACT, NEAR, Deduplicator, DupDecision
 from zhclean.dedup.exact import exact_form, exact_key
 from zhclean.dedup.lsh import band_key, band_keys, bucket_pairs, candidate_pairs, lsh_params, verified_edges
+from zhclean.dedup.repeated_lines import LineCounter, line_template
 from zhclean.dedup.minhash import MinHasher, estimate_jaccard, exact_jaccard, shingle_form, shingles
 
 __all__ = [
@@ -27,6 +32,7 @@ __all__ = [
     "DedupConfig",
     "Deduplicator",
     "DupDecision",
+    "LineCounter",
     "MinHasher",
     "band_key",
     "band_keys",
@@ -36,6 +42,7 @@ __all__ = [
     "exact_form",
     "exact_jaccard",
     "exact_key",
+    "line_template",
     "lsh_params",
     "page_ranks",
     "resolve_clusters",
