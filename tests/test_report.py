@@ -1,0 +1,183 @@
+"""zhclean.report: clean_frame, features, plots, and the HTML report of an output folder."""
+from __future__ import annotations
+
+import builtins
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import zhclean
+from zhclean.cli import main
+from zhclean.errors import InputError, ZhcleanError
+from zhclean.report import (FRAME_COLUMNS, NO_TEXT, cluster_sizes, figure_png, plot_cluster_sizes,
+                            plot_han_share, plot_lengths, plot_reasons, read_output, reason_counts,
+                            text_features, write_report)
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ROOT / "examples" / "pages.jsonl"
+
+
+@pytest.fixture(scope="module")
+def sample() -> pd.DataFrame:
+    return pd.read_json(PAGES, lines=True, dtype={"text": object})
+
+
+@pytest.fixture(scope="module")
+def frame(sample) -> pd.DataFrame:
+    return zhclean.clean_frame(sample, dedup=True)
+
+
+def test_text_features_measure_han_punctuation_and_repeated_lines():
+    features = text_features("清水河，ab\n清水河，ab\n好")
+    assert features["han_share"] == pytest.approx(7 / 13)
+    assert features["punct_share"] == pytest.approx(2 / 13)
+    assert features["repeated_line_share"] == pytest.approx(1 / 3)
+    assert text_features("") == {"han_share": 0.0, "punct_share": 0.0, "repeated_line_share": 0.0}
+
+
+def test_clean_frame_has_one_row_per_input_row(sample, frame):
+    assert list(frame.index) == list(sample.index)
+    assert list(frame.columns[:len(FRAME_COLUMNS) + 1]) == ["id", *FRAME_COLUMNS]
+    assert list(frame["id"]) == list(sample["id"])
+    row = frame.set_index("id").loc["spam-wrapped-news"]
+    assert row["verdict"] == "content"
+    assert 0 < row["removed_share"] < 1
+    assert row["chars_after"] < row["chars_before"]
+    assert sum(row["codes"].values()) == row["n_removals"] > 0
+    assert "清水河治理三年见成效" in row["clean_text"]
+
+
+def test_rows_without_text_are_kept_with_a_verdict(frame):
+    by_id = frame.set_index("id")
+    assert by_id.loc["no-text-field", "verdict"] == NO_TEXT
+    assert by_id.loc["text-not-string", "verdict"] == NO_TEXT
+    assert by_id.loc["empty-page", "verdict"] == "empty"
+
+
+def test_chunks_give_the_same_frame(sample, frame):
+    chunked = zhclean.clean_frame(sample, chunk_size=3, progress=False, dedup=True)
+    pd.testing.assert_frame_equal(chunked, frame)
+
+
+def test_dedup_puts_the_reposted_article_in_one_cluster(frame):
+    by_id = frame.set_index("id")
+    assert by_id.loc["spam-wrapped-news", "cluster_id"] == by_id.loc["spam-wrapped-news-repost", "cluster_id"]
+    assert by_id.loc["spam-wrapped-news", "cluster_size"] == 2
+    # the same template around another article is not a duplicate of the river story
+    assert by_id.loc["spam-wrapped-library", "cluster_id"] != by_id.loc["spam-wrapped-news", "cluster_id"]
+    assert by_id.loc["forum-answer", "cluster_size"] == 1
+    assert 2 in cluster_sizes(frame).index
+
+
+def test_cluster_columns_from_an_earlier_dedup_run_pass_through():
+    df = pd.DataFrame({"text": ["第一页的正文内容。", "第二页的正文内容。"],
+                       "cluster_id": ["a", "a"], "cluster_size": [2, 2]})
+    out = zhclean.clean_frame(df)
+    assert list(out["cluster_id"]) == ["a", "a"]
+    assert cluster_sizes(out).to_dict() == {2: 1}
+
+
+def test_clean_frame_names_a_missing_column():
+    with pytest.raises(InputError, match="no column 'body'.*pass text="):
+        zhclean.clean_frame(pd.DataFrame({"text": ["x"]}), text="body")
+
+
+def test_reason_counts_sum_the_codes(frame):
+    counts = reason_counts(frame)
+    assert counts.sum() == frame["n_removals"].sum()
+    assert list(counts) == sorted(counts, reverse=True)
+
+
+def test_plots_draw_from_the_frame(frame):
+    for plot, title in [(plot_reasons, "Removed spans by reason"),
+                        (plot_lengths, "Page length before and after cleaning"),
+                        (plot_han_share, "Han share"),
+                        (plot_cluster_sizes, "Duplicate cluster sizes")]:
+        fig = plot(frame)
+        assert fig.axes[0].get_title() == title
+    assert figure_png(plot_reasons({})).startswith("data:image/png;base64,")
+
+
+def test_plots_without_matplotlib_name_the_extra(monkeypatch, frame):
+    real_import = builtins.__import__
+
+    def no_matplotlib(name, *args, **kwargs):
+        if name.startswith("matplotlib"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    with pytest.raises(ZhcleanError, match=r"zhclean\[explore\]"):
+        plot_reasons(frame)
+
+
+def write_output(folder: Path) -> Path:
+    """A small output folder in the shape `zhclean run` writes."""
+    folder.mkdir()
+    kept = [
+        {"id": "a", "text": "清水河治理三年见成效。", "zhclean": {
+            "verdict": "content", "removed_share": 0.5,
+            "removals": [{"start": 0, "end": 10, "code": "spam.hotline", "detail": {}},
+                         {"start": 21, "end": 25, "code": "boilerplate.footer", "detail": {}}],
+            "metadata": {}, "dedup": {"cluster_id": "a", "cluster_size": 3}}},
+        {"id": "b", "text": "社区图书馆延长开放时间。", "zhclean": {
+            "verdict": "content", "removed_share": 0.0, "removals": [], "metadata": {},
+            "dedup": {"cluster_id": "b", "cluster_size": 1}}},
+    ]
+    rejected = [
+        {"id": "c", "reason": "dup.near", "detail": {"duplicate_of": "a", "cluster_id": "a"}},
+        {"id": "d", "reason": "dup.near", "detail": {"duplicate_of": "a", "cluster_id": "a"}},
+        {"id": "e", "reason": "doc.too_short", "detail": {}, "zhclean": {
+            "removals": [{"start": 0, "end": 3, "code": "spam.hotline", "detail": {}}]}},
+    ]
+    for name, records in (("kept.jsonl", kept), ("rejected.jsonl", rejected)):
+        (folder / name).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                                   encoding="utf-8")
+    (folder / "stats.json").write_text(json.dumps({"pages_in": 5}), encoding="utf-8")
+    return folder
+
+
+def test_write_report_is_self_contained_with_stats(tmp_path):
+    out = write_output(tmp_path / "out")
+    html_path = write_report(out)
+    assert html_path == out / "report" / "report.html"
+    page = html_path.read_text(encoding="utf-8")
+    assert page.count('src="data:image/png;base64,') == 5
+    assert "http://" not in page and "https://" not in page
+    stats = json.loads((out / "report" / "stats.json").read_text(encoding="utf-8"))
+    assert stats["pages"] == {"kept": 2, "rejected": 3, "total": 5}
+    assert stats["rejected_by_reason"] == {"dup.near": 2, "doc.too_short": 1}
+    assert stats["removed_spans_by_code"] == {"spam.hotline": 2, "boilerplate.footer": 1}
+    assert stats["duplicate_clusters_by_size"] == {"3": 1}
+    assert stats["kept_chars"]["before"] == 11 + 14 + 12
+    assert stats["pipeline"] == {"pages_in": 5}
+    assert json.loads((out / "stats.json").read_text()) == {"pages_in": 5}  # not overwritten
+
+
+def test_read_output_explains_a_wrong_folder(tmp_path):
+    with pytest.raises(InputError, match="not a folder"):
+        read_output(tmp_path / "missing")
+    with pytest.raises(InputError, match="no kept"):
+        read_output(tmp_path)
+
+
+def test_report_of_a_real_run(tmp_path):
+    runner = CliRunner()
+    ran = runner.invoke(main, ["run", str(PAGES), "-o", str(tmp_path / "out"), "-q"])
+    assert ran.exit_code == 0, ran.output
+    result = runner.invoke(main, ["report", str(tmp_path / "out"), "--to", str(tmp_path / "rep")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "rep" / "report.html").is_file()
+    stats = json.loads((tmp_path / "rep" / "stats.json").read_text(encoding="utf-8"))
+    lines = sum(1 for line in PAGES.read_text(encoding="utf-8").splitlines() if line.strip())
+    assert stats["pages"]["total"] == lines
+    assert stats["removed_spans_by_code"]
+
+
+def test_cli_report_of_a_wrong_folder_exits_with_the_input_error_code(tmp_path):
+    result = CliRunner().invoke(main, ["report", str(tmp_path)])
+    assert result.exit_code == InputError.exit_code
+    assert "no kept" in result.output
