@@ -166,3 +166,42 @@ def test_worst_pages_match_the_shared_instrument(tmp_path):
         [line for line in mine if line.startswith("most junk kept")]
     assert [line for line in printed.splitlines() if line.startswith("least content kept")] == \
         [line for line in mine if line.startswith("least content kept")]
+
+
+# --- zhclean eval --------------------------------------------------------------------------
+
+
+def test_cli_eval_prints_scores_and_passes_its_floors():
+    from click.testing import CliRunner
+
+    from zhclean.cli import main
+
+    result = CliRunner().invoke(main, ["eval", str(LABELLED), "--min-kept", "0.95",
+                                       "--min-removed", "0.9"])
+    assert result.exit_code == 0, result.output
+    assert "content_kept" in result.output and "junk removed by kind:" in result.output
+
+
+def test_cli_eval_below_a_floor_exits_1_and_says_which(tmp_path):
+    from click.testing import CliRunner
+
+    from zhclean.cli import main
+
+    labels = write_jsonl(tmp_path / "labels.jsonl", [{"id": "a", "text": PAGE, "drop": DROP}])
+    outputs = write_jsonl(tmp_path / "out.jsonl", [{"id": "a", "text": PAGE}])
+    result = CliRunner().invoke(main, ["eval", str(labels), "--outputs", str(outputs), "--json",
+                                       "--min-removed", "0.5"])
+    assert result.exit_code == 1
+    scores = json.loads(result.stdout.splitlines()[0])
+    assert scores["junk_removed"] == 0.0 and scores["content_kept"] == 1.0
+    assert "junk removed 0.0000 is below the floor 0.5" in result.output
+
+
+def test_cli_eval_of_a_missing_file_exits_with_the_input_error_code(tmp_path):
+    from click.testing import CliRunner
+
+    from zhclean.cli import main
+
+    result = CliRunner().invoke(main, ["eval", str(tmp_path / "nope.jsonl")])
+    assert result.exit_code == InputError.exit_code
+    assert "cannot read the labelled pages" in result.output
