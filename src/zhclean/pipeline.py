@@ -258,23 +258,22 @@ def plan_chunks(shards: list[Shard], work: WorkDir, chunk_pages: int
 # --- Phase 2: dedup -----------------------------------------------------------------------
 
 
-def dedup_candidates(config: Config, work: WorkDir, chunk_names: list[str],
+def dedup_candidates(config: Config, signed: Iterable[dict[str, np.ndarray]],
                      texts_for: Callable[[set[str]], dict[str, str]]) -> dict[str, dict[str, Any]]:
-    """Decide duplicates over every candidate page from the chunks' signatures.
+    """Decide duplicates over candidate pages from their signatures (`sign_pages` arrays, in
+    chunk order). The local engine passes every chunk; the Dask engine only the pages that
+    share an exact key or an LSH bucket with another page (the result is the same).
 
     Returns, for each page in a cluster of more than one page, what the output needs:
-    ``{"kept": bool, "detail": DupDecision.to_dict() with user ids}``, keyed by page key.
-    `texts_for(keys)` returns the clean texts of the given pages (for the exact Jaccard check
-    of removed pages against their kept page).
+    ``{"kept": bool, "code": ..., "detail": DupDecision.to_dict() with user ids}``, keyed by
+    page key. `texts_for(keys)` returns the clean texts of the given pages (for the exact
+    Jaccard check of removed pages against their kept page).
     """
     from zhclean.dedup import NEAR, Deduplicator
 
     dd = Deduplicator(dedup_config(config))
     user_ids: dict[str, str] = {}
-    for name in chunk_names:
-        if not work.signatures_path(name).exists():
-            continue
-        arr = work.load_arrays(name)
+    for arr in signed:
         keys = arr["keys"].tolist()
         user_ids.update(zip(keys, arr["ids"].tolist()))
         dd.add_signed(keys, arr["lengths"], arr["exact"], arr["sigs"])
@@ -295,6 +294,18 @@ def dedup_candidates(config: Config, work: WorkDir, chunk_names: list[str],
             detail["duplicate_of"] = user_ids[d.duplicate_of]
         out[key] = {"kept": d.kept, "code": d.code, "detail": detail}
     return out
+
+
+def signed_chunks(work: WorkDir, names: Iterable[str]) -> Iterator[dict[str, np.ndarray]]:
+    for name in names:
+        if work.signatures_path(name).exists():
+            yield work.load_arrays(name)
+
+
+def texts_of(work_root: str, names: Iterable[str], keys: set[str], text_field: str) -> dict[str, str]:
+    """The clean texts of the pages `keys`, read back from the work records."""
+    return {line["key"]: line["record"][text_field]
+            for line in iter_work_lines(WorkDir(work_root), names) if line.get("key") in keys}
 
 
 def iter_work_lines(work: WorkDir, names: Iterable[str]) -> Iterator[dict[str, Any]]:
@@ -501,16 +512,12 @@ def _run_chunks(config: Config, mode: str, shards: list[Shard], work: WorkDir, e
 
 
 def engine_dedup(engine: Engine, config: Config, work: WorkDir, names: list[str]) -> dict[str, dict[str, Any]]:
+    """Phase 2 on the engine's own terms: the Dask engine finds candidates on the cluster."""
     dedup = getattr(engine, "dedup", None)
     if dedup is not None:
         return dedup(config, work, names)
-
-    def texts_for(keys: set[str]) -> dict[str, str]:
-        text_field = config.run.text_field
-        return {line["key"]: line["record"][text_field] for line in iter_work_lines(work, names)
-                if line.get("key") in keys}
-
-    return dedup_candidates(config, work, names, texts_for)
+    return dedup_candidates(config, signed_chunks(work, names),
+                            lambda keys: texts_of(str(work.root), names, keys, config.run.text_field))
 
 
 def _dups_of(dups: dict[str, dict[str, Any]], shard: Shard) -> dict[str, dict[str, Any]]:
