@@ -101,7 +101,7 @@ def clean_frame(df: "pd.DataFrame", text: str = "text", title: str | None = None
     ``no_text``. `title` names a column of page titles; `config` is a `CleanConfig`.
     """
     import pandas as pd
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     from zhclean.cleaner import Cleaner
 
