@@ -10,7 +10,7 @@ from zhclean.context import ContextPolicy, decide, residue
 from zhclean.document import CleanedPage, Removal, merge_removals
 from zhclean.errors import ConfigError
 from zhclean.normalize import normalize
-from zhclean.rules import CATALOGUE, SEGMENT_RULES, SPAN_RULES
+from zhclean.rules import CATALOGUE, PAGE_RULES, SEGMENT_RULES, SPAN_RULES
 from zhclean.rules.base import HARD, Page, han_count
 from zhclean.rules.byline import byline_metadata
 
@@ -30,6 +30,7 @@ class Cleaner:
         off = set(self.clean_config.disable)
         self.segment_rules = tuple(cls() for cls in SEGMENT_RULES if cls.__name__ not in off)
         self.span_rules = tuple(cls() for cls in SPAN_RULES if cls.__name__ not in off)
+        self.page_rules = tuple(cls() for cls in PAGE_RULES if cls.__name__ not in off)
 
     def __call__(self, text: str, title: str | None = None) -> CleanedPage:
         source = normalize(text, self.norm_config.fixes)
@@ -49,6 +50,9 @@ class Cleaner:
                     hard.append(removal)
                     break
                 soft.setdefault(index, removal)
+        for rule in self.page_rules:
+            if whole := rule.judge(page, hard):
+                return CleanedPage(source=source, removals=(whole,), features=_features(page))
         removals = decide(page, hard, soft, self.policy)
         removals.extend(residue(page, removals, self.policy))
         merged = merge_removals(removals)

@@ -20,6 +20,13 @@ spam | good/anchor     drop the soft units nearest the spam side; keep the rest 
 good | good           keep everything: article prose is protected from weak evidence
 edge | good/anchor     on line-structured pages, a run of 2+ whole lines at the top keeps
                        only its last line (the headline); 3+ whole lines at the bottom go
+=====================  ===================================================================
+
+On line-structured pages, whole lines above the first paragraph of prose or below the last one
+are page chrome (menus, link lists, footers) and go, whatever their neighbours; the line right
+before the article (or its byline) is the headline and stays.
+
+=====================  ===================================================================
 edge | edge           keep (no evidence either way)
 =====================  ===================================================================
 
@@ -188,6 +195,8 @@ def _is_prose(text: str, policy: ContextPolicy) -> bool:
 def _spread(page: Page, units: list[Unit], soft: dict[int, Removal], policy: ContextPolicy) -> list[Removal]:
     out: list[Removal] = []
     visible = [u for u in units if u.role is not None or u.state in (SOFT, NEUTRAL)]
+    goods = [k for k, u in enumerate(visible) if u.state == GOOD]
+    first_good, last_good = (goods[0], goods[-1]) if goods else (len(visible), -1)
     i = 0
     while i < len(visible):
         if visible[i].state not in (SOFT, NEUTRAL):
@@ -199,7 +208,10 @@ def _spread(page: Page, units: list[Unit], soft: dict[int, Removal], policy: Con
         run = visible[i:j]
         left = visible[i - 1] if i > 0 else None
         right = visible[j] if j < len(visible) else None
-        out.extend(_decide_run(run, left, right, policy))
+        if goods and all(u.whole_line for u in run) and (j <= first_good or i > last_good):
+            out.extend(_outside_article(run, right, before=j <= first_good))
+        else:
+            out.extend(_decide_run(run, left, right, policy))
         i = j
     return out
 
@@ -226,6 +238,15 @@ def _decide_run(run: list[Unit], left: Unit | None, right: Unit | None, policy: 
         if rrole == EDGE and len(run) >= policy.bottom_run_lines:
             return [_edge_removal(u, "bottom") for u in run]
     return []
+
+
+def _outside_article(run: list[Unit], right: Unit | None, before: bool) -> list[Removal]:
+    """Whole lines above the first or below the last paragraph of prose: page chrome. Above
+    the article, the line right before it (or before its byline) is its headline and stays."""
+    where = "top" if before else "bottom"
+    if before and right is not None and right.role in (GOOD, ANCHOR) and han_count(run[-1].seg.text) >= 2:
+        run = run[:-1]
+    return [_edge_removal(u, where) for u in run]
 
 
 def _context_removal(unit: Unit, neighbour: Unit | None, why: str) -> Removal:

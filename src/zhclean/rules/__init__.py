@@ -17,13 +17,17 @@ from zhclean.rules.nav import NavigationLine, NavigationPhrase
 from zhclean.rules.region_list import RegionList
 from zhclean.rules.related import RelatedLinks
 from zhclean.rules.seo_title import SeoTitle
+from zhclean.rules.spliced_page import SplicedPage
+from zhclean.rules.stuffed_page import StuffedPage
 from zhclean.rules.ui_junk import InterfacePhrase, InterfaceText
+from zhclean.rules.unpunctuated_run import UnpunctuatedRun
 
 #: Rules that judge one segment at a time (`check(seg, page)`).
 SEGMENT_RULES = (
     HotlineSegment,
     RegionList,
     KeywordList,
+    UnpunctuatedRun,
     ListingField,
     NavigationLine,
     FooterSentence,
@@ -43,6 +47,12 @@ SPAN_RULES = (
     RelatedLinks,
 )
 
-CATALOGUE = {cls.__name__: cls for cls in SEGMENT_RULES + SPAN_RULES}
+#: Rules that judge the whole page after the others (`judge(page, removals)`).
+PAGE_RULES = (
+    SplicedPage,
+    StuffedPage,
+)
 
-__all__ = ["CATALOGUE", "SEGMENT_RULES", "SPAN_RULES"]
+CATALOGUE = {cls.__name__: cls for cls in SEGMENT_RULES + SPAN_RULES + PAGE_RULES}
+
+__all__ = ["CATALOGUE", "PAGE_RULES", "SEGMENT_RULES", "SPAN_RULES"]

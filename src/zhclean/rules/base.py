@@ -6,7 +6,9 @@ method:
 * segment rules: ``check(seg, page) -> Removal | None`` judge one sentence/clause (or line)
   as a whole;
 * span rules: ``find(page) -> Iterable[Removal]`` scan the whole page for junk spans of any
-  size (an injected casino name inside a sentence, a ``原标题：`` prefix, a footer clause).
+  size (an injected casino name inside a sentence, a ``原标题：`` prefix, a footer clause);
+* page rules: ``judge(page, removals) -> Removal | None`` decide, after the others, that the
+  whole page is junk (a page spliced from fragments, a keyword-stuffed SEO page).
 
 `strength` is ``"hard"`` (drop on this evidence alone) or ``"soft"`` (evidence that
 `zhclean.context` weighs against the neighbours: it drops the segment only among junk, never
@@ -75,6 +77,13 @@ class SegmentRule(Protocol):
     strength: ClassVar[str]
 
     def check(self, seg: Segment, page: Page) -> Removal | None: ...
+
+
+class PageRule(Protocol):
+    code: ClassVar[str]
+    strength: ClassVar[str]
+
+    def judge(self, page: Page, removals: list[Removal]) -> Removal | None: ...
 
 
 class SpanRule(Protocol):

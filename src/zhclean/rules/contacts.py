@@ -13,7 +13,7 @@ from functools import lru_cache
 import phonenumbers
 import regex
 
-_SEP = r"[ \-‐–—.·]?"
+_SEP = r"[ \-‐–—·]?"  # not ".": dotted quads (IP addresses) are not phone numbers
 PHONE_CANDIDATE = regex.compile(
     r"(?<![\d\w])(?:"
     rf"[48]00(?:{_SEP}\d){{7}}"                      # 400/800 service numbers, any grouping

@@ -22,7 +22,8 @@ TERMS = (
     "av网站", "黄色网站", "福利视频", "小姐上门", "上门服务", "包夜", "赌球", "外围",
 )
 #: Terms that only count together with another hit on the same page.
-WEAK_TERMS = frozenset({"挂牌", "外围", "特码", "存送", "彩金", "返水", "上门服务", "网投", "博彩"})
+WEAK_TERMS = frozenset({"挂牌", "外围", "特码", "存送", "彩金", "返水", "上门服务", "网投", "博彩",
+                        "一夜情", "约炮", "太阳城", "包夜", "赌球", "老虎机"})
 #: Suffixes that extend an injected name ("王者威尼斯人现金网网址：").
 _SUFFIX = regex.compile(
     r"(?:官方网站|官网|网址|网站|平台|现金网|娱乐城|娱乐|国际|体育|app|手机版|登录|注册|开户|入口|下载|赌场|在线|"

@@ -8,7 +8,7 @@ from typing import ClassVar
 import regex
 
 from zhclean.document import Removal, Segment
-from zhclean.rules.base import HARD, Page
+from zhclean.rules.base import HARD, Page, ends_sentence
 
 _SEPARATORS = regex.compile(r"\s*(?:[/|｜、]|-{1,}|,|，)\s*")
 _FUNCTION_CHARS = frozenset("的了是在和与及就都也而被把对从向为以于这那我你他她它们")
@@ -27,6 +27,7 @@ class KeywordList:
     min_items: int = 8
     max_item_chars: int = 14
     max_function_share: float = 0.06
+    min_han_share: float = 0.5
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
         text = page.view_of(seg)
@@ -37,10 +38,14 @@ class KeywordList:
         if short < 0.8 * len(items):
             return None
         han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+        if len(han) < self.min_han_share * sum(1 for c in text if not c.isspace()):
+            return None  # command lines, paths, code
         function_share = sum(1 for c in han if c in _FUNCTION_CHARS) / max(len(han), 1)
         if function_share > self.max_function_share:
             return None
         hard_separators = len(regex.findall(r"[/|｜]|-{1,}", text))
+        if hard_separators < self.min_items - 1 and ends_sentence(text):
+            return None  # "…遗址，…遗址等。": an enumeration inside prose
         repeated = self._shared_word(items)
         if hard_separators >= self.min_items - 1 or repeated:
             return Removal(seg.start, seg.end, self.code,

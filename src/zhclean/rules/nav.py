@@ -20,6 +20,7 @@ NAV_SEGMENT = regex.compile(
     r"|[\p{Han}]{1,8}\s*[>›»＞]\s*[\p{Han}]{1,8}\s*[>›»＞]"
     r"|^(?:切换导航|导航|网站导航|全部分类|热门搜索|热词|搜索|登录|注册|登录/注册|设为首页|加入收藏)\s*[:：]?\s*$"
 )
+_HARD_SEPARATOR = regex.compile(r"[|｜·•]")
 _MENU_SPLIT = regex.compile(r"\s*[|｜·•/]\s*|\s+-\s+|\s{2,}|\s")
 
 
@@ -41,6 +42,10 @@ class NavigationLine:
             return Removal(seg.start, seg.end, self.code, {"match": m[0].strip()[:30]})
         if any(ch in TERMINAL or ch in "，,、" for ch in text):
             return None
+        line = page.line_by_number[seg.line]
+        whole_line = seg.start == line.start and seg.end == line.end
+        if not whole_line and not _HARD_SEPARATOR.search(text):
+            return None  # words separated by spaces inside running text
         items = [i for i in _MENU_SPLIT.split(text) if i]
         if len(items) >= self.min_items and all(len(i) <= self.max_item_chars for i in items):
             return Removal(seg.start, seg.end, self.code, {"menu_items": len(items)})

@@ -31,6 +31,7 @@ class RegionList:
     strength: ClassVar[str] = HARD
     min_items: int = 5
     min_coverage: float = 0.6
+    min_items_sentence: int = 12
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
         text = page.view_of(seg)
@@ -41,6 +42,8 @@ class RegionList:
             return None
         if any(c in "。！？!?" for c in text[:-1]):
             return None
+        if ends_sentence(text) and len(items) < self.min_items_sentence:
+            return None  # a sentence naming a few places
         coverage = place_coverage(seg.text)
         if coverage >= self.min_coverage and not self._is_sentence(seg.text, items):
             return Removal(seg.start, seg.end, self.code,

@@ -31,6 +31,7 @@ class RelatedLinks:
     max_chars: int = 60
     prose_han: int = 40
     max_items: int = 40
+    max_header_tail: int = 14
 
     def find(self, page: Page) -> Iterator[Removal]:
         units = page.sentences
@@ -38,7 +39,7 @@ class RelatedLinks:
         while i < len(units):
             seg = units[i]
             m = HEADER.match(page.view_of(seg))
-            if not m or han_count(seg.text[m.end():]) > 30:
+            if not m or han_count(seg.text[m.end():]) > self.max_header_tail:
                 i += 1
                 continue
             yield Removal(seg.start, seg.end, self.code, {"header": m[0].strip()})
@@ -50,6 +51,8 @@ class RelatedLinks:
                     break
                 if text.endswith("。") and han_count(text) >= 15 and item.line == units[j - 1].line:
                     break
+                if "。" in text[:-1] or ("，" in text and han_count(text) >= 20):
+                    break  # a fragment of prose, not a headline
                 yield Removal(item.start, item.end, self.code, {"under_header": m[0].strip()})
                 j += 1
             i = j

@@ -16,7 +16,7 @@ DECORATION = regex.compile(
 )
 SERVICE_PHRASE = regex.compile(
     r"(?:售后|客服|维修|服务|人工|报修|保养|安装|清洗|移机|加氟)(?:服务)?(?:中心|网点|点)?(?:热线|电话|号码|网点|中心|查询)"
-    r"|(?:官方网站|官网|客服电话|服务热线|售后电话|维修电话|24小时|全国统一|全国联保)"
+    r"|(?:官方网站|官网|客服电话|服务热线|售后电话|维修电话|全国联保|24小时(?:人工|客服|售后|服务|维修))"
 )
 _MASK = regex.compile(r"[\d\p{P}\p{S}\s a-z]+")
 _PIPE_TITLE = regex.compile(r"[^|｜_\n]{2,30}(?:\s*[|｜_]\s*[^|｜_\n]{2,30}){2,}")
@@ -35,11 +35,13 @@ class SeoTitle:
     Fires on a title-like segment (no sentence ending, ≤ `max_chars`) that
     * carries a decoration (《2025汇总》, (点击咨询), 【最新】) or a brand-service phrase
       (售后服务电话, 维修网点, 官网, 24小时), or
-    * shares its template key (digits/brackets masked) with `min_repeats`-1 other lines, or
+    * shares its template key (digits/brackets masked) with `min_repeats`-1 other lines on a
+      page that has a service phrase, or
     * shares its first `prefix_chars` Han characters (the brand) with `min_repeats`-1 other
       title-like lines on a page that also has a service phrase, or
     * is a '|'-separated keyword title with service words, or
-    * repeats the page's title (given, or the first line) after its first occurrence.
+    * repeats the line right above it (LABELS.md: the first copy of a title is kept), or
+      repeats the page's given title after its first occurrence.
     Must keep: an article's own headline and its subheadings (no service phrase, no repeats);
     tables of contents (repeated prefixes without a service phrase on the page).
     """
@@ -62,7 +64,7 @@ class SeoTitle:
                 detail = {"decoration": m[0]}
             elif m := SERVICE_PHRASE.search(view):
                 detail = {"service_phrase": m[0]}
-            elif len(key := template_key(seg.text)) >= 4 and keys[key] >= self.min_repeats:
+            elif service_page and len(key := template_key(seg.text)) >= 4 and keys[key] >= self.min_repeats:
                 detail = {"template_repeats": keys[key]}
             elif service_page and (p := self._prefix(seg.text)) and prefixes[p] >= self.min_repeats:
                 detail = {"brand_prefix": p, "repeats": prefixes[p]}
@@ -85,15 +87,11 @@ class SeoTitle:
             main = regex.split(r"\s*[_|｜—–]\s*|\s+-\s+", page.title.strip())[0]
             if han_count(main) >= 6:
                 titles.add(main)
-        seen: dict[str, int] = {}
+        previous = None
         for seg in page.lines:
-            text = seg.text
-            if not self._title_like(seg) or len(text) < 6:
-                continue
-            if text in seen:
-                yield Removal(seg.start, seg.end, self.code, {"repeat_of_line": seen[text]})
-            else:
-                seen[text] = seg.line
+            if previous is not None and seg.text == previous.text and self._title_like(seg) and len(seg.text) >= 6:
+                yield Removal(seg.start, seg.end, self.code, {"repeat_of_line": previous.line})
+            previous = seg
         for title in titles:
             first = page.source.find(title)
             if first < 0:
