@@ -175,3 +175,44 @@ def test_kill_and_resume_gives_identical_output(tmp_path):
     stats = json.loads((tmp_path / "out" / "stats.json").read_text())
     assert stats["resumed_chunks"] >= len(finished)
     assert outputs(tmp_path / "out") == outputs(reference.output)
+
+
+def test_parquet_in_parquet_out(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    pages = corpus(3, 12)
+    pq.write_table(pa.Table.from_pylist(pages), tmp_path / "in.parquet")
+    result = run(str(tmp_path / "in.parquet"), tmp_path / "out")
+    kept = pq.read_table(tmp_path / "out" / "kept.parquet").to_pylist()
+    rejected = pq.read_table(tmp_path / "out" / "rejected.parquet").to_pylist()
+    assert len(kept) + len(rejected) == 12 == result.pages_in
+    assert json.loads(kept[0]["zhclean"])["verdict"] == "content"  # nested fields as JSON text
+    assert {r["reason"] for r in rejected} == {"dup.exact"}
+
+
+def test_text_folder_and_csv_give_jsonl(tmp_path):
+    (tmp_path / "txt").mkdir()
+    for i, p in enumerate(corpus(4, 3, dup_every=100)):
+        (tmp_path / "txt" / f"page{i}.txt").write_text(p["text"], encoding="utf-8")
+    result = run(str(tmp_path / "txt"), tmp_path / "out")
+    kept = read_jsonl(tmp_path / "out" / "kept.jsonl")
+    assert [r["id"] for r in kept] == ["page0", "page1", "page2"] and result.kept == 3
+    import csv
+
+    with open(tmp_path / "in.csv", "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, ["id", "text"])
+        writer.writeheader()
+        writer.writerows({"id": p["id"], "text": p["text"]} for p in corpus(5, 3, dup_every=100))
+    assert run(str(tmp_path / "in.csv"), tmp_path / "csv").kept == 3
+    assert (tmp_path / "csv" / "kept.jsonl").exists()
+
+
+def test_mostly_junk_opt_in_through_config(tmp_path):
+    src = Path(__file__).parents[1] / "examples" / "pages.jsonl"
+    config = load_config(overrides={"filters.max_removed_share": 0.0, "filters.min_chars": 1})
+    result = run(str(src), tmp_path / "out", config)
+    rejected = read_jsonl(tmp_path / "out" / "rejected.jsonl")
+    mostly = [r for r in rejected if r["reason"] == "doc.mostly_junk"]
+    assert all(r["detail"]["value"] > 0 for r in mostly)
+    assert result.pages_in == 12
