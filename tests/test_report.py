@@ -12,8 +12,9 @@ from click.testing import CliRunner
 import zhclean
 from zhclean.cli import main
 from zhclean.errors import InputError, ZhcleanError
-from zhclean.report import (FRAME_COLUMNS, NO_TEXT, cluster_sizes, figure_png, plot_cluster_sizes,
-                            plot_han_share, plot_lengths, plot_reasons, read_output, reason_counts,
+from zhclean.plots import (figure_png, plot_cluster_sizes, plot_han_share, plot_lengths,
+                           plot_reasons)
+from zhclean.report import (FRAME_COLUMNS, NO_TEXT, cluster_sizes, read_output, reason_counts,
                             text_features, write_report)
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,13 +6,12 @@ matplotlib comes with the ``explore`` extra and is imported only by the plots.
 - `clean_frame(df)` cleans a DataFrame column and returns one row per page: clean text,
   verdict, removed share, reason codes with counts, features of the clean text, and dedup
   clusters (when the input has them, or with ``dedup=True``).
-- `plot_reasons`, `plot_lengths`, `plot_han_share`, `plot_cluster_sizes` draw from that frame.
+- `reason_counts` and `cluster_sizes` count from that frame; `zhclean.plots` draws it.
 - `write_report(out_dir)` reads what ``zhclean clean``/``run`` wrote (kept*.jsonl,
   rejected*.jsonl, stats.json) and writes a self-contained ``report.html`` and ``stats.json``.
 """
 from __future__ import annotations
 
-import base64
 import gzip
 import html
 import io
@@ -25,11 +24,10 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 import regex
 
-from zhclean.errors import InputError, OutputError, ZhcleanError
+from zhclean.errors import InputError, OutputError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
-    from matplotlib.figure import Figure
 
 _HAN = regex.compile(r"\p{Han}")
 
@@ -98,7 +96,8 @@ def clean_frame(df: "pd.DataFrame", text: str = "text", title: str | None = None
 
     Rows are cleaned `chunk_size` at a time with a tqdm bar (shown by default when there is
     more than one chunk). A row whose text is missing or not a string gets verdict
-    ``no_text``. `title` names a column of page titles; `config` is a `CleanConfig`.
+    ``no_text``. `title` names a column of page titles; `config` is a `Config` or a
+    `CleanConfig` (defaults when None).
     """
     import pandas as pd
     from tqdm import tqdm
@@ -112,7 +111,9 @@ def clean_frame(df: "pd.DataFrame", text: str = "text", title: str | None = None
         raise InputError(f"clean_frame: no title column {title!r} in the DataFrame")
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
-    cleaner = Cleaner(config)
+    # a whole Config (its clean and normalize sections) or a CleanConfig
+    cleaner = (Cleaner(config.clean, config.normalize) if hasattr(config, "normalize")
+               else Cleaner(config))
     titles = df[title] if title is not None else None
     if progress is None:
         progress = len(df) > chunk_size
@@ -183,100 +184,6 @@ def cluster_sizes(frame: "pd.DataFrame") -> "pd.Series":
              else members.size()).astype("int64")
     sizes = sizes[sizes > 1]
     return sizes.value_counts().sort_index().rename("clusters")
-
-
-# --- plots --------------------------------------------------------------------------------
-
-
-def _figure(width: float = 7.0, height: float = 3.6) -> "Figure":
-    try:
-        from matplotlib.figure import Figure
-    except ImportError as err:
-        raise ZhcleanError("plots need matplotlib, which comes with the explore extra: "
-                           "pip install 'zhclean[explore]'") from err
-    return Figure(figsize=(width, height), layout="constrained")
-
-
-def plot_reasons(frame_or_counts: Any, title: str = "Removed spans by reason") -> "Figure":
-    """Horizontal bars: removed spans per reason code, coloured by kind."""
-    from zhclean.render import kind_colour
-
-    counts = (reason_counts(frame_or_counts) if hasattr(frame_or_counts, "columns")
-              else dict(frame_or_counts))
-    counts = dict(sorted(dict(counts).items(), key=lambda kv: kv[1]))
-    fig = _figure(7.0, max(2.0, 0.32 * len(counts) + 1.0))
-    ax = fig.add_subplot()
-    if not counts:
-        ax.text(0.5, 0.5, "nothing removed", ha="center", va="center")
-        ax.set_axis_off()
-    else:
-        names = list(counts)
-        ax.barh(names, list(counts.values()), color=[kind_colour(n.rsplit(".", 1)[-1]) for n in names],
-                edgecolor="#4b5563", linewidth=0.5)
-        ax.xaxis.get_major_locator().set_params(integer=True)
-        ax.set_xlabel("spans")
-    ax.set_title(title)
-    return fig
-
-
-def plot_lengths(frame: "pd.DataFrame") -> "Figure":
-    """Histograms of page length (characters) before and after cleaning, log-spaced bins."""
-    import numpy as np
-
-    fig = _figure()
-    ax = fig.add_subplot()
-    before = np.asarray(frame["chars_before"], dtype=float)
-    after = np.asarray(frame["chars_after"], dtype=float)
-    both = np.concatenate([before, after])
-    both = both[both > 0]
-    low, top = (both.min(), both.max()) if both.size else (1.0, 10.0)
-    bins = np.geomspace(low / 1.1, max(top * 1.1, low * 10), 30)
-    ax.hist(before[before > 0], bins=bins, alpha=0.55, label="before", color="#9ca3af")
-    ax.hist(after[after > 0], bins=bins, alpha=0.75, label="after", color="#2563eb")
-    ax.set_xscale("log")
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlabel("characters per page (pages left empty not shown)")
-    ax.set_ylabel("pages")
-    ax.set_title("Page length before and after cleaning")
-    ax.legend()
-    return fig
-
-
-def plot_han_share(frame: "pd.DataFrame") -> "Figure":
-    """Histogram of the Han share of the clean text (pages with text only)."""
-    fig = _figure()
-    ax = fig.add_subplot()
-    shares = frame.loc[frame["chars_after"] > 0, "han_share"]
-    ax.hist(shares, bins=20, range=(0.0, 1.0), color="#059669")
-    ax.set_xlabel("Han characters / non-space characters (clean text)")
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_ylabel("pages")
-    ax.set_title("Han share")
-    return fig
-
-
-def plot_cluster_sizes(frame: "pd.DataFrame") -> "Figure":
-    """Bars: how many duplicate clusters have 2, 3, ... pages."""
-    sizes = cluster_sizes(frame)
-    fig = _figure(6.0, 3.0)
-    ax = fig.add_subplot()
-    if sizes.empty:
-        ax.text(0.5, 0.5, "no duplicate clusters", ha="center", va="center")
-        ax.set_axis_off()
-    else:
-        ax.bar([str(s) for s in sizes.index], sizes.to_numpy(), color="#7c3aed")
-        ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.set_xlabel("pages in cluster")
-        ax.set_ylabel("clusters")
-    ax.set_title("Duplicate cluster sizes")
-    return fig
-
-
-def figure_png(fig: "Figure", dpi: int = 96) -> str:
-    """The figure as a base64 PNG ``data:`` URI, for a self-contained page."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 # --- a pipeline output folder -------------------------------------------------------------
@@ -432,6 +339,9 @@ def write_report(out_dir: str | Path, to: str | Path | None = None) -> Path:
     `to` defaults to ``OUT_DIR/report`` (the folder's own stats.json is not overwritten; it is
     included under ``"pipeline"``). Returns the path of report.html.
     """
+    from zhclean.plots import (figure_png, plot_cluster_sizes, plot_han_share, plot_lengths,
+                               plot_reasons)
+
     summary = read_output(out_dir)
     target = Path(to) if to is not None else Path(out_dir) / "report"
     stats = summary.stats()
