@@ -11,7 +11,7 @@ from zhclean.document import CleanedPage, Removal, merge_removals
 from zhclean.errors import ConfigError
 from zhclean.normalize import normalize
 from zhclean.rules import CATALOGUE, PAGE_RULES, SEGMENT_RULES, SPAN_RULES
-from zhclean.rules.base import HARD, Page, han_count
+from zhclean.rules.base import HARD, Page, han_count, visible_count
 from zhclean.rules.byline import byline_metadata
 
 
@@ -41,8 +41,12 @@ class Cleaner:
         soft: dict[int, Removal] = {}
         for rule in self.span_rules:
             hard.extend(rule.find(page))
+        hits = [page.sentences_hit(rule.trigger) if rule.trigger is not None else None
+                for rule in self.segment_rules]
         for index, seg in enumerate(page.sentences):
-            for rule in self.segment_rules:
+            for rule, hit in zip(self.segment_rules, hits):
+                if hit is not None and index not in hit:
+                    continue
                 removal = rule.check(seg, page)
                 if removal is None:
                     continue
@@ -71,7 +75,7 @@ class Cleaner:
 
 
 def _features(page: Page) -> dict[str, float | int]:
-    chars = sum(1 for c in page.source if not c.isspace())
+    chars = visible_count(page.source)
     han = han_count(page.source)
     return {"chars": chars, "han_share": round(han / chars, 4) if chars else 0.0,
             "lines": len(page.lines), "sentences": len(page.sentences), "flat": page.is_flat}

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from zhclean.document import Removal, Segment
-from zhclean.rules.base import CLOSERS, TERMINAL, Page, ends_sentence, han_count
+from zhclean.rules.base import CLOSERS, TERMINAL, Page, ends_sentence, han_count, visible_count
 
 JUNK, SOFT, GOOD, NEUTRAL = "junk", "soft", "good", "neutral"
 SPAM, ANCHOR, EDGE = "spam", "anchor", "edge"
@@ -111,15 +111,17 @@ def decide(page: Page, hard: list[Removal], soft: dict[int, Removal],
 
 def residue(page: Page, removals: Iterable[Removal], policy: ContextPolicy = ContextPolicy()) -> list[Removal]:
     """Removals that empty a spam page with no article prose left (``spam.residue``)."""
-    mask = bytearray(len(page.source))
     spam_chars = 0
     removals = list(removals)
+    if not any(r.code.startswith("spam.") for r in removals):
+        return []
+    mask = bytearray(len(page.source))
     for r in removals:
         mask[r.start:r.end] = b"\x01" * (r.end - r.start)
-    total = sum(1 for c in page.source if not c.isspace())
+    total = visible_count(page.source)
     for r in removals:
         if r.code.startswith("spam."):
-            spam_chars += sum(1 for c in page.source[r.start:r.end] if not c.isspace())
+            spam_chars += visible_count(page.source[r.start:r.end])
     if not total or spam_chars / total < policy.residue_share:
         return []
     for seg in page.sentences:

@@ -90,10 +90,10 @@ class CleanedPage:
     @property
     def removed_share(self) -> float:
         """Share of the page's non-space characters that the cleaner removed."""
-        total = sum(1 for c in self.source if not c.isspace())
+        total = _visible(self.source)
         if not total:
             return 0.0
-        gone = sum(1 for r in self.removals for c in self.source[r.start:r.end] if not c.isspace())
+        gone = sum(_visible(self.source[r.start:r.end]) for r in self.removals)
         return gone / total
 
     def codes(self) -> dict[str, int]:
@@ -130,6 +130,10 @@ class CleanedPage:
         from zhclean.render import page_html
 
         return page_html(self)
+
+
+def _visible(text: str) -> int:
+    return len("".join(text.split()))
 
 
 def has_content(text: str) -> bool:

@@ -16,6 +16,7 @@ inside a run of article prose).
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar, Iterable, Protocol
@@ -30,6 +31,7 @@ HARD = "hard"
 SOFT = "soft"
 
 HAN = regex.compile(r"\p{Han}")
+_SPACE = regex.compile(r"\s+")
 TERMINAL = "。！？!?…；;"
 CLOSERS = "”’」』\"')）]】"
 
@@ -57,6 +59,24 @@ class Page:
         return {line.line: line for line in self.lines}
 
     @cached_property
+    def sentence_starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
+
+    def sentences_hit(self, pattern: regex.Pattern) -> set[int]:
+        """Indexes of the sentences in which `pattern` matches the view (one scan of the page:
+        segment rules with a `trigger` are only asked about these)."""
+        hits: set[int] = set()
+        starts = self.sentence_starts
+        sentences = self.sentences
+        for m in pattern.finditer(self.view):
+            k = bisect_right(starts, m.start()) - 1
+            while k >= 0 and k < len(sentences) and sentences[k].start < m.end():
+                if sentences[k].end > m.start():
+                    hits.add(k)
+                k += 1
+        return hits
+
+    @cached_property
     def is_flat(self) -> bool:
         """True for pages that lost their line breaks (one or two very long lines)."""
         return len(self.lines) <= 2 and len(self.source) > 300
@@ -64,6 +84,11 @@ class Page:
 
 def han_count(text: str) -> int:
     return len(HAN.findall(text))
+
+
+def visible_count(text: str) -> int:
+    """Number of non-whitespace characters."""
+    return len(text) - sum(len(m) for m in _SPACE.findall(text))
 
 
 def ends_sentence(text: str) -> bool:
@@ -75,6 +100,8 @@ def ends_sentence(text: str) -> bool:
 class SegmentRule(Protocol):
     code: ClassVar[str]
     strength: ClassVar[str]
+    #: When set, `check` is only called on sentences where this pattern matches the view.
+    trigger: ClassVar[regex.Pattern | None]
 
     def check(self, seg: Segment, page: Page) -> Removal | None: ...
 

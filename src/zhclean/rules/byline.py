@@ -39,12 +39,15 @@ BYLINE = regex.compile(
     # （图文/区委办）
     r"|[(（]图文?\s*[/:：]\s*[^)）\n]{1,12}[)）]"
 )
+#: Literal cues: the byline pattern only runs on sentences that contain one.
+_CUE = regex.compile(rf"记者|通讯员|原标题|原题|转帖|转载|首发|发表于|发布于|转自|来自|综合|图文?\s*[/:：]|{_LABEL}|{_SOURCE}")
 DATE = regex.compile(
     r"(?:发布|更新|发表|上传|编辑)?(?:时间|日期)?\s*[:：]?\s*"
     r"(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}月\d{1,2}日)"
     r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
 )
 VIEWS = regex.compile(r"(?:阅读|浏览|点击|播放)(?:量|数|次数)?\s*[:：]?\s*\d[\d.,]*\s*[万wk]?(?:次|人)?")
+_DATE_OR_VIEWS = regex.compile(rf"{DATE.pattern}|{VIEWS.pattern}")
 _META_WORDS = regex.compile(r"发布时间|发布日期|更新时间|时间|日期|来源|作者|编辑|字号|大|中|小|[:：|丨/\s·-]")
 
 
@@ -61,13 +64,16 @@ class Byline:
 
     def find(self, page: Page) -> Iterator[Removal]:
         view = page.view
-        for m in BYLINE.finditer(view):
-            if m.end() - m.start() < 2:
-                continue
-            yield Removal(m.start(), m.end(), self.code, {"match": page.source[m.start():m.end()].strip()[:40]})
-        for seg in page.sentences:
+        for index in sorted(page.sentences_hit(_CUE)):
+            seg = page.sentences[index]
+            for m in BYLINE.finditer(view, seg.start, seg.end):
+                if m.end() - m.start() < 2:
+                    continue
+                yield Removal(m.start(), m.end(), self.code, {"match": page.source[m.start():m.end()].strip()[:40]})
+        for index in sorted(page.sentences_hit(_DATE_OR_VIEWS)):
+            seg = page.sentences[index]
             text = page.view_of(seg)
-            if len(text) > 80 or not (DATE.search(text) or VIEWS.search(text)):
+            if len(text) > 80:
                 continue
             rest = VIEWS.sub("", DATE.sub("", text))
             rest = BYLINE.sub("", rest)

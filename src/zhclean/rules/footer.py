@@ -33,6 +33,7 @@ class FooterSentence:
 
     code: ClassVar[str] = "boilerplate.footer"
     strength: ClassVar[str] = HARD
+    trigger: ClassVar[regex.Pattern | None] = FOOTER
     max_chars: int = 90
 
     def check(self, seg: Segment, page: Page) -> Removal | None:

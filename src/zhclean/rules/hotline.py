@@ -4,11 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+import regex
+
 from zhclean.document import Removal, Segment
 from zhclean.rules.base import HARD, Page, ends_sentence, han_count
 from zhclean.rules.contacts import CONTACT_CUE, find_contacts
 
 SERVICE_KINDS = ("shared_cost", "toll_free")
+TRIGGER = regex.compile(r"\d{5}|qq|q号|扣扣|企鹅|微信|威信|薇信|v信|vx|wx|加v|公众号|@")
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class HotlineSegment:
 
     code: ClassVar[str] = "spam.hotline"
     strength: ClassVar[str] = HARD
+    trigger: ClassVar[regex.Pattern | None] = TRIGGER
     max_other_han: int = 25
     max_other_han_service: int = 40
 

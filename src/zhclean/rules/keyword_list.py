@@ -24,6 +24,7 @@ class KeywordList:
 
     code: ClassVar[str] = "spam.keyword_list"
     strength: ClassVar[str] = HARD
+    trigger: ClassVar[regex.Pattern | None] = None
     min_items: int = 8
     max_item_chars: int = 14
     max_function_share: float = 0.06
@@ -31,6 +32,8 @@ class KeywordList:
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
         text = page.view_of(seg)
+        if sum(map(text.count, "/|、-,")) < self.min_items - 1:
+            return None
         items = [i for i in _SEPARATORS.split(text) if i]
         if len(items) < self.min_items:
             return None

@@ -24,6 +24,7 @@ class ListingField:
 
     code: ClassVar[str] = "boilerplate.listing_meta"
     strength: ClassVar[str] = HARD
+    trigger: ClassVar[regex.Pattern | None] = regex.compile(FIELD.pattern.replace("^", ""))
     max_han: int = 20
 
     def check(self, seg: Segment, page: Page) -> Removal | None:

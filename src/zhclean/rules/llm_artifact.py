@@ -28,6 +28,7 @@ class ChatbotLeftover:
 
     code: ClassVar[str] = "artifact.llm"
     strength: ClassVar[str] = HARD
+    trigger: ClassVar[regex.Pattern | None] = regex.compile(LLM.pattern.replace("^", ""))
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
         m = LLM.search(page.view_of(seg))

@@ -28,6 +28,7 @@ class MarketingSentence:
 
     code: ClassVar[str] = "spam.marketing_template"
     strength: ClassVar[str] = SOFT
+    trigger: ClassVar[regex.Pattern | None] = LEXICON
     min_hits: int = 2
     min_density: float = 0.5
 

@@ -21,6 +21,7 @@ NAV_SEGMENT = regex.compile(
     r"|^(?:切换导航|导航|网站导航|全部分类|热门搜索|热词|搜索|登录|注册|登录/注册|设为首页|加入收藏)\s*[:：]?\s*$"
 )
 _HARD_SEPARATOR = regex.compile(r"[|｜·•]")
+_SENTENCE_MARK = regex.compile(rf"[{TERMINAL}，,、]")
 _MENU_SPLIT = regex.compile(r"\s*[|｜·•/]\s*|\s+-\s+|\s{2,}|\s")
 
 
@@ -33,6 +34,7 @@ class NavigationLine:
 
     code: ClassVar[str] = "boilerplate.nav"
     strength: ClassVar[str] = HARD
+    trigger: ClassVar[regex.Pattern | None] = None
     min_items: int = 4
     max_item_chars: int = 6
 
@@ -40,7 +42,7 @@ class NavigationLine:
         text = page.view_of(seg)
         if m := NAV_SEGMENT.search(text):
             return Removal(seg.start, seg.end, self.code, {"match": m[0].strip()[:30]})
-        if any(ch in TERMINAL or ch in "，,、" for ch in text):
+        if _SENTENCE_MARK.search(text):
             return None
         line = page.line_by_number[seg.line]
         whole_line = seg.start == line.start and seg.end == line.end

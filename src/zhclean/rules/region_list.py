@@ -10,6 +10,7 @@ from zhclean.document import Removal, Segment
 from zhclean.resources import place_coverage
 from zhclean.rules.base import HARD, Page, ends_sentence, han_count
 
+_STOP = regex.compile(r"[。！？!?]")
 _ITEM_SPLIT = regex.compile(r"[、，,/|｜;；\s]+")
 HEADER = regex.compile(
     r"(?:服务|维修|售后|销售|营销|经营|覆盖|业务)(?:区域|网点|范围|城市|网络|地区)(?:覆盖|分布|包括|有)?\s*[:：]\s*$"
@@ -29,6 +30,7 @@ class RegionList:
 
     code: ClassVar[str] = "spam.region_list"
     strength: ClassVar[str] = HARD
+    trigger: ClassVar[regex.Pattern | None] = None
     min_items: int = 5
     min_coverage: float = 0.6
     min_items_sentence: int = 12
@@ -37,10 +39,12 @@ class RegionList:
         text = page.view_of(seg)
         if len(text) <= 40 and (m := HEADER.search(text)):
             return Removal(seg.start, seg.end, self.code, {"header": m[0]})
+        if sum(map(text.count, "、，, /|")) < self.min_items - 1:
+            return None
         items = [i for i in _ITEM_SPLIT.split(text) if i]
         if len(items) < self.min_items:
             return None
-        if any(c in "。！？!?" for c in text[:-1]):
+        if _STOP.search(text, 0, len(text) - 1):
             return None
         if ends_sentence(text) and len(items) < self.min_items_sentence:
             return None  # a sentence naming a few places

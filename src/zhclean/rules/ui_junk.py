@@ -38,6 +38,7 @@ class InterfaceText:
 
     code: ClassVar[str] = "boilerplate.ui_junk"
     strength: ClassVar[str] = HARD
+    trigger: ClassVar[regex.Pattern | None] = None
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
         if len(seg) <= 40 and (m := UI_SEGMENT.search(page.view_of(seg))):

@@ -26,11 +26,14 @@ class UnpunctuatedRun:
 
     code: ClassVar[str] = "boilerplate.link_run"
     strength: ClassVar[str] = HARD
+    trigger: ClassVar[regex.Pattern | None] = None
     min_han: int = 60
     chars_per_mark: int = 60
     max_function_share: float = 0.05
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
+        if len(seg) < self.min_han:
+            return None
         han = han_count(seg.text)
         if han < self.min_han:
             return None
