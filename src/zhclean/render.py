@@ -142,10 +142,9 @@ def page_terminal(page: CleanedPage, color: bool = True, codes: bool = True,
     ``color=False`` gives plain text with the codes marked by brackets.
     """
     try:
-        import rich  # noqa: F401
+        return _rich(page, color, codes, width)
     except ImportError:
         return _ansi(page, color, codes)
-    return _rich(page, color, codes, width)
 
 
 def _terminal_style(kind: str) -> tuple[str, str]:
