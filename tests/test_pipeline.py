@@ -216,3 +216,22 @@ def test_mostly_junk_opt_in_through_config(tmp_path):
     mostly = [r for r in rejected if r["reason"] == "doc.mostly_junk"]
     assert all(r["detail"]["value"] > 0 for r in mostly)
     assert result.pages_in == 12
+
+
+def test_repeated_line_pass_cuts_corpus_boilerplate(tmp_path):
+    footer = "清水河街道社区服务中心编印的第十二期居民读本，仅在街道内部交流使用。"
+    pages = corpus(6, 24, dup_every=100)
+    for p in pages:
+        p["text"] += "\n" + footer
+    for i in range(2):
+        write_jsonl(tmp_path / f"in-{i}.jsonl", pages[i * 12:(i + 1) * 12])
+    overrides = {"dedup.repeated_lines": True, "run.chunk_pages": 5}
+    one = run(str(tmp_path / "in-*"), tmp_path / "one", load_config(overrides=overrides))
+    two = run(str(tmp_path / "in-*"), tmp_path / "two",
+              load_config(overrides={**overrides, "run.workers": 2}))
+    assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
+    kept = read_jsonl(tmp_path / "one" / "kept-00000.jsonl")
+    assert one.kept == 24 and all(footer not in r["text"] for r in kept)
+    cut = kept[0]["zhclean"]["repeated_lines"]
+    assert cut[0]["code"] == "boilerplate.repeated_line" and cut[0]["detail"]["page_count"] == 24
+    assert "repeated_lines" in one.stats["seconds"]["cpu_per_stage"]

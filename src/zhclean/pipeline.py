@@ -1,18 +1,21 @@
-"""Compose the stages of a batch run: read -> normalize -> clean -> document filters ->
-dedup -> write, and account for every input record.
+"""Compose the stages of a batch run: read -> normalize -> clean -> (repeated lines) ->
+document filters -> dedup -> write, and account for every input record.
 
-A run has three phases; each is a set of pure tasks an engine maps over (`engines/`):
+Per page, `clean_record` then `finish_record` (this module) turn a parsed record into a work
+record. A run has three phases of tasks (`engines/tasks.py`) that an engine maps over:
 
-1. **Chunks** (`process_chunk`, in parallel): parse, clean and filter a chunk of a shard;
-   write its work records, dedup signatures and summary to the work folder (atomically, so a
-   killed run resumes from the chunks that finished).
-2. **Dedup** (`dedup_candidates`, on one machine from the workers' signatures; the Dask
-   engine has a distributed version): one `DupDecision` per candidate page.
-3. **Shards** (`write_shard`, in parallel): stream each shard's work records into its
-   `kept` and `rejected` outputs.
+1. **Chunks** (in parallel): parse, clean, filter and sign a chunk of a shard; write its work
+   records, dedup signatures and summary to the work folder atomically, so a killed run
+   resumes from the chunks that finished. With the repeated-line pass on, phase 1 only
+   cleans and counts lines; phase 1b cuts the lines that recur across the corpus, then
+   filters and signs.
+2. **Dedup** (on one machine from the workers' signatures; the Dask engine finds the
+   candidates with a distributed shuffle): one `DupDecision` per candidate page.
+3. **Shards** (in parallel): stream each shard's work records into its `kept` and
+   `rejected` outputs.
 
-Every input record comes out exactly once, kept or rejected with a reason; `run` checks
-that ``pages_in == kept + rejected`` per shard and overall, and raises otherwise.
+Every input record comes out exactly once, kept or rejected with a reason; `run` checks that
+``pages_in == kept + rejected`` per shard, and raises otherwise.
 """
 from __future__ import annotations
 
@@ -22,18 +25,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
-import numpy as np
 import orjson
 
 from zhclean.cleaner import Cleaner
 from zhclean.config import Config, config_to_dict, save_config
-from zhclean.document import ALL_JUNK, EMPTY, CleanedPage
-from zhclean.errors import ZhcleanError
-from zhclean.io.readers import iter_chunks
-from zhclean.io.records import FieldNames, InputRecord, RawItem, parse_item
+from zhclean.document import ALL_JUNK, EMPTY, CleanedPage, has_content, render_kept
+from zhclean.errors import OutputError, ZhcleanError
+from zhclean.io.records import FieldNames, InputRecord
 from zhclean.io.shards import Shard, discover_shards
 from zhclean.io.workdir import WorkDir, file_signature
-from zhclean.io.writers import JsonlSink, dumps, open_sink
+from zhclean.io.writers import JsonlSink
 from zhclean.normalize import normalize
 from zhclean.quality import DocumentFilters
 
@@ -77,6 +78,8 @@ class Stages:
     cleaner: Cleaner | None
     filters: DocumentFilters | None
     dedup: Any  # zhclean.dedup.DedupConfig when dedup runs, else None
+    #: The repeated-line pass runs (phase 1b): filters and signing wait for it.
+    line_pass: bool = False
 
 
 @lru_cache(maxsize=8)
@@ -88,7 +91,8 @@ def stages_for(config: Config, mode: str) -> Stages:
     cleaner = Cleaner(config.clean, config.normalize) if mode != "dedup" and config.clean.enabled else None
     filters = DocumentFilters(config.filters) if mode == "run" and config.filters.enabled else None
     dedup = dedup_config(config) if mode in ("run", "dedup") else None
-    return Stages(config, mode, names, cleaner, filters, dedup)
+    line_pass = mode == "run" and bool(getattr(getattr(config, "dedup", None), "repeated_lines", False))
+    return Stages(config, mode, names, cleaner, filters, dedup, line_pass)
 
 
 def dedup_config(config: Config) -> Any:
@@ -109,15 +113,16 @@ class Timer:
         return now
 
 
-def process_record(rec: InputRecord, st: Stages, timer: Timer) -> dict[str, Any]:
-    """One work record: ``{"status": "kept"|"rejected", "record": ...}``; a page that goes
-    on to dedup also carries its ``input_text`` (to restore it if dedup removes the page)."""
+def clean_record(rec: InputRecord, st: Stages, timer: Timer) -> dict[str, Any]:
+    """A parsed record -> a work record ``{"status": "kept"|"rejected", "record": ...}``,
+    after normalizing and cleaning. A kept record holds the clean text and the `zhclean`
+    field; its ``input_text`` (the text as read) restores the input if a later stage rejects
+    the page."""
     if rec.reason is not None:
         return _rejected(rec.fields, rec.reason, rec.detail)
     assert rec.text is not None
-    names = st.names
     if st.mode == "dedup":
-        return {"status": "kept", "record": rec.fields}
+        return {"status": "kept", "record": rec.fields, "input_text": rec.text}
     t = time.perf_counter()
     if st.cleaner is not None:
         page = st.cleaner(rec.text, rec.title)
@@ -125,23 +130,53 @@ def process_record(rec: InputRecord, st: Stages, timer: Timer) -> dict[str, Any]
         page = CleanedPage(source=normalize(rec.text, st.config.normalize.fixes))
     info = page.to_dict()
     clean = page.text
-    verdict = info["verdict"]
-    t = timer.add("clean", t)
-    if verdict == EMPTY:
+    timer.add("clean", t)
+    if info["verdict"] == EMPTY:
         return _rejected(rec.fields, EMPTY_CODE, {"chars": len(rec.text)}, info)
-    if verdict == ALL_JUNK:
+    if info["verdict"] == ALL_JUNK:
         return _rejected(rec.fields, ALL_JUNK_CODE,
                          {"removed_share": info["removed_share"], "codes": page.codes()}, info)
+    return {"status": "kept", "record": {**rec.fields, st.names.text: clean, "zhclean": info},
+            "input_text": rec.text}
+
+
+def finish_record(line: dict[str, Any], st: Stages, timer: Timer, line_counts: Any = None
+                  ) -> dict[str, Any]:
+    """The stages after cleaning: cut lines that recur across the corpus (`line_counts`, a
+    `LineCounter`, when the repeated-line pass runs), then the document filters."""
+    if line["status"] != "kept" or st.mode != "run":
+        return line
+    record = line["record"]
+    info = record["zhclean"]
+    clean = record[st.names.text]
+    removed_share = info["removed_share"]
+    if line_counts is not None:
+        t = time.perf_counter()
+        found = line_counts.removals(clean)
+        if found:
+            cut = render_kept(clean, found)
+            before = sum(1 for c in clean if not c.isspace()) or 1
+            after = sum(1 for c in cut if not c.isspace())
+            removed_share = round(1 - (1 - removed_share) * after / before, 4)
+            info["repeated_lines"] = [r.to_dict() for r in found]  # offsets into the clean text
+            record[st.names.text] = clean = cut
+        timer.add("repeated_lines", t)
+        if found and not has_content(clean):
+            return _reject_kept(line, st, ALL_JUNK_CODE,
+                                {"removed_share": removed_share, "stage": "repeated_lines"})
     if st.filters is not None:
-        features, rejection = st.filters(clean, page.removed_share)
+        t = time.perf_counter()
+        features, rejection = st.filters(clean, removed_share)
         info["quality"] = features
         timer.add("filter", t)
         if rejection is not None:
-            return _rejected(rec.fields, rejection.code, dict(rejection.detail), info)
-    out = {"status": "kept", "record": {**rec.fields, names.text: clean, "zhclean": info}}
-    if st.dedup is not None:
-        out["input_text"] = rec.text
-    return out
+            return _reject_kept(line, st, rejection.code, dict(rejection.detail))
+    return line
+
+
+def process_record(rec: InputRecord, st: Stages, timer: Timer) -> dict[str, Any]:
+    """`clean_record` then `finish_record` (without the repeated-line pass)."""
+    return finish_record(clean_record(rec, st, timer), st, timer)
 
 
 def _rejected(fields: dict[str, Any], reason: str, detail: dict[str, Any],
@@ -152,221 +187,14 @@ def _rejected(fields: dict[str, Any], reason: str, detail: dict[str, Any],
     return {"status": "rejected", "record": record}
 
 
-# --- Phase 1: chunks ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ChunkTask:
-    shard: Shard
-    index: int
-    first_seq: int  # position of the chunk's first item in its shard
-    name: str  # work-file name
-
-
-def page_key(shard: int, seq: int) -> str:
-    """The stable key of a page: shard ordinal and position (sorting keys = input order)."""
-    return f"{shard:06d}:{seq:010d}"
-
-
-def process_chunk(config: Config, mode: str, work_root: str, task: ChunkTask,
-                  items: list[RawItem] | None) -> dict[str, Any]:
-    """Phase 1 for one chunk: parse, clean, filter, sign; write the work files; return the
-    chunk's summary (counts per reason, bytes, seconds per stage). `items` None: the chunk
-    was finished by an earlier run; return its saved summary."""
-    st = stages_for(config, mode)
-    work = WorkDir(work_root)
-    if items is None:
-        saved = work.load_summary(task.name)
-        assert saved is not None
-        return {**saved, "resumed": True, "seconds": {}}
-    timer = Timer()
-    reasons: dict[str, int] = {}
-    keys: list[str] = []
-    ids: list[str] = []
-    texts: list[str] = []
-    raw_bytes = text_bytes = 0
-    with JsonlSink(work.records_path(task.name)) as sink:
-        for offset, item in enumerate(items):
-            t = time.perf_counter()
-            rec = parse_item(item, task.shard.stem, st.names)
-            raw_bytes += len(item.payload) if isinstance(item.payload, bytes) else 0
-            timer.add("parse", t)
-            line = process_record(rec, st, timer)
-            if rec.text is not None:
-                text_bytes += len(rec.text.encode("utf-8"))
-                if not isinstance(item.payload, bytes):
-                    raw_bytes += len(rec.text.encode("utf-8"))
-            if line["status"] == "rejected":
-                code = line["record"]["reason"]
-                reasons[code] = reasons.get(code, 0) + 1
-            elif st.dedup is not None:
-                line["key"] = page_key(task.shard.ordinal, task.first_seq + offset)
-                keys.append(line["key"])
-                ids.append(str(line["record"][st.names.id]))
-                texts.append(line["record"][st.names.text])
-            t = time.perf_counter()
-            sink.write(line)
-            timer.add("write_work", t)
-    if st.dedup is not None:
-        t = time.perf_counter()
-        work.save_arrays(task.name, **sign_pages(st, keys, ids, texts))
-        timer.add("sign", t)
-    summary = {"pages": len(items), "raw_bytes": raw_bytes, "text_bytes": text_bytes,
-               "rejected": reasons, "candidates": len(items) - sum(reasons.values()),
-               "seconds": timer.seconds}
-    work.save_summary(task.name, summary)
-    return summary
-
-
-def sign_pages(st: Stages, keys: list[str], ids: list[str], texts: list[str]) -> dict[str, np.ndarray]:
-    """What dedup needs of a batch of pages, computed where the pages are: clean lengths,
-    exact keys and MinHash signatures (as `Deduplicator.add_signed` takes them).
-
-    Uses the deduplicator's own signing (`Deduplicator.sign` when it has one, else `add` on a
-    throwaway instance), so the signatures are exactly what a one-machine run computes."""
-    from zhclean.dedup import Deduplicator
-
-    dd = Deduplicator(st.dedup)
-    sign = getattr(dd, "sign", None)
-    if sign is not None:
-        lengths, exact, sigs = sign(texts)
-    elif texts:
-        dd.add(zip(keys, texts))
-        lengths = np.concatenate(dd._lengths)
-        exact = np.concatenate(dd._keys)
-        sigs = np.concatenate(dd._sigs)
-    else:
-        lengths = np.empty(0, dtype=np.int64)
-        exact = np.empty(0, dtype=np.int64)
-        sigs = np.empty((0, st.dedup.num_perm if st.dedup.near else 0), dtype=np.uint32)
-    return {"keys": np.array(keys, dtype=str), "ids": np.array(ids, dtype=str),
-            "lengths": np.asarray(lengths, dtype=np.int64), "exact": np.asarray(exact, dtype=np.int64),
-            "sigs": np.asarray(sigs, dtype=np.uint32)}
-
-
-def plan_chunks(shards: list[Shard], work: WorkDir, chunk_pages: int
-                ) -> Iterator[tuple[ChunkTask, list[RawItem]]]:
-    """Every chunk of every shard, in order. Chunk boundaries depend only on the input and
-    `chunk_pages`."""
-    for shard in shards:
-        seq = 0
-        for index, items in enumerate(iter_chunks(shard, chunk_pages)):
-            yield ChunkTask(shard, index, seq, work.chunk_name(shard.ordinal, index)), items
-            seq += len(items)
-
-
-# --- Phase 2: dedup -----------------------------------------------------------------------
-
-
-def dedup_candidates(config: Config, signed: Iterable[dict[str, np.ndarray]],
-                     texts_for: Callable[[set[str]], dict[str, str]]) -> dict[str, dict[str, Any]]:
-    """Decide duplicates over candidate pages from their signatures (`sign_pages` arrays, in
-    chunk order). The local engine passes every chunk; the Dask engine only the pages that
-    share an exact key or an LSH bucket with another page (the result is the same).
-
-    Returns, for each page in a cluster of more than one page, what the output needs:
-    ``{"kept": bool, "code": ..., "detail": DupDecision.to_dict() with user ids}``, keyed by
-    page key. `texts_for(keys)` returns the clean texts of the given pages (for the exact
-    Jaccard check of removed pages against their kept page).
-    """
-    from zhclean.dedup import NEAR, Deduplicator
-
-    dd = Deduplicator(dedup_config(config))
-    user_ids: dict[str, str] = {}
-    for arr in signed:
-        keys = arr["keys"].tolist()
-        user_ids.update(zip(keys, arr["ids"].tolist()))
-        dd.add_signed(keys, arr["lengths"], arr["exact"], arr["sigs"])
-    decisions = dd.finish(texts=None)
-    if dd.config.verify_exact:
-        needed = {k for k, d in decisions.items() if d.code == NEAR}
-        needed |= {decisions[k].duplicate_of for k in needed}  # type: ignore[misc]
-        if needed:
-            decisions = dd.finish(texts=texts_for(needed))
-    out: dict[str, dict[str, Any]] = {}
-    for key, d in decisions.items():
-        if d.kept and d.cluster_size == 1:
-            continue
-        detail = d.to_dict()
-        detail["id"] = user_ids[key]
-        detail["cluster_id"] = user_ids[d.cluster_id]
-        if d.duplicate_of is not None:
-            detail["duplicate_of"] = user_ids[d.duplicate_of]
-        out[key] = {"kept": d.kept, "code": d.code, "detail": detail}
-    return out
-
-
-def signed_chunks(work: WorkDir, names: Iterable[str]) -> Iterator[dict[str, np.ndarray]]:
-    for name in names:
-        if work.signatures_path(name).exists():
-            yield work.load_arrays(name)
-
-
-def texts_of(work_root: str, names: Iterable[str], keys: set[str], text_field: str) -> dict[str, str]:
-    """The clean texts of the pages `keys`, read back from the work records."""
-    return {line["key"]: line["record"][text_field]
-            for line in iter_work_lines(WorkDir(work_root), names) if line.get("key") in keys}
-
-
-def iter_work_lines(work: WorkDir, names: Iterable[str]) -> Iterator[dict[str, Any]]:
-    for name in names:
-        with open(work.records_path(name), "rb") as fh:
-            for line in fh:
-                yield orjson.loads(line)
-
-
-# --- Phase 3: shards ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ShardOutput:
-    shard: Shard
-    chunk_names: tuple[str, ...]
-    kept_path: str
-    rejected_path: str
-    format: str
-
-
-def write_shard(config: Config, mode: str, work_root: str, job: ShardOutput,
-                dups: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Phase 3 for one shard: its kept and rejected outputs, each written atomically."""
-    st = stages_for(config, mode)
-    work = WorkDir(work_root)
-    t = time.perf_counter()
-    kept = 0
-    rejected: dict[str, int] = {}
-    kept_text_bytes = 0
-    with open_sink(job.kept_path, job.format) as ks, open_sink(job.rejected_path, job.format) as rs:
-        for line in iter_work_lines(work, job.chunk_names):
-            record = line["record"]
-            dup = dups.get(line.get("key", ""))
-            if line["status"] == "rejected":
-                rs.write(record)
-                code = record["reason"]
-                rejected[code] = rejected.get(code, 0) + 1
-            elif dup is not None and not dup["kept"]:
-                info = record.pop("zhclean", None)
-                if "input_text" in line:
-                    record[st.names.text] = line["input_text"]
-                record.update(reason=dup["code"], detail=dup["detail"])
-                if info is not None:
-                    record["zhclean"] = info
-                rs.write(record)
-                rejected[dup["code"]] = rejected.get(dup["code"], 0) + 1
-            else:
-                if st.dedup is not None:
-                    info = record.setdefault("zhclean", {})
-                    info["dedup"] = ({"cluster_id": dup["detail"]["cluster_id"],
-                                      "cluster_size": dup["detail"]["cluster_size"]}
-                                     if dup else {"cluster_id": str(record[st.names.id]),
-                                                  "cluster_size": 1})
-                ks.write(record)
-                kept += 1
-                kept_text_bytes += len(str(record.get(st.names.text, "")).encode("utf-8"))
-    return {"input": job.shard.path, "kept": kept, "rejected": rejected,
-            "kept_text_bytes": kept_text_bytes,
-            "bytes_out": Path(job.kept_path).stat().st_size + Path(job.rejected_path).stat().st_size,
-            "seconds": {"write": time.perf_counter() - t}}
+def _reject_kept(line: dict[str, Any], st: Stages, reason: str, detail: dict[str, Any]) -> dict[str, Any]:
+    """Reject a page that was kept so far: the input record (text as read) + reason."""
+    record = line["record"]
+    info = record.pop("zhclean")
+    record[st.names.text] = line["input_text"]
+    record.update(reason=reason, detail=detail)
+    record["zhclean"] = info
+    return {"status": "rejected", "record": record}
 
 
 # --- The run ------------------------------------------------------------------------------
@@ -423,6 +251,7 @@ def run(inputs: str | list[str], output: str | Path, config: Config | None = Non
     ``config.toml``. Resumes from a previous, interrupted run with the same inputs and config.
     """
     from zhclean.engines import make_engine
+    from zhclean.engines.tasks import ShardOutput, write_shard
 
     config = config or Config()
     progress = progress or _no_progress
@@ -433,8 +262,6 @@ def run(inputs: str | list[str], output: str | Path, config: Config | None = Non
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        from zhclean.errors import OutputError
-
         raise OutputError(f"cannot create output folder {out}: {exc.strerror}") from None
     fmt = output_format(config, shards)
     work = WorkDir(out / "_work")
@@ -449,6 +276,10 @@ def run(inputs: str | list[str], output: str | Path, config: Config | None = Non
         t = time.perf_counter()
         summaries, chunk_names, resumed = _run_chunks(config, mode, shards, work, engine, progress)
         seconds["chunks_wall"] = time.perf_counter() - t
+        if stages_for(config, mode).line_pass:
+            t = time.perf_counter()
+            summaries = _finish_chunks(config, mode, work, chunk_names, engine, progress)
+            seconds["repeated_lines_wall"] = time.perf_counter() - t
         # Phase 2: dedup.
         dups: dict[str, dict[str, Any]] = {}
         t = time.perf_counter()
@@ -488,6 +319,8 @@ def run(inputs: str | list[str], output: str | Path, config: Config | None = Non
 
 def _run_chunks(config: Config, mode: str, shards: list[Shard], work: WorkDir, engine: Engine,
                 progress: Progress) -> tuple[list[list[dict[str, Any]]], list[list[str]], int]:
+    from zhclean.engines.tasks import ChunkTask, plan_chunks, process_chunk
+
     summaries: list[list[dict[str, Any]]] = [[] for _ in shards]
     names: list[list[str]] = [[] for _ in shards]
     tasks: list[ChunkTask] = []
@@ -511,8 +344,28 @@ def _run_chunks(config: Config, mode: str, shards: list[Shard], work: WorkDir, e
     return summaries, names, resumed
 
 
+def _finish_chunks(config: Config, mode: str, work: WorkDir, names: list[list[str]],
+                   engine: Engine, progress: Progress) -> list[list[dict[str, Any]]]:
+    """Phase 1b: merge the chunks' line counts, then cut repeated lines, filter and sign."""
+    from zhclean.engines.tasks import finish_chunk, merge_line_counts
+
+    flat = [n for shard_names in names for n in shard_names]
+    merge_line_counts(config, work, flat)
+    bar = progress("lines", None)
+    results = iter(engine.imap(finish_chunk, ((config, mode, str(work.root), n) for n in flat)))
+    summaries = []
+    for shard_names in names:
+        summaries.append([next(results) for _ in shard_names])
+        for summary in summaries[-1]:
+            bar.update(summary["pages"], summary["raw_bytes"])
+    bar.close()
+    return summaries
+
+
 def engine_dedup(engine: Engine, config: Config, work: WorkDir, names: list[str]) -> dict[str, dict[str, Any]]:
     """Phase 2 on the engine's own terms: the Dask engine finds candidates on the cluster."""
+    from zhclean.engines.tasks import dedup_candidates, signed_chunks, texts_of
+
     dedup = getattr(engine, "dedup", None)
     if dedup is not None:
         return dedup(config, work, names)

@@ -75,7 +75,7 @@ class DaskEngine:
             yield in_flight.popleft().result()
 
     def dedup(self, config: Config, work: WorkDir, names: list[str]) -> dict[str, dict[str, Any]]:
-        from zhclean.pipeline import dedup_candidates, texts_of
+        from zhclean.engines.tasks import dedup_candidates, texts_of
 
         names = [n for n in names if work.signatures_path(n).exists()]
         if not names:

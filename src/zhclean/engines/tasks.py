@@ -1,0 +1,313 @@
+"""The tasks an engine runs: pure functions of (config, work folder, chunk or shard).
+
+* `process_chunk` -- phase 1: parse, clean, (filter, sign) a chunk; write its work files.
+* `finish_chunk` -- phase 1b, only with the repeated-line pass: cut lines that recur on many
+  pages (counted over the whole corpus in phase 1), then filter and sign.
+* `dedup_candidates` -- phase 2: one decision per candidate page from the signatures.
+* `write_shard` -- phase 3: a shard's kept and rejected outputs, written atomically.
+
+Every task reads and writes the work folder (`io.workdir`) and returns a small summary, so
+any engine (processes, Dask) can run them and a killed run resumes from what is on disk.
+"""
+from __future__ import annotations
+
+import pickle
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+import numpy as np
+import orjson
+
+from zhclean.config import Config
+from zhclean.io.readers import iter_chunks
+from zhclean.io.records import RawItem, parse_item
+from zhclean.io.shards import Shard
+from zhclean.io.workdir import WorkDir
+from zhclean.io.writers import AtomicFile, JsonlSink, open_sink
+from zhclean.pipeline import Stages, Timer, clean_record, dedup_config, finish_record, stages_for
+
+LINE_COUNTS = "line_counts.pkl"
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    shard: Shard
+    index: int
+    first_seq: int  # position of the chunk's first item in its shard
+    name: str  # work-file name
+
+
+def page_key(shard: int, seq: int) -> str:
+    """The stable key of a page: shard ordinal and position (sorting keys = input order)."""
+    return f"{shard:06d}:{seq:010d}"
+
+
+def plan_chunks(shards: list[Shard], work: WorkDir, chunk_pages: int
+                ) -> Iterator[tuple[ChunkTask, list[RawItem]]]:
+    """Every chunk of every shard, in order. Chunk boundaries depend only on the input and
+    `chunk_pages`."""
+    for shard in shards:
+        seq = 0
+        for index, items in enumerate(iter_chunks(shard, chunk_pages)):
+            yield ChunkTask(shard, index, seq, work.chunk_name(shard.ordinal, index)), items
+            seq += len(items)
+
+
+# --- phase 1 ------------------------------------------------------------------------------
+
+
+def process_chunk(config: Config, mode: str, work_root: str, task: ChunkTask,
+                  items: list[RawItem] | None) -> dict[str, Any]:
+    """Parse and clean a chunk; unless the repeated-line pass defers them, filter and sign it
+    too. Writes the work files and returns the chunk's summary (pages, bytes, seconds per
+    stage). `items` None: an earlier run finished the chunk; return its saved summary."""
+    st = stages_for(config, mode)
+    work = WorkDir(work_root)
+    if items is None:
+        saved = work.load_summary(task.name)
+        assert saved is not None
+        return {**saved, "resumed": True, "seconds": {}}
+    timer = Timer()
+    raw_bytes = text_bytes = 0
+    lines = []
+    for offset, item in enumerate(items):
+        t = time.perf_counter()
+        rec = parse_item(item, task.shard.stem, st.names)
+        timer.add("parse", t)
+        if isinstance(item.payload, bytes):
+            raw_bytes += len(item.payload)
+        if rec.text is not None:
+            size = len(rec.text.encode("utf-8"))
+            text_bytes += size
+            raw_bytes += 0 if isinstance(item.payload, bytes) else size
+        line = clean_record(rec, st, timer)
+        if line["status"] == "kept":
+            line["key"] = page_key(task.shard.ordinal, task.first_seq + offset)
+            if not st.line_pass:
+                line = finish_record(line, st, timer)
+        lines.append(line)
+    summary: dict[str, Any] = {"pages": len(items), "raw_bytes": raw_bytes,
+                               "text_bytes": text_bytes, "stage": "done"}
+    if st.line_pass:
+        from zhclean.dedup.repeated_lines import LineCounter
+
+        t = time.perf_counter()
+        counter = LineCounter(st.dedup)
+        for line in lines:
+            if line["status"] == "kept":
+                counter.add(line["record"][st.names.text])
+        _save_pickle(work.root / f"{task.name}.lines.pkl", counter)
+        timer.add("count_lines", t)
+        summary["stage"] = "cleaned"
+    else:
+        _sign(st, work, task.name, lines, timer)
+    _write_lines(work, task.name, lines, timer)
+    summary["seconds"] = timer.seconds
+    work.save_summary(task.name, summary)
+    return summary
+
+
+def merge_line_counts(config: Config, work: WorkDir, names: list[str]) -> None:
+    """Phase 1 -> 1b: add up the chunks' line counts into one counter in the work folder."""
+    from zhclean.dedup.repeated_lines import LineCounter
+
+    counter = LineCounter(dedup_config(config))
+    for name in names:
+        with open(work.root / f"{name}.lines.pkl", "rb") as fh:
+            counter.merge(pickle.load(fh))
+    _save_pickle(work.root / LINE_COUNTS, counter)
+
+
+def finish_chunk(config: Config, mode: str, work_root: str, name: str) -> dict[str, Any]:
+    """Phase 1b (repeated-line pass): cut repeated lines, filter and sign a cleaned chunk."""
+    st = stages_for(config, mode)
+    work = WorkDir(work_root)
+    summary = work.load_summary(name)
+    assert summary is not None
+    if summary["stage"] == "done":
+        return {**summary, "resumed": True, "seconds": {}}
+    timer = Timer()
+    counter = _line_counts(str(work.root / LINE_COUNTS))
+    lines = [finish_record(line, st, timer, counter) for line in _read_lines(work, name)]
+    _sign(st, work, name, lines, timer)
+    _write_lines(work, name, lines, timer)
+    seconds = dict(summary["seconds"])
+    for stage, s in timer.seconds.items():
+        seconds[stage] = seconds.get(stage, 0.0) + s
+    summary = {**summary, "stage": "done", "seconds": seconds}
+    work.save_summary(name, summary)
+    return summary
+
+
+@lru_cache(maxsize=2)
+def _line_counts(path: str) -> Any:
+    with open(path, "rb") as fh:
+        return pickle.load(fh)
+
+
+def _save_pickle(path: Path, obj: Any) -> None:
+    target = AtomicFile(path)
+    target.write(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+    target.commit()
+
+
+def _write_lines(work: WorkDir, name: str, lines: list[dict[str, Any]], timer: Timer) -> None:
+    t = time.perf_counter()
+    with JsonlSink(work.records_path(name)) as sink:
+        for line in lines:
+            sink.write(line)
+    timer.add("write_work", t)
+
+
+def _read_lines(work: WorkDir, name: str) -> Iterator[dict[str, Any]]:
+    with open(work.records_path(name), "rb") as fh:
+        for line in fh:
+            yield orjson.loads(line)
+
+
+def _sign(st: Stages, work: WorkDir, name: str, lines: list[dict[str, Any]], timer: Timer) -> None:
+    if st.dedup is None:
+        return
+    t = time.perf_counter()
+    kept = [line for line in lines if line["status"] == "kept"]
+    work.save_arrays(name, **sign_pages(st, [line["key"] for line in kept],
+                                        [str(line["record"][st.names.id]) for line in kept],
+                                        [line["record"][st.names.text] for line in kept]))
+    timer.add("sign", t)
+
+
+def sign_pages(st: Stages, keys: list[str], ids: list[str], texts: list[str]) -> dict[str, np.ndarray]:
+    """What dedup needs of a batch of pages, computed where the pages are: clean lengths,
+    exact keys and MinHash signatures (as `Deduplicator.add_signed` takes them).
+
+    Uses the deduplicator's own signing (`Deduplicator.sign` when it has one, else `add` on a
+    throwaway instance), so the signatures are exactly what a one-machine run computes."""
+    from zhclean.dedup import Deduplicator
+
+    dd = Deduplicator(st.dedup)
+    sign = getattr(dd, "sign", None)
+    if sign is not None:
+        lengths, exact, sigs = sign(texts)
+    elif texts:
+        dd.add(zip(keys, texts))
+        lengths = np.concatenate(dd._lengths)
+        exact = np.concatenate(dd._keys)
+        sigs = np.concatenate(dd._sigs)
+    else:
+        lengths = np.empty(0, dtype=np.int64)
+        exact = np.empty(0, dtype=np.int64)
+        sigs = np.empty((0, st.dedup.num_perm if st.dedup.near else 0), dtype=np.uint32)
+    return {"keys": np.array(keys, dtype=str), "ids": np.array(ids, dtype=str),
+            "lengths": np.asarray(lengths, dtype=np.int64), "exact": np.asarray(exact, dtype=np.int64),
+            "sigs": np.asarray(sigs, dtype=np.uint32)}
+
+
+# --- phase 2 ------------------------------------------------------------------------------
+
+
+def dedup_candidates(config: Config, signed: Iterable[dict[str, np.ndarray]],
+                     texts_for: Callable[[set[str]], dict[str, str]]) -> dict[str, dict[str, Any]]:
+    """Decide duplicates over candidate pages from their signatures (`sign_pages` arrays, in
+    chunk order). The local engine passes every chunk; the Dask engine only the pages that
+    share an exact key or an LSH bucket with another page (the result is the same).
+
+    Returns, for each page in a cluster of more than one page, what the output needs:
+    ``{"kept": bool, "code": ..., "detail": DupDecision.to_dict() with user ids}``, keyed by
+    page key. `texts_for(keys)` returns the clean texts of the given pages (for the exact
+    Jaccard check of removed pages against their kept page).
+    """
+    from zhclean.dedup import NEAR, Deduplicator
+
+    dd = Deduplicator(dedup_config(config))
+    user_ids: dict[str, str] = {}
+    for arr in signed:
+        keys = arr["keys"].tolist()
+        user_ids.update(zip(keys, arr["ids"].tolist()))
+        dd.add_signed(keys, arr["lengths"], arr["exact"], arr["sigs"])
+    decisions = dd.finish(texts=None)
+    if dd.config.verify_exact:
+        needed = {k for k, d in decisions.items() if d.code == NEAR}
+        needed |= {decisions[k].duplicate_of for k in needed}  # type: ignore[misc]
+        if needed:
+            decisions = dd.finish(texts=texts_for(needed))
+    out: dict[str, dict[str, Any]] = {}
+    for key, d in decisions.items():
+        if d.kept and d.cluster_size == 1:
+            continue
+        detail = d.to_dict()
+        detail["id"] = user_ids[key]
+        detail["cluster_id"] = user_ids[d.cluster_id]
+        if d.duplicate_of is not None:
+            detail["duplicate_of"] = user_ids[d.duplicate_of]
+        out[key] = {"kept": d.kept, "code": d.code, "detail": detail}
+    return out
+
+
+def signed_chunks(work: WorkDir, names: Iterable[str]) -> Iterator[dict[str, np.ndarray]]:
+    for name in names:
+        if work.signatures_path(name).exists():
+            yield work.load_arrays(name)
+
+
+def texts_of(work_root: str, names: Iterable[str], keys: set[str], text_field: str) -> dict[str, str]:
+    """The clean texts of the pages `keys`, read back from the work records."""
+    work = WorkDir(work_root)
+    return {line["key"]: line["record"][text_field]
+            for name in names for line in _read_lines(work, name) if line.get("key") in keys}
+
+
+# --- phase 3 ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShardOutput:
+    shard: Shard
+    chunk_names: tuple[str, ...]
+    kept_path: str
+    rejected_path: str
+    format: str
+
+
+def write_shard(config: Config, mode: str, work_root: str, job: ShardOutput,
+                dups: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A shard's kept and rejected outputs from its work records, each written atomically."""
+    st = stages_for(config, mode)
+    work = WorkDir(work_root)
+    t = time.perf_counter()
+    kept = 0
+    rejected: dict[str, int] = {}
+    kept_text_bytes = 0
+    with open_sink(job.kept_path, job.format) as ks, open_sink(job.rejected_path, job.format) as rs:
+        for name in job.chunk_names:
+            for line in _read_lines(work, name):
+                record = line["record"]
+                dup = dups.get(line.get("key", ""))
+                if line["status"] == "rejected":
+                    rs.write(record)
+                    code = record["reason"]
+                    rejected[code] = rejected.get(code, 0) + 1
+                elif dup is not None and not dup["kept"]:
+                    info = record.pop("zhclean", None)
+                    record[st.names.text] = line["input_text"]
+                    record.update(reason=dup["code"], detail=dup["detail"])
+                    if info is not None:
+                        record["zhclean"] = info
+                    rs.write(record)
+                    rejected[dup["code"]] = rejected.get(dup["code"], 0) + 1
+                else:
+                    if st.dedup is not None:
+                        info = record.setdefault("zhclean", {})
+                        info["dedup"] = ({"cluster_id": dup["detail"]["cluster_id"],
+                                          "cluster_size": dup["detail"]["cluster_size"]}
+                                         if dup else {"cluster_id": str(record[st.names.id]),
+                                                      "cluster_size": 1})
+                    ks.write(record)
+                    kept += 1
+                    kept_text_bytes += len(str(record.get(st.names.text, "")).encode("utf-8"))
+    return {"input": job.shard.path, "kept": kept, "rejected": rejected,
+            "kept_text_bytes": kept_text_bytes,
+            "bytes_out": Path(job.kept_path).stat().st_size + Path(job.rejected_path).stat().st_size,
+            "seconds": {"write": time.perf_counter() - t}}
