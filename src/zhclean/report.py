@@ -12,14 +12,12 @@ matplotlib comes with the ``explore`` extra and is imported only by the plots.
 """
 from __future__ import annotations
 
-import contextlib
 import gzip
 import html
 import io
-import itertools
 import json
 import unicodedata
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
@@ -119,11 +117,9 @@ def clean_frame(df: "pd.DataFrame", text: str = "text", title: str | None = None
     if progress is None:
         progress = len(df) > chunk_size
     parts = []
-    with tqdm(total=len(df), disable=not progress, unit="page", desc="cleaning") as bar, \
-            _executor(workers) as pool:
-        mapper = pool.map if pool is not None else map
-        for chunk, rows in zip(texts, mapper(_clean_rows, [list(t) for t in texts], titles,
-                                             itertools.repeat(config))):
+    jobs = ((list(t), h, config) for t, h in zip(texts, titles))
+    with tqdm(total=len(df), disable=not progress, unit="page", desc="cleaning") as bar:
+        for chunk, rows in zip(texts, _map_chunks(jobs, workers)):
             parts.append(pd.DataFrame(rows, index=chunk.index, columns=list(FRAME_COLUMNS)))
             bar.update(len(chunk))
     frame = pd.concat(parts) if parts else pd.DataFrame(columns=list(FRAME_COLUMNS), index=df.index)
@@ -138,12 +134,22 @@ def clean_frame(df: "pd.DataFrame", text: str = "text", title: str | None = None
     return frame
 
 
-def _executor(workers: int) -> Any:
+def _map_chunks(jobs: Iterator[tuple[Any, ...]], workers: int) -> Iterator[list[dict[str, Any]]]:
+    """`_clean_rows` over the jobs, in order; with workers, at most two chunks per worker are
+    in flight, so memory stays bounded on a large frame."""
     if workers == 1:
-        return contextlib.nullcontext()
+        yield from (_clean_rows(*job) for job in jobs)
+        return
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(max_workers=workers)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Any] = deque()
+        for job in jobs:
+            pending.append(pool.submit(_clean_rows, *job))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _clean_rows(texts: list[Any], titles: list[Any] | None, config: Any) -> list[dict[str, Any]]:
@@ -168,16 +174,22 @@ def _with_clusters(frame: "pd.DataFrame") -> "pd.DataFrame":
 
     from zhclean.dedup import Deduplicator
 
-    ids = [str(i) for i in (frame["id"] if "id" in frame.columns else frame.index)]
-    pages = [(i, t) for i, t, v in zip(ids, frame["clean_text"], frame["verdict"])
+    # dedup keys are row positions (ids may repeat or be missing); results name the ids
+    names = list(frame["id"] if "id" in frame.columns else frame.index)
+    keys = [str(k) for k in range(len(frame))]
+    pages = [(k, t) for k, t, v in zip(keys, frame["clean_text"], frame["verdict"])
              if v == "content"]
     decisions = Deduplicator().run(pages)
+    found = [decisions.get(k) for k in keys]
+
+    def name(key: str | None) -> Any:
+        return None if key is None else names[int(key)]
+
     frame = frame.copy()
-    frame["cluster_id"] = [decisions[i].cluster_id if i in decisions else None for i in ids]
-    frame["cluster_size"] = pd.array(
-        [decisions[i].cluster_size if i in decisions else None for i in ids], dtype="Int64")
-    frame["dup_code"] = [decisions[i].code if i in decisions else None for i in ids]
-    frame["duplicate_of"] = [decisions[i].duplicate_of if i in decisions else None for i in ids]
+    frame["cluster_id"] = [name(d.cluster_id) if d else None for d in found]
+    frame["cluster_size"] = pd.array([d.cluster_size if d else None for d in found], dtype="Int64")
+    frame["dup_code"] = [d.code if d else None for d in found]
+    frame["duplicate_of"] = [name(d.duplicate_of) if d else None for d in found]
     return frame
 
 
