@@ -85,6 +85,16 @@ def test_dedup_puts_the_reposted_article_in_one_cluster(frame):
     assert 2 in cluster_sizes(frame).index
 
 
+def test_dedup_copes_with_repeated_ids():
+    article = "清水河治理三年见成效，沿岸居民重回河边散步。" * 4
+    out = zhclean.clean_frame(pd.DataFrame({"id": ["x", "x", "y"],
+                                            "text": [article, article, "另一篇完全不同的文章内容。" * 4]}),
+                              dedup=True)
+    assert list(out["cluster_size"]) == [2, 2, 1]
+    assert list(out["cluster_id"]) == ["x", "x", "y"]
+    assert out["dup_code"].iloc[1] == "dup.exact"
+
+
 def test_cluster_columns_from_an_earlier_dedup_run_pass_through():
     df = pd.DataFrame({"text": ["第一页的正文内容。", "第二页的正文内容。"],
                        "cluster_id": ["a", "a"], "cluster_size": [2, 2]})
