@@ -114,6 +114,21 @@ def test_the_bundled_labels_describe_the_gold_text():
     assert evaluation.junk_removed == 1.0
 
 
+def test_the_bundled_labels_are_in_sync_with_the_sample_pages():
+    """examples/labelled.jsonl is what examples/make_labelled.py writes today (re-run it after
+    editing examples/make_pages.py), and labels every sample page that has text."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_labelled", ROOT / "examples" / "make_labelled.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert load_labelled(LABELLED) == module.labelled_pages()
+    samples = [json.loads(line) for line in (ROOT / "examples" / "pages.jsonl").read_text(
+        encoding="utf-8").splitlines() if line.strip()]
+    labelled = {p["id"]: p["text"] for p in load_labelled(LABELLED)}
+    assert labelled == {p["id"]: p["text"] for p in samples if isinstance(p.get("text"), str)}
+
+
 def test_the_cleaner_meets_its_floors_on_the_bundled_sample():
     """The project's own CI floor (the same numbers the workflow example uses)."""
     evaluation = evaluate(load_labelled(LABELLED))
