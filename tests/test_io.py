@@ -108,3 +108,14 @@ def test_sink_is_atomic(tmp_path):
     with JsonlSink(tmp_path / "kept.jsonl") as sink:
         sink.write({"id": 1, "text": "中"})
     assert (tmp_path / "kept.jsonl").read_text(encoding="utf-8") == '{"id":1,"text":"中"}\n'
+
+
+def test_truncated_gzip_keeps_what_it_can_and_says_so(tmp_path):
+    data = gzip.compress(b"".join(json.dumps({"id": i, "text": PAGE * 20}, ensure_ascii=False).encode()
+                                  + b"\n" for i in range(300)))
+    (tmp_path / "cut.jsonl.gz").write_bytes(data[: len(data) // 2])
+    [shard] = discover_shards(str(tmp_path / "cut.jsonl.gz"))
+    records = parse_all(shard)
+    assert records[-1].reason == "input.truncated_file"
+    assert records[-1].id == f"cut:{records[-1].detail['line']}"
+    assert all(r.reason is None for r in records[:-1]) and len(records) > 1

@@ -227,7 +227,7 @@ def test_repeated_line_pass_cuts_corpus_boilerplate(tmp_path):
         write_jsonl(tmp_path / f"in-{i}.jsonl", pages[i * 12:(i + 1) * 12])
     overrides = {"dedup.repeated_lines": True, "run.chunk_pages": 5}
     one = run(str(tmp_path / "in-*"), tmp_path / "one", load_config(overrides=overrides))
-    two = run(str(tmp_path / "in-*"), tmp_path / "two",
+    run(str(tmp_path / "in-*"), tmp_path / "two",
               load_config(overrides={**overrides, "run.workers": 2}))
     assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
     kept = read_jsonl(tmp_path / "one" / "kept-00000.jsonl")

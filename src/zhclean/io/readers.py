@@ -56,14 +56,17 @@ def _size(item: RawItem) -> int:
 
 
 def _jsonl_items(shard: Shard) -> Iterator[RawItem]:
+    """Lines of a JSONL file. A compressed file cut short (or corrupt) yields the lines before
+    the damage, then one item that becomes an ``input.truncated_file`` rejection."""
+    pos = 0
     with open_binary(shard) as fh:
         try:
             for pos, line in enumerate(fh, 1):
                 line = line.rstrip(b"\r\n")
                 if line.strip():
                     yield RawItem(pos, line)
-        except (OSError, EOFError) as exc:  # a truncated .gz/.zst stream
-            raise InputError(f"{shard.path}: cannot decompress past line {pos}: {exc}") from None
+        except (OSError, EOFError, ValueError) as exc:  # truncated or corrupt .gz/.zst stream
+            yield RawItem(pos + 1, b"", error=f"cannot decompress past line {pos}: {exc}")
 
 
 def _parquet_items(shard: Shard) -> Iterator[RawItem]:

@@ -18,6 +18,7 @@ NOT_OBJECT = "input.not_object"
 MISSING_TEXT = "input.missing_text"
 NOT_STRING = "input.not_string"
 TOO_LARGE = "input.too_large"
+TRUNCATED_FILE = "input.truncated_file"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,8 @@ class RawItem:
     pos: int
     payload: bytes | dict[str, Any]
     name: str = ""
+    #: Set when the rest of the file could not be read (a damaged compressed stream).
+    error: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,8 @@ class FieldNames:
 def parse_item(item: RawItem, stem: str, names: FieldNames) -> InputRecord:
     """Parse one raw item; never raises for bad data."""
     fallback_id = item.name or f"{stem}:{item.pos}"
+    if item.error:
+        return _bad(fallback_id, names, TRUNCATED_FILE, {"line": item.pos, "error": item.error}, raw="")
     payload = item.payload
     if isinstance(payload, bytes):
         if item.name:  # a text file: the whole file is the page
