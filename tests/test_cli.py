@@ -91,9 +91,11 @@ def test_dedup_command_alone(tmp_path):
     (["run", SAMPLE, "-o", "OUT", "--set", "filters.min_char=3"], 3, "did you mean 'min_chars'"),
     (["run", SAMPLE, "-o", "OUT", "--set", "filters.min_chars=abc"], 3, "expected int"),
     (["run", SAMPLE], 2, "Missing option"),
+    (["run", SAMPLE, "-o", "FILE/sub"], 5, "cannot create output folder"),
 ])
 def test_bad_usage_has_distinct_exit_codes(tmp_path, args, code, message):
-    args = [a.replace("OUT", str(tmp_path / "out")) for a in args]
+    (tmp_path / "file").write_text("not a folder")
+    args = [a.replace("OUT", str(tmp_path / "out")).replace("FILE", str(tmp_path / "file")) for a in args]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == code
     assert message in result.output
