@@ -187,9 +187,13 @@ def test_read_output_explains_a_wrong_folder(tmp_path):
         read_output(tmp_path)
 
 
-def test_report_of_a_real_run(tmp_path):
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_report_of_a_real_run(tmp_path, fmt):
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow", reason="Parquet needs the parquet extra")
     runner = CliRunner()
-    ran = runner.invoke(main, ["run", str(PAGES), "-o", str(tmp_path / "out"), "-q"])
+    ran = runner.invoke(main, ["run", str(PAGES), "-o", str(tmp_path / "out"), "-q",
+                               "--format", fmt])
     assert ran.exit_code == 0, ran.output
     result = runner.invoke(main, ["report", str(tmp_path / "out"), "--to", str(tmp_path / "rep")])
     assert result.exit_code == 0, result.output
@@ -198,6 +202,8 @@ def test_report_of_a_real_run(tmp_path):
     lines = sum(1 for line in PAGES.read_text(encoding="utf-8").splitlines() if line.strip())
     assert stats["pages"]["total"] == lines
     assert stats["removed_spans_by_code"]
+    assert "unknown" not in stats["rejected_by_reason"]
+    assert stats["duplicate_clusters_by_size"]  # the reposted river story
 
 
 def test_cli_report_of_a_wrong_folder_exits_with_the_input_error_code(tmp_path):

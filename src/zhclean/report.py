@@ -305,10 +305,20 @@ def _records(path: Path) -> Iterator[dict[str, Any]]:
                                      "zhclean output folder?") from err
 
 
-def _kept_row(record: Mapping[str, Any]) -> dict[str, Any]:
-    info = record.get("zhclean") or {}
+def _info(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The record's ``zhclean`` field as a dict: Parquet outputs hold it as a JSON string, and
+    a missing one reads back as NaN."""
+    info = record.get("zhclean")
     if isinstance(info, str):
-        info = json.loads(info)
+        try:
+            info = json.loads(info)
+        except json.JSONDecodeError:
+            return {}
+    return info if isinstance(info, dict) else {}
+
+
+def _kept_row(record: Mapping[str, Any]) -> dict[str, Any]:
+    info = _info(record)
     text = record.get("text") if isinstance(record.get("text"), str) else ""
     removals = info.get("removals") or []
     codes = Counter(r["code"] for r in removals)
@@ -347,12 +357,10 @@ def read_output(folder: str | Path) -> OutputSummary:
     span_codes: Counter[str] = Counter()
     for path in rejected_files:
         for record in _records(path):
-            reason = str(record.get("reason") or "unknown")
+            reason = record.get("reason")
+            reason = reason if isinstance(reason, str) and reason else "unknown"
             rejected[reason] += 1
-            info = record.get("zhclean") or {}
-            if isinstance(info, str):
-                info = json.loads(info)
-            span_codes.update(r["code"] for r in info.get("removals") or [])
+            span_codes.update(r["code"] for r in _info(record).get("removals") or [])
             if len(examples.setdefault(reason, [])) < 5:
                 examples[reason].append(str(record.get("id")))
     stats: dict[str, Any] = {}
