@@ -131,9 +131,9 @@ def finish_chunk(config: Config, mode: str, work_root: str, name: str) -> dict[s
         return {**summary, "resumed": True, "seconds": {}}
     timer = Timer()
     counter = _line_counts(str(work.root / LINE_COUNTS))
-    lines = [finish_record(line, st, timer, counter) for line in _read_lines(work, name)]
+    lines = [finish_record(line, st, timer, counter) for line in _read_lines(work, name, final=False)]
     _sign(st, work, name, lines, timer)
-    _write_lines(work, name, lines, timer)
+    _write_lines(work, name, lines, timer, final=True)
     seconds = dict(summary["seconds"])
     for stage, s in timer.seconds.items():
         seconds[stage] = seconds.get(stage, 0.0) + s
@@ -154,16 +154,19 @@ def _save_pickle(path: Path, obj: Any) -> None:
     target.commit()
 
 
-def _write_lines(work: WorkDir, name: str, lines: list[dict[str, Any]], timer: Timer) -> None:
+def _write_lines(work: WorkDir, name: str, lines: list[dict[str, Any]], timer: Timer,
+                 final: bool = False) -> None:
     t = time.perf_counter()
-    with JsonlSink(work.records_path(name)) as sink:
+    with JsonlSink(work.records_path(name, final)) as sink:
         for line in lines:
             sink.write(line)
     timer.add("write_work", t)
 
 
-def _read_lines(work: WorkDir, name: str) -> Iterator[dict[str, Any]]:
-    with open(work.records_path(name), "rb") as fh:
+def _read_lines(work: WorkDir, name: str, final: bool = True) -> Iterator[dict[str, Any]]:
+    """A chunk's work records: the latest (`final`), or those phase 1 wrote."""
+    path = work.current_records(name) if final else work.records_path(name)
+    with open(path, "rb") as fh:
         for line in fh:
             yield orjson.loads(line)
 

@@ -4,6 +4,8 @@ Layout (under ``<output>/_work/``)::
 
     manifest.json                     inputs, sizes and config of the run the folder belongs to
     s00000-c00000.jsonl               one line per record of chunk 0 of shard 0 (work records)
+    s00000-c00000.lines.pkl           its line counts (repeated-line pass only)
+    s00000-c00000.final.jsonl         its records after the repeated-line pass
     s00000-c00000.npz                 dedup signatures of that chunk's candidate pages
     s00000-c00000.json                the chunk's summary; written last, so its presence
                                       means the chunk is complete
@@ -51,8 +53,14 @@ class WorkDir:
     def chunk_name(self, shard: int, chunk: int) -> str:
         return f"s{shard:05d}-c{chunk:05d}"
 
-    def records_path(self, name: str) -> Path:
-        return self.root / f"{name}.jsonl"
+    def records_path(self, name: str, final: bool = False) -> Path:
+        """The chunk's work records; `final`: after the repeated-line pass (a separate file,
+        so re-running an interrupted pass always starts from the same records)."""
+        return self.root / (f"{name}.final.jsonl" if final else f"{name}.jsonl")
+
+    def current_records(self, name: str) -> Path:
+        final = self.records_path(name, final=True)
+        return final if final.exists() else self.records_path(name)
 
     def signatures_path(self, name: str) -> Path:
         return self.root / f"{name}.npz"
