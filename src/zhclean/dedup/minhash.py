@@ -167,46 +167,59 @@ class MinHasher:
         return out
 
     def _sign_batch(self, pieces: list[str], rows: np.ndarray, out: np.ndarray) -> None:
-        """Fold the shingles of `pieces` (row `rows[i]` of `out` for piece i) into `out`."""
+        """Fold the shingles of `pieces` (row `rows[i]` of `out` for piece i; rows are unique
+        within a batch) into `out`."""
         n = self.ngram
         raw = np.fromiter((len(p) for p in pieces), dtype=np.int64, count=len(pieces))
         cp = _fold_table()[np.frombuffer("".join(pieces).encode("utf-32-le"), dtype=np.uint32)]
         keep = cp != 0
-        bounds = np.concatenate(([0], np.cumsum(raw)))
-        kept_before = np.concatenate(([0], np.cumsum(keep)))
-        lens = kept_before[bounds[1:]] - kept_before[bounds[:-1]]  # folded length per piece
-        cp = cp[keep].astype(np.uint64)
-        # A piece shorter than n is one shingle (the whole piece): pad the code points with 0.
+        lens = np.add.reduceat(keep, np.cumsum(raw) - raw, dtype=np.int64)  # folded lengths
+        cp = cp[keep]
         total = len(cp)
-        cp = np.concatenate([cp, np.zeros(n, dtype=np.uint64)])
-        h = cp[:total] * _MULTIPLIERS[0]
+        # n-gram hashes at every position (the tail is padded with 0 for short pieces)
+        wide = np.zeros(total + n, dtype=np.uint64)
+        wide[:total] = cp
+        h = wide[:total] * _MULTIPLIERS[0]
         for k in range(1, n):
-            h += cp[k:total + k] * _MULTIPLIERS[k]
-        # Keep the shingles that start in a piece and fit in it (one for a short piece).
+            h += wide[k:total + k] * _MULTIPLIERS[k]
+        # Keep the positions where a shingle starts and fits in its piece (one per short piece).
         counts = np.maximum(lens - n + 1, np.minimum(lens, 1))
-        starts = np.cumsum(lens) - lens
+        ends = np.cumsum(lens)
+        valid = np.ones(total, dtype=bool)
+        valid[_ranges(ends - lens + counts, lens - counts)] = False
+        hashes = h[valid]
         first_of = np.cumsum(counts) - counts
-        owner = np.repeat(np.arange(len(pieces)), counts)
-        hashes = h[starts[owner] + np.arange(len(owner)) - first_of[owner]]
         for i in np.flatnonzero((lens < n) & (lens > 0)):  # a short piece's one shingle
             hashes[first_of[i]] = np.uint64(shingle_hash(shingle_form(pieces[i])) << 32)
         hashes = _fmix32((hashes >> np.uint64(32)).astype(np.uint32))
-        self._permute_min(hashes, rows[owner], out)
+        some = counts > 0
+        self._permute_min(hashes, first_of[some], rows[some], out)
 
-    def _permute_min(self, hashes: np.ndarray, owner_rows: np.ndarray, out: np.ndarray) -> None:
+    def _permute_min(self, hashes: np.ndarray, starts: np.ndarray, rows: np.ndarray,
+                     out: np.ndarray) -> None:
+        """``out[rows[p]] = min(out[rows[p]], min over the shingles of piece p of a*h+b)``;
+        piece p's hashes start at ``starts[p]`` (increasing) and end where the next starts."""
         a, b = permutations(self.num_perm, self.seed)
         buf = np.empty((self.num_perm, CHUNK), dtype=np.uint32)
+        ends = np.append(starts[1:], len(hashes))
         for s in range(0, len(hashes), CHUNK):
             hv = hashes[s:s + CHUNK]
-            who = owner_rows[s:s + CHUNK]
             view = buf[:, :len(hv)]
             np.multiply(a, hv, out=view)
             np.add(view, b, out=view)
-            first = np.flatnonzero(np.concatenate(([True], who[1:] != who[:-1])))
-            mins = np.minimum.reduceat(view, first, axis=1).T
-            target = who[first]
+            p0 = np.searchsorted(ends, s, side="right")
+            p1 = np.searchsorted(starts, s + len(hv), side="left")
+            mins = np.minimum.reduceat(view, np.maximum(starts[p0:p1], s) - s, axis=1).T
+            target = rows[p0:p1]
             np.minimum(out[target], mins, out=mins)
             out[target] = mins
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The concatenated ranges ``[start, start + length)``."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    return offsets + np.arange(int(lengths.sum()))
 
 
 def _batches(texts: Sequence[str], ngram: int) -> Iterable[tuple[np.ndarray, list[str]]]:
