@@ -7,7 +7,8 @@ One command (from the repository root)::
     python bench/bench_pipeline.py --generate-gb 1      # also a generated 1 GB corpus
 
 Each setup runs ``python -m zhclean run DATA -o OUT`` in a fresh process: the local engine
-with 1 and 2 worker processes, and the Dask engine on a 2-worker LocalCluster. Peak memory is
+with 1 and 2 worker processes, the Dask engine on a 2-worker LocalCluster, and the local
+engine with 2 workers and the span cleaner off (what the rest of the pipeline costs). Peak memory is
 the largest sum of resident memory over the process and all its children (workers, Dask
 scheduler), sampled every 0.2 s. MB are of decompressed input (JSONL bytes read).
 
@@ -38,6 +39,8 @@ SETUPS = {
     "local-1": ["--workers", "1"],
     "local-2": ["--workers", "2"],
     "dask-2": ["--engine", "dask", "--workers", "2"],
+    # The pipeline without the span cleaner (normalize, filters, dedup, IO): its own overhead.
+    "local-2-noclean": ["--workers", "2", "--no-clean"],
 }
 
 
