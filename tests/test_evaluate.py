@@ -10,8 +10,8 @@ import pytest
 
 from zhclean.document import CleanedPage, Removal
 from zhclean.errors import InputError
-from zhclean.evaluate import (comparable, evaluate, label_kind, load_labelled, load_outputs,
-                              score_outputs, score_page)
+from zhclean.evaluate import (ALL_JUNK_CODE, attribute_removals, comparable, evaluate, label_kind,
+                              load_labelled, load_outputs, score_outputs, score_page)
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "examples" / "labelled.jsonl"
@@ -90,6 +90,43 @@ def test_evaluate_runs_the_cleaner_and_drops_pages_it_judges_all_junk():
     evaluation = evaluate([{"id": "a", "text": PAGE, "drop": DROP}], cleaner)
     assert evaluation.junk_removed == 1.0
     assert evaluation.content_kept == 0.0
+
+
+def test_evaluate_attributes_removed_characters_to_codes():
+    def cleaner(text, title=None):
+        return CleanedPage(text, (Removal(0, 16, "spam.seo_title"), Removal(17, 20, "boilerplate.nav"),
+                                  Removal(29, 33, "boilerplate.footer")))
+
+    evaluation = evaluate([{"id": "a", "text": PAGE, "drop": DROP}], cleaner)
+    assert evaluation.content_removed_by_code() == {"boilerplate.nav": 3}
+    assert evaluation.junk_codes_by_kind() == {"footer": {"boilerplate.footer": 4},
+                                               "hotline": {"spam.seo_title": 16}}
+    assert evaluation.kind_agreement() == pytest.approx(4 / 20)
+    summary = evaluation.to_dict()
+    assert summary["content_removed_by_code"] == {"boilerplate.nav": 3}
+    assert "content removed, by code (chars): boilerplate.nav 3" in evaluation.format()
+
+
+def test_attribution_follows_normalization_and_the_all_junk_verdict():
+    raw = "热线400-123-4567\\n——"  # a literal backslash-n, as scraped
+    drop = [[0, 14, "hotline"], [16, 18, "other_boilerplate"]]
+
+    def cleaner(text, title=None):  # normalizes the literal \n, then removes only the hotline
+        source = text.replace("\\n", "\n")
+        return CleanedPage(source, (Removal(0, 14, "spam.hotline"),))
+
+    page = cleaner(raw)
+    assert page.verdict == "all_junk"  # "——" is not content: the page goes as a whole
+    assert attribute_removals(raw, drop, page) == {("hotline", "spam.hotline"): 14,
+                                                   ("other_boilerplate", ALL_JUNK_CODE): 2}
+    assert evaluate([{"id": "a", "text": raw, "drop": drop}], cleaner).kind_agreement() == \
+        pytest.approx(14 / 16)
+
+
+def test_bare_outputs_have_no_attribution():
+    evaluation = score_outputs([{"id": "a", "text": PAGE, "drop": DROP}], {"a": PAGE})
+    assert evaluation.kind_agreement() is None
+    assert "content_removed_by_code" not in evaluation.to_dict()
 
 
 @pytest.mark.parametrize("line, message", [

@@ -23,7 +23,7 @@ import difflib
 import json
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
@@ -34,8 +34,12 @@ from zhclean.errors import InputError, ZhcleanError
 #: dotted part of the code (``spam.hotline`` -> ``hotline``).
 KIND_ALIASES: dict[str, str] = {
     "llm": "llm_artifact",
+    "keyword_stuffing": "keyword_list",
     "repeated_line": "other_boilerplate",
 }
+#: The code a character gets when the cleaner drops the whole page (verdict ``all_junk``)
+#: without a span over it; the pipeline rejects such pages with this reason.
+ALL_JUNK_CODE = "clean.all_junk"
 
 #: The verdict labellers give a page with no genuine content.
 ALL_SPAM = "all_spam"
@@ -104,6 +108,9 @@ class PageScore:
     all_spam: bool
     #: label kind -> (junk chars of that kind, how many of them the cleaner removed)
     by_kind: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    #: (label kind, or None for content; reason code) -> characters the cleaner removed with
+    #: that code; filled by `evaluate` (which sees the removals), empty for bare outputs
+    removed_by: Mapping[tuple[str | None, str], int] = field(default_factory=dict)
 
     @property
     def content_kept(self) -> float:
@@ -199,6 +206,36 @@ class Evaluation:
                 gone[kind] += g
         return {k: gone[k] / total[k] for k in sorted(total)}
 
+    def content_removed_by_code(self) -> dict[str, int]:
+        """Content characters removed, by the code that removed them (most first): where
+        the cleaner loses text it should keep."""
+        total: Counter[str] = Counter()
+        for p in self.pages:
+            for (kind, code), n in p.removed_by.items():
+                if kind is None:
+                    total[code] += n
+        return dict(total.most_common())
+
+    def junk_codes_by_kind(self) -> dict[str, dict[str, int]]:
+        """For each labelled junk kind, the characters of it removed by each code."""
+        out: dict[str, Counter[str]] = {}
+        for p in self.pages:
+            for (kind, code), n in p.removed_by.items():
+                if kind is not None:
+                    out.setdefault(kind, Counter())[code] += n
+        return {k: dict(out[k].most_common()) for k in sorted(out)}
+
+    def kind_agreement(self) -> float | None:
+        """Share of the removed junk characters whose code names the labelled kind
+        (`label_kind`); None when the removals are unknown (scores of bare outputs)."""
+        agree = total = 0
+        for p in self.pages:
+            for (kind, code), n in p.removed_by.items():
+                if kind is not None:
+                    total += n
+                    agree += n * (label_kind(code) == kind)
+        return agree / total if total else None
+
     def all_spam_emptied(self) -> tuple[int, int]:
         """(all-spam pages the cleaner emptied, all-spam pages)."""
         spam = [p for p in self.pages if p.all_spam]
@@ -229,7 +266,15 @@ class Evaluation:
                                for p in self.most_junk_kept(worst)],
             "least_content_kept": [{"id": p.id, "content_kept": round(p.content_kept, 4)}
                                    for p in self.least_content_kept(worst)],
-        }
+        } | self._attribution()
+
+    def _attribution(self) -> dict[str, Any]:
+        agreement = self.kind_agreement()
+        if agreement is None and not self.content_removed_by_code():
+            return {}
+        return {"content_removed_by_code": self.content_removed_by_code(),
+                "junk_codes_by_kind": self.junk_codes_by_kind(),
+                "kind_agreement": None if agreement is None else round(agreement, 4)}
 
     def failures(self, min_kept: float | None = None, min_removed: float | None = None) -> list[str]:
         """Which floors the scores fall below, as sentences; empty when all are met."""
@@ -252,6 +297,14 @@ class Evaluation:
             f"{p['id']}({p['junk_left_chars']})" for p in d["most_junk_kept"]))
         lines.append("least content kept: " + ", ".join(
             f"{p['id']}({p['content_kept']:.2f})" for p in d["least_content_kept"]))
+        if "content_removed_by_code" in d:
+            lines.append("content removed, by code (chars): " + (", ".join(
+                f"{c} {n}" for c, n in d["content_removed_by_code"].items()) or "none"))
+            lines.append("junk removed, by kind and code (chars):")
+            lines += [f"  {k:22s} " + ", ".join(f"{c} {n}" for c, n in codes.items())
+                      for k, codes in d["junk_codes_by_kind"].items()]
+            if d["kind_agreement"] is not None:
+                lines.append(f"{'code names the kind':24s} {d['kind_agreement']}")
         return "\n".join(lines)
 
 
@@ -344,6 +397,40 @@ def evaluate(labelled: Iterable[Mapping[str, Any]], clean: Callable[..., Any] | 
         from zhclean.cleaner import Cleaner
 
         clean = Cleaner()
-    labelled = list(labelled)
-    outputs = {str(p["id"]): cleaner_output(clean(p["text"], p.get("title"))) for p in labelled}
-    return score_outputs(labelled, outputs)
+    scores = []
+    for p in labelled:
+        page = clean(p["text"], p.get("title"))
+        score = score_page(p["text"], p["drop"], cleaner_output(page), id=str(p["id"]),
+                           verdict=p.get("verdict"))
+        scores.append(replace(score, removed_by=attribute_removals(p["text"], p["drop"], page)))
+    return Evaluation(tuple(scores))
+
+
+def attribute_removals(text: str, drop: Iterable[Iterable[Any]], page: Any) -> dict[tuple[str | None, str], int]:
+    """Which codes removed which labelled characters: (label kind or None for content, code)
+    -> characters, compared as the scores compare them (`comparable`). The cleaner's spans
+    refer to its normalized source; it is aligned to the scraped `text` character by
+    character (they differ only where normalization changed something, such as a literal
+    ``\n``). On a page the cleaner judges junk, characters outside any span count under
+    `ALL_JUNK_CODE`."""
+    raw, raw_offsets = comparable(text)
+    src, src_offsets = comparable(page.source)
+    kind_at: list[str | None] = [None] * len(text)
+    for start, end, kind in drop:
+        for i in range(start, end):
+            kind_at[i] = kind
+    code_at: list[str | None] = [None] * len(page.source)
+    for r in page.removals:
+        code_at[r.start:r.end] = [r.code] * (r.end - r.start)
+    fallback = None if page.verdict == CONTENT else ALL_JUNK_CODE
+    if raw == src:
+        pairs: Iterable[tuple[int, int]] = zip(range(len(raw)), range(len(src)))
+    else:
+        matcher = difflib.SequenceMatcher(None, raw, src, autojunk=False)
+        pairs = [(a + k, b + k) for a, b, size in matcher.get_matching_blocks() for k in range(size)]
+    out: Counter[tuple[str | None, str]] = Counter()
+    for i, j in pairs:
+        code = code_at[src_offsets[j]] or fallback
+        if code is not None:
+            out[(kind_at[raw_offsets[i]], code)] += 1
+    return dict(out)
