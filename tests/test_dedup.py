@@ -151,3 +151,20 @@ def test_describe_reports_bands_and_rows_from_the_candidate_threshold():
 def test_config_errors_teach(override, message):
     with pytest.raises(ConfigError, match=message):
         load_config(None, override)
+
+
+def test_sign_on_workers_then_finish_twice_equals_run():
+    pages = [("a", story()), ("b", story(edits={"六月底": "七月初"})), ("c", library()),
+             ("d", story(1, 12)), ("e", "短")]
+    worker = Deduplicator()
+    dd = Deduplicator()
+    for part in (pages[:2], pages[2:]):
+        lengths, keys, sigs = worker.sign([t for _, t in part])
+        assert sigs.shape == (len(part), 128) and keys.dtype.kind == "i"
+        dd.add_signed([i for i, _ in part], lengths, keys, sigs)
+    first = dd.finish()
+    need = {k for k, d in first.items() if d.code == "dup.near"}
+    need |= {first[k].duplicate_of for k in need}
+    assert need
+    text = dict(pages)
+    assert dd.finish(texts={k: text[k] for k in need}) == run(pages)

@@ -103,9 +103,19 @@ class Deduplicator:
             self._add_batch(batch)
 
     def _add_batch(self, batch: list[tuple[str, str]]) -> None:
-        ids = [str(i) for i, _ in batch]
-        texts = [t or "" for _, t in batch]
-        # length = non-space characters of the clean text (the election's first criterion)
+        lengths, keys, sigs = self.sign([t for _, t in batch])
+        self.add_signed([str(i) for i, _ in batch], lengths, keys, sigs)
+
+    def sign(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What dedup keeps of a batch of clean texts, computed where the texts are (a worker):
+        ``(lengths, exact_keys, signatures)``, the arguments of `add_signed` besides the ids.
+
+        lengths: ``int64`` non-space characters (the election's first criterion);
+        exact_keys: ``int64`` `exact.exact_key`; signatures: ``uint32[len(texts), num_perm]``
+        (all ``EMPTY_VALUE`` for pages under ``min_chars``, which only exact dedup sees), or
+        ``(len(texts), 0)`` when near-duplicate removal is off.
+        """
+        texts = [t or "" for t in texts]
         lengths = np.fromiter((fold_codepoints(t).size for t in texts), dtype=np.int64,
                               count=len(texts))
         keys = np.fromiter((exact_key(t) for t in texts), dtype=np.int64, count=len(texts))
@@ -113,8 +123,8 @@ class Deduplicator:
             short = lengths < self.config.min_chars
             sigs = self.hasher.signatures([("" if s else t) for t, s in zip(texts, short)])
         else:
-            sigs = np.empty((len(batch), 0), dtype=np.uint32)
-        self.add_signed(ids, lengths, keys, sigs)
+            sigs = np.empty((len(texts), 0), dtype=np.uint32)
+        return lengths, keys, sigs
 
     def add_signed(self, ids: list[str], lengths: np.ndarray, exact_keys: np.ndarray,
                    signatures: np.ndarray) -> None:
@@ -135,7 +145,13 @@ class Deduplicator:
 
     def finish(self, texts: Mapping[str, str] | Callable[[str], str] | None = None
                ) -> dict[str, DupDecision]:
-        """Resolve everything added so far into one decision per id."""
+        """Resolve everything added so far into one decision per id.
+
+        `texts` (id -> clean text) is read only for pages removed as near-duplicates and their
+        kept pages (the exact Jaccard check, ``verify_exact``). `finish` can be called again,
+        e.g. first without texts to learn which pages need them (``code == "dup.near"`` and
+        their ``duplicate_of``), then with just those texts; more pages can be added between.
+        """
         c = self.config
         ids = self._ids
         n = len(ids)
