@@ -257,3 +257,22 @@ def test_cli_eval_of_a_missing_file_exits_with_the_input_error_code(tmp_path):
     result = CliRunner().invoke(main, ["eval", str(tmp_path / "nope.jsonl")])
     assert result.exit_code == InputError.exit_code
     assert "cannot read the labelled pages" in result.output
+
+
+@pytest.mark.shared
+@needs_shared
+def test_scores_of_the_cleaner_equal_the_shared_instrument(tmp_path):
+    """`evaluate` (which runs the cleaner) and score.py on the cleaner's written output agree."""
+    from zhclean.cleaner import Cleaner
+    from zhclean.evaluate import cleaner_output
+
+    raw = SHARED / "data/dev/spam_pages.jsonl"
+    pages = load_labelled(raw)
+    clean = Cleaner()
+    out = write_jsonl(tmp_path / "out.jsonl", [
+        {"id": p["id"], "text": cleaner_output(clean(p["text"], p.get("title")))} for p in pages])
+    ref = json.loads(subprocess.run(
+        [sys.executable, str(SHARED / "eval" / "score.py"), str(raw), str(raw), str(out), "--json"],
+        check=True, capture_output=True, text=True).stdout)
+    mine = evaluate(pages, clean).to_dict()
+    assert {k: mine[k] for k in ref} == ref
