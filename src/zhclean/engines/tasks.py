@@ -184,28 +184,19 @@ def _sign(st: Stages, work: WorkDir, name: str, lines: list[dict[str, Any]], tim
 
 def sign_pages(st: Stages, keys: list[str], ids: list[str], texts: list[str]) -> dict[str, np.ndarray]:
     """What dedup needs of a batch of pages, computed where the pages are: clean lengths,
-    exact keys and MinHash signatures (as `Deduplicator.add_signed` takes them).
-
-    Uses the deduplicator's own signing (`Deduplicator.sign` when it has one, else `add` on a
-    throwaway instance), so the signatures are exactly what a one-machine run computes."""
-    from zhclean.dedup import Deduplicator
-
-    dd = Deduplicator(st.dedup)
-    sign = getattr(dd, "sign", None)
-    if sign is not None:
-        lengths, exact, sigs = sign(texts)
-    elif texts:
-        dd.add(zip(keys, texts))
-        lengths = np.concatenate(dd._lengths)
-        exact = np.concatenate(dd._keys)
-        sigs = np.concatenate(dd._sigs)
-    else:
-        lengths = np.empty(0, dtype=np.int64)
-        exact = np.empty(0, dtype=np.int64)
-        sigs = np.empty((0, st.dedup.num_perm if st.dedup.near else 0), dtype=np.uint32)
+    exact keys and MinHash signatures (`Deduplicator.sign`, as `add_signed` takes them)."""
+    lengths, exact, sigs = _signer(st.dedup).sign(texts)
     return {"keys": np.array(keys, dtype=str), "ids": np.array(ids, dtype=str),
             "lengths": np.asarray(lengths, dtype=np.int64), "exact": np.asarray(exact, dtype=np.int64),
             "sigs": np.asarray(sigs, dtype=np.uint32)}
+
+
+@lru_cache(maxsize=4)
+def _signer(config: Any) -> Any:
+    """One Deduplicator per process and config, used only for its (pure) `sign`."""
+    from zhclean.dedup import Deduplicator
+
+    return Deduplicator(config)
 
 
 # --- phase 2 ------------------------------------------------------------------------------
