@@ -1,4 +1,5 @@
-"""zhclean.evaluate: the scores, the label loader, and agreement with the shared instrument."""
+"""zhclean.evaluate and zhclean.labels: the scores, the label loader, and agreement with the
+shared instrument."""
 from __future__ import annotations
 
 import json
@@ -10,8 +11,9 @@ import pytest
 
 from zhclean.document import CleanedPage, Removal
 from zhclean.errors import InputError
-from zhclean.evaluate import (ALL_JUNK_CODE, attribute_removals, comparable, evaluate, label_kind,
-                              load_labelled, load_outputs, score_outputs, score_page)
+from zhclean.evaluate import (ALL_JUNK_CODE, attribute_removals, comparable, evaluate,
+                              score_outputs, score_page)
+from zhclean.labels import label_kind, load_labelled, load_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "examples" / "labelled.jsonl"

@@ -285,7 +285,8 @@ def eval_command(labelled: str, outputs: str | None, min_kept: float | None,
     verdict), character by character; exit 1 below a --min-kept/--min-removed floor."""
     import json
 
-    from zhclean.evaluate import FloorNotMet, evaluate, load_labelled, load_outputs, score_outputs
+    from zhclean.evaluate import FloorNotMet, evaluate, score_outputs
+    from zhclean.labels import load_labelled, load_outputs
 
     pages = load_labelled(labelled)
     if outputs:

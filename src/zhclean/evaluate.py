@@ -20,37 +20,18 @@ checks that the numbers agree on the shared dev sets:
 from __future__ import annotations
 
 import difflib
-import json
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from zhclean.document import CONTENT
-from zhclean.errors import InputError, ZhcleanError
+from zhclean.errors import ZhcleanError
+from zhclean.labels import ALL_SPAM, label_kind
 
-#: Reason-code kinds whose label kind has a different name. Everything else maps by the last
-#: dotted part of the code (``spam.hotline`` -> ``hotline``).
-KIND_ALIASES: dict[str, str] = {
-    "llm": "llm_artifact",
-    "keyword_stuffing": "keyword_list",
-    "repeated_line": "other_boilerplate",
-}
 #: The code a character gets when the cleaner drops the whole page (verdict ``all_junk``)
 #: without a span over it; the pipeline rejects such pages with this reason.
 ALL_JUNK_CODE = "clean.all_junk"
-
-#: The verdict labellers give a page with no genuine content.
-ALL_SPAM = "all_spam"
-
-
-def label_kind(code: str) -> str:
-    """The label kind a reason code is scored as: ``spam.hotline`` -> ``hotline``,
-    ``artifact.llm`` -> ``llm_artifact``."""
-    kind = code.rsplit(".", 1)[-1]
-    return KIND_ALIASES.get(kind, kind)
-
 
 class FloorNotMet(ZhcleanError):
     """The cleaner scored below a floor given to ``zhclean eval`` (``--min-kept``,
@@ -306,68 +287,6 @@ class Evaluation:
             if d["kind_agreement"] is not None:
                 lines.append(f"{'code names the kind':24s} {d['kind_agreement']}")
         return "\n".join(lines)
-
-
-# --- inputs -------------------------------------------------------------------------------
-
-
-def load_labelled(path: str | Path) -> list[dict[str, Any]]:
-    """Read labelled pages (JSONL). Every record needs ``id``, a string ``text`` and a
-    ``drop`` list of ``[start, end, kind]`` inside the text; errors name the line and field."""
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as err:
-        raise InputError(f"{path}: cannot read the labelled pages ({err.strerror})") from err
-    except UnicodeDecodeError as err:
-        raise InputError(f"{path}: not UTF-8 text ({err})") from err
-    pages = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        where = f"{path}, line {n}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise InputError(f"{where}: not a JSON object ({err.msg})") from err
-        if not isinstance(record, dict) or "id" not in record:
-            raise InputError(f"{where}: expected an object with an 'id' field")
-        if not isinstance(record.get("text"), str):
-            raise InputError(f"{where} (id {record['id']}): 'text' must be a string; "
-                             "label only pages that have text")
-        drop = record.get("drop")
-        if not isinstance(drop, list):
-            raise InputError(f"{where} (id {record['id']}): 'drop' must be a list of "
-                             "[start, end, kind]")
-        for span in drop:
-            if (not isinstance(span, list) or len(span) != 3
-                    or not all(isinstance(x, int) for x in span[:2])
-                    or not 0 <= span[0] <= span[1] <= len(record["text"])):
-                raise InputError(f"{where} (id {record['id']}): bad drop span {span!r}; "
-                                 f"expected [start, end, kind] with 0 <= start <= end <= "
-                                 f"{len(record['text'])}")
-        pages.append(record)
-    return pages
-
-
-def load_outputs(path: str | Path, field: str = "text") -> dict[str, str]:
-    """Read a cleaner's output (JSONL of ``{"id", field}``) as id -> kept text."""
-    path = Path(path)
-    out: dict[str, str] = {}
-    try:
-        handle = path.open(encoding="utf-8")
-    except OSError as err:
-        raise InputError(f"{path}: cannot read the outputs ({err.strerror})") from err
-    with handle:
-        for n, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise InputError(f"{path}, line {n}: not a JSON object ({err.msg})") from err
-            out[str(record["id"])] = record.get(field) or ""
-    return out
 
 
 # --- entry points -------------------------------------------------------------------------

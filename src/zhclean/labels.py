@@ -1,0 +1,92 @@
+"""The labelled-page format the cleaner is measured with, and how reason codes map onto it.
+
+A labelled page is one JSONL record: ``id``, ``text`` (the page as scraped), ``drop``
+(``[[start, end, kind], ...]``, character offsets into ``text`` that a good cleaner removes),
+``gold`` (the text that should remain) and ``verdict`` (``content``, or ``all_spam`` when
+nothing on the page is genuine). Kinds are the last part of the cleaner's reason codes
+(``spam.hotline`` -> ``hotline``), with the few aliases in `KIND_ALIASES`. A cleaner's output to
+score is JSONL of ``{"id", "text"}``.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from zhclean.errors import InputError
+
+#: Reason-code kinds whose label kind has a different name. Everything else maps by the last
+#: dotted part of the code (``spam.hotline`` -> ``hotline``).
+KIND_ALIASES: dict[str, str] = {
+    "llm": "llm_artifact",
+    "keyword_stuffing": "keyword_list",
+    "repeated_line": "other_boilerplate",
+}
+#: The verdict labellers give a page with no genuine content.
+ALL_SPAM = "all_spam"
+
+
+def label_kind(code: str) -> str:
+    """The label kind a reason code is scored as: ``spam.hotline`` -> ``hotline``,
+    ``artifact.llm`` -> ``llm_artifact``."""
+    kind = code.rsplit(".", 1)[-1]
+    return KIND_ALIASES.get(kind, kind)
+
+
+def load_labelled(path: str | Path) -> list[dict[str, Any]]:
+    """Read labelled pages (JSONL). Every record needs ``id``, a string ``text`` and a
+    ``drop`` list of ``[start, end, kind]`` inside the text; errors name the line and field."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as err:
+        raise InputError(f"{path}: cannot read the labelled pages ({err.strerror})") from err
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: not UTF-8 text ({err})") from err
+    pages = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{path}, line {n}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise InputError(f"{where}: not a JSON object ({err.msg})") from err
+        if not isinstance(record, dict) or "id" not in record:
+            raise InputError(f"{where}: expected an object with an 'id' field")
+        if not isinstance(record.get("text"), str):
+            raise InputError(f"{where} (id {record['id']}): 'text' must be a string; "
+                             "label only pages that have text")
+        drop = record.get("drop")
+        if not isinstance(drop, list):
+            raise InputError(f"{where} (id {record['id']}): 'drop' must be a list of "
+                             "[start, end, kind]")
+        for span in drop:
+            if (not isinstance(span, list) or len(span) != 3
+                    or not all(isinstance(x, int) for x in span[:2])
+                    or not 0 <= span[0] <= span[1] <= len(record["text"])):
+                raise InputError(f"{where} (id {record['id']}): bad drop span {span!r}; "
+                                 f"expected [start, end, kind] with 0 <= start <= end <= "
+                                 f"{len(record['text'])}")
+        pages.append(record)
+    return pages
+
+
+def load_outputs(path: str | Path, field: str = "text") -> dict[str, str]:
+    """Read a cleaner's output (JSONL of ``{"id", field}``) as id -> kept text."""
+    path = Path(path)
+    out: dict[str, str] = {}
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as err:
+        raise InputError(f"{path}: cannot read the outputs ({err.strerror})") from err
+    with handle:
+        for n, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise InputError(f"{path}, line {n}: not a JSON object ({err.msg})") from err
+            out[str(record["id"])] = record.get(field) or ""
+    return out
