@@ -286,7 +286,8 @@ def run(inputs: str | list[str], output: str | Path, config: Config | None = Non
         if stages_for(config, mode).dedup is not None:
             bar = progress("dedup", None)
             dups = engine_dedup(engine, config, work, [n for names in chunk_names for n in names])
-            bar.update(0, 0)
+            bar.update(sum(c["pages"] for cs in summaries for c in cs),
+                       sum(c["raw_bytes"] for cs in summaries for c in cs))
             bar.close()
         seconds["dedup"] = time.perf_counter() - t
         # Phase 3: shards.
