@@ -170,7 +170,7 @@ def test_kill_and_resume_gives_identical_output(tmp_path):
     finished = {p.name for p in work.glob("s*.json")}
     assert finished, "the run was killed before any chunk finished"
     assert not (tmp_path / "out" / "stats.json").exists()
-    result = subprocess.run(cmd, capture_output=True, text=True)
+    result = subprocess.run(cmd + ["--workers", "2"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     stats = json.loads((tmp_path / "out" / "stats.json").read_text())
     assert stats["resumed_chunks"] >= len(finished)

@@ -42,6 +42,8 @@ from zhclean.quality import DocumentFilters
 MODES = ("run", "clean", "dedup")
 ALL_JUNK_CODE = "clean.all_junk"
 EMPTY_CODE = "input.empty"
+#: [run] settings that do not affect outputs: changing them keeps a run resumable.
+RUNTIME_SETTINGS = ("engine", "workers", "scheduler", "keep_work")
 
 
 class Bar(Protocol):
@@ -265,7 +267,10 @@ def run(inputs: str | list[str], output: str | Path, config: Config | None = Non
         raise OutputError(f"cannot create output folder {out}: {exc.strerror}") from None
     fmt = output_format(config, shards)
     work = WorkDir(out / "_work")
-    manifest = {"mode": mode, "config": config_to_dict(config),
+    settings = config_to_dict(config)
+    for key in RUNTIME_SETTINGS:  # how a run is executed never changes its results
+        settings["run"].pop(key, None)
+    manifest = {"mode": mode, "config": settings,
                 "inputs": [file_signature(s.path) for s in shards]}
     work.prepare(manifest)
     own_engine = engine is None

@@ -78,7 +78,7 @@ def process_chunk(config: Config, mode: str, work_root: str, task: ChunkTask,
         rec = parse_item(item, task.shard.stem, st.names)
         timer.add("parse", t)
         if isinstance(item.payload, bytes):
-            raw_bytes += len(item.payload)
+            raw_bytes += len(item.payload) + (0 if item.name else 1)  # + the line's newline
         if rec.text is not None:
             size = len(rec.text.encode("utf-8"))
             text_bytes += size
