@@ -79,3 +79,20 @@ def test_candidate_pages_cover_every_duplicate(tmp_path, client):
     rejected = [json.loads(x) for x in (tmp_path / "out" / "rejected.jsonl").read_text().splitlines()]
     assert {r["reason"] for r in rejected} <= {"dup.exact", "dup.near"}
     assert result.pages_in == 30 and len(rejected) > 0
+
+
+@pytest.mark.slow
+def test_cli_dask_engine_with_worker_processes(tmp_path):
+    """The CLI path: a LocalCluster of 2 worker processes (tasks and partitions pickled)."""
+    from click.testing import CliRunner
+
+    from zhclean.cli import main
+
+    (tmp_path / "in").mkdir()
+    write_corpus(tmp_path / "in", shards=2, pages=20)
+    result = CliRunner().invoke(main, ["run", str(tmp_path / "in"), "-o", str(tmp_path / "dask"),
+                                       "--engine", "dask", "--workers", "2", "-q"])
+    assert result.exit_code == 0, result.output
+    run(str(tmp_path / "in"), tmp_path / "local")
+    assert outputs(tmp_path / "dask") == outputs(tmp_path / "local")
+    assert json.loads((tmp_path / "dask" / "stats.json").read_text())["engine"] == "dask"
