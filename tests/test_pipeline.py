@@ -235,3 +235,23 @@ def test_repeated_line_pass_cuts_corpus_boilerplate(tmp_path):
     cut = kept[0]["zhclean"]["repeated_lines"]
     assert cut[0]["code"] == "boilerplate.repeated_line" and cut[0]["detail"]["page_count"] == 24
     assert "repeated_lines" in one.stats["seconds"]["cpu_per_stage"]
+
+
+def test_a_cleaner_crash_rejects_the_page_not_the_batch(tmp_path, monkeypatch):
+    from zhclean import cleaner
+
+    real = cleaner.Cleaner.__call__
+
+    def flaky(self, text, title=None):
+        if "炸" in text:
+            raise RecursionError("rule blew up")
+        return real(self, text, title)
+
+    monkeypatch.setattr(cleaner.Cleaner, "__call__", flaky)
+    pages = corpus(8, 4, dup_every=100)
+    pages[2]["text"] += "炸"
+    write_jsonl(tmp_path / "p.jsonl", pages)
+    result = run(str(tmp_path / "p.jsonl"), tmp_path / "out")
+    [bad] = read_jsonl(tmp_path / "out" / "rejected.jsonl")
+    assert bad["reason"] == "clean.error" and "rule blew up" in bad["detail"]["error"]
+    assert bad["text"] == pages[2]["text"] and result.kept == 3

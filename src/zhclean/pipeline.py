@@ -42,6 +42,7 @@ from zhclean.quality import DocumentFilters
 MODES = ("run", "clean", "dedup")
 ALL_JUNK_CODE = "clean.all_junk"
 EMPTY_CODE = "input.empty"
+CLEAN_ERROR_CODE = "clean.error"
 #: [run] settings that do not affect outputs: changing them keeps a run resumable.
 RUNTIME_SETTINGS = ("engine", "workers", "scheduler", "keep_work")
 
@@ -126,12 +127,17 @@ def clean_record(rec: InputRecord, st: Stages, timer: Timer) -> dict[str, Any]:
     if st.mode == "dedup":
         return {"status": "kept", "record": rec.fields, "input_text": rec.text}
     t = time.perf_counter()
-    if st.cleaner is not None:
-        page = st.cleaner(rec.text, rec.title)
-    else:
-        page = CleanedPage(source=normalize(rec.text, st.config.normalize.fixes))
-    info = page.to_dict()
-    clean = page.text
+    try:
+        if st.cleaner is not None:
+            page = st.cleaner(rec.text, rec.title)
+        else:
+            page = CleanedPage(source=normalize(rec.text, st.config.normalize.fixes))
+        info = page.to_dict()
+        clean = page.text
+    except Exception as exc:  # a cleaner bug on odd input must not stop the batch
+        timer.add("clean", t)
+        return _rejected(rec.fields, CLEAN_ERROR_CODE,
+                         {"error": f"{type(exc).__name__}: {exc}"[:1000]})
     timer.add("clean", t)
     if info["verdict"] == EMPTY:
         return _rejected(rec.fields, EMPTY_CODE, {"chars": len(rec.text)}, info)
