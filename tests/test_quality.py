@@ -88,3 +88,17 @@ def test_first_failing_filter_is_the_reason_and_all_are_measured():
     features, rejection = DocumentFilters()("短。")
     assert rejection.code == "doc.too_short"
     assert {"han_share", "terminal_punct_share", "top_2gram_share", "repeated_13gram_share"} <= set(features)
+
+
+def test_catalogue_lists_every_filter_once_with_a_doc_code():
+    import inspect
+
+    from zhclean import quality
+
+    defined = {obj for _, obj in inspect.getmembers(quality, inspect.isclass)
+               if obj.__module__ == quality.__name__ and hasattr(obj, "code")}
+    assert set(quality.CATALOGUE) == defined
+    codes = [f.code for f in quality.CATALOGUE]
+    assert len(set(codes)) == len(codes) and all(c.startswith("doc.") for c in codes)
+    order = [type(f) for f in build_filters(FilterConfig(max_removed_share=0.5))]
+    assert sorted(set(order), key=order.index) == list(quality.CATALOGUE)

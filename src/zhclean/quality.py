@@ -268,6 +268,18 @@ class MostlyJunk:
         return None
 
 
+#: Every document filter, in the order they are checked (one line per filter).
+CATALOGUE = (
+    TooShort,
+    LowHanShare,
+    FewTerminalPunct,
+    DuplicatedLines,
+    TopNgram,
+    RepeatedNgrams,
+    MostlyJunk,
+)
+
+
 def build_filters(config: FilterConfig) -> tuple[DocumentFilter, ...]:
     """The filters a config switches on, in the order they are checked."""
     if not config.enabled:
