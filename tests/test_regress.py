@@ -81,9 +81,9 @@ def test_a_changed_rule_shows_spans_removed_restored_and_recoded(samples, tmp_pa
     ]
     text = result.format()
     assert "news: 3 span(s) changed (verdict content)" in text
-    assert "+ removed  [" in text and "boilerplate.footer  «版权所有 晨光网»" in text
-    assert "- restored [4:16] was spam.hotline  «400-123-4567»" in text
-    assert "~ recoded  [0:4] spam.hotline -> spam.cta  «客服热线»" in text
+    assert "+ removed  [40:48] boilerplate.footer  «重回河边散步。⏎⟦版权所有 晨光网⟧»" in text
+    assert "- restored [4:16] was spam.hotline  «客服热线⟦400-123-4567⟧⏎清水河治理三年»" in text
+    assert "~ recoded  [0:4] spam.hotline -> spam.cta  «⟦客服热线⟧400-123-»" in text
     assert "accept with --update" in text
 
 

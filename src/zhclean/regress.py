@@ -23,6 +23,8 @@ from zhclean.errors import InputError, OutputError, ZhcleanError
 
 #: Format version written into each golden file.
 GOLDEN_VERSION = 1
+#: Characters of context shown on each side of a changed span.
+CONTEXT = 8
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,100}")
 
 
@@ -92,15 +94,20 @@ class SpanChange:
     old_code: str | None
     new_code: str | None
     text: str
+    #: up to `CONTEXT` characters of the page before and after the span, to find it by
+    before: str = ""
+    after: str = ""
 
     def format(self, width: int = 70) -> str:
+        """One line: sign, status, offsets, code(s), and the span «in its context»."""
         sign = {"removed": "+", "restored": "-", "recoded": "~"}[self.status]
         codes = {"removed": self.new_code, "restored": f"was {self.old_code}",
                  "recoded": f"{self.old_code} -> {self.new_code}"}[self.status]
-        snippet = self.text.replace("\n", "⏎")
+        snippet = self.text
         if len(snippet) > width:
             snippet = snippet[: width - 1] + "…"
-        return f"  {sign} {self.status:8s} [{self.start}:{self.end}] {codes}  «{snippet}»"
+        shown = f"{self.before}⟦{snippet}⟧{self.after}".replace("\n", "⏎")
+        return f"  {sign} {self.status:8s} [{self.start}:{self.end}] {codes}  «{shown}»"
 
 
 @dataclass(frozen=True)
@@ -153,7 +160,8 @@ def span_changes(source: str, old: list[dict[str, Any]], new: list[dict[str, Any
         while j < len(source) and before[j] == before[i] and after[j] == after[i]:
             j += 1
         status = "removed" if before[i] is None else "restored" if after[i] is None else "recoded"
-        changes.append(SpanChange(status, i, j, before[i], after[i], source[i:j]))
+        changes.append(SpanChange(status, i, j, before[i], after[i], source[i:j],
+                                  source[max(0, i - CONTEXT):i], source[j:j + CONTEXT]))
         i = j
     return changes
 
