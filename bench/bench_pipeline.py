@@ -117,6 +117,7 @@ def main() -> None:
     ap.add_argument("--generate-gb", type=float, default=0.0,
                     help="also run local-2 on a generated corpus of this many GB")
     ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = ap.parse_args()
     if not args.data.exists():
         raise SystemExit(f"{args.data} not found (it lives in ../shared/data beside the checkout)")
@@ -124,29 +125,33 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     data = prefix(args.data, args.limit_pages, work) if args.limit_pages else args.data
     print(f"data: {data} ({os.path.getsize(data) / 1e6:.1f} MB on disk); {psutil.cpu_count()} CPUs")
-    rows = []
-    for name in args.setups.split(","):
-        r = run_once(data, work / f"out-{name}", SETUPS[name])
-        rows.append((name, data, r))
-    if args.generate_gb:
-        gen = generate(args.data, args.generate_gb, work)
-        rows.append((f"local-2 {args.generate_gb:g} GB", gen, run_once(gen, work / "out-gen", SETUPS["local-2"])))
     header = (f"{'setup':<16}{'pages':>8}{'MB in':>9}{'wall s':>9}{'MB/s':>8}{'pages/s':>9}"
               f"{'peak GB':>9}{'x target':>10}{'1 GB s':>9}  kept / rejected")
     print(header)
-    print("-" * len(header))
-    for name, _, r in rows:
+    print("-" * len(header), flush=True)
+    runs = [(name, data, SETUPS[name]) for name in args.setups.split(",")]
+    if args.generate_gb:
+        runs.append((f"local-2 {args.generate_gb:g} GB", generate(args.data, args.generate_gb, work),
+                     SETUPS["local-2"]))
+    rows = []
+    for name, source, flags in runs:
+        r = run_once(source, work / f"out-{name.replace(' ', '-')}", flags)
+        rows.append((name, r))
         s = r["stats"]
         mb = s["bytes_in"] / 1e6
         rate = mb / r["wall"]
         print(f"{name:<16}{s['pages_in']:>8}{mb:>9.1f}{r['wall']:>9.1f}{rate:>8.2f}"
               f"{s['pages_in'] / r['wall']:>9.1f}{r['peak'] / 1e9:>9.2f}{rate / TARGET_MB_S:>10.3f}"
-              f"{1000 / rate:>9.0f}  {s['kept']} / {s['rejected']}")
-    print(f"\ntarget: >= {TARGET_MB_S:.2f} MB/s (1 GB in 120 s), peak <= {TARGET_PEAK_GB:.0f} GB")
-    for name, _, r in rows:
+              f"{1000 / rate:>9.0f}  {s['kept']} / {s['rejected']}", flush=True)
+    print(f"\ntarget: >= {TARGET_MB_S:.2f} MB/s (1 GB in 120 s), peak <= {TARGET_PEAK_GB:.0f} GB; "
+          f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    for name, r in rows:
         cpu = r["stats"]["seconds"]["cpu_per_stage"]
         print(f"{name}: cpu seconds per stage: " + ", ".join(f"{k} {v:.1f}" for k, v in cpu.items())
               + f"; dedup wall {r['stats']['seconds']['dedup']:.1f} s")
+    if args.json:
+        args.json.write_text(json.dumps([{"setup": n, "wall": r["wall"], "peak": r["peak"],
+                                          "stats": r["stats"]} for n, r in rows], indent=1))
 
 
 if __name__ == "__main__":
