@@ -259,11 +259,11 @@ def run(inputs: str | list[str], output: str | Path, config: Config | None = Non
     ``config.toml``. Resumes from a previous, interrupted run with the same inputs and config.
     """
     from zhclean.engines import make_engine
-    from zhclean.engines.tasks import ShardOutput, write_shard
+    from zhclean.engines.tasks import ShardOutput, warm_up, write_shard
 
     config = config or Config()
     progress = progress or _no_progress
-    stages_for(config, mode)  # fail early on a bad mode or a missing dedup extra
+    warm_up(stages_for(config, mode))  # fail early on a bad mode; workers inherit the caches
     started = time.perf_counter()
     shards = discover_shards(inputs)
     out = Path(output)

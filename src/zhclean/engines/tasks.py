@@ -191,6 +191,15 @@ def sign_pages(st: Stages, keys: list[str], ids: list[str], texts: list[str]) ->
             "sigs": np.asarray(sigs, dtype=np.uint32)}
 
 
+def warm_up(st: Stages) -> None:
+    """Build the per-process caches (cleaner rules, MinHash permutations and tables) once, in
+    the parent: forked workers inherit them instead of each paying seconds to build them."""
+    if st.cleaner is not None:
+        st.cleaner("预热。")
+    if st.dedup is not None:
+        _signer(st.dedup).sign(["预热页面的文字内容用于构建缓存"])
+
+
 @lru_cache(maxsize=4)
 def _signer(config: Any) -> Any:
     """One Deduplicator per process and config, used only for its (pure) `sign`."""
