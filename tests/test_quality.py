@@ -102,3 +102,15 @@ def test_catalogue_lists_every_filter_once_with_a_doc_code():
     assert len(set(codes)) == len(codes) and all(c.startswith("doc.") for c in codes)
     order = [type(f) for f in build_filters(FilterConfig(max_removed_share=0.5))]
     assert sorted(set(order), key=order.index) == list(quality.CATALOGUE)
+
+
+def test_repeated_values_matches_a_full_count():
+    import numpy as np
+
+    from zhclean.quality import repeated_values
+
+    rng = np.random.default_rng(0)
+    for n, distinct in [(1, 3), (2, 1), (100, 30), (5000, 4000), (5000, 2**62)]:
+        values = rng.integers(0, distinct, n).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+        assert (repeated_values(values) == (counts[inverse] > 1)).all()

@@ -73,6 +73,26 @@ _MULT = 0x100000001B3
 _POWERS = [np.uint64(pow(_MULT, k, 1 << 64)) for k in range(64)]
 
 
+def repeated_values(values: np.ndarray) -> np.ndarray:
+    """True where the value occurs more than once in `values` (uint64 hashes). Buckets the
+    values in a table 16x their number first; only values sharing a bucket are sorted."""
+    n = len(values)
+    size = 1 << (16 * n).bit_length()
+    bucket = ((values ^ (values >> np.uint64(31))) & np.uint64(size - 1)).astype(np.int64)
+    maybe = np.bincount(bucket, minlength=size)[bucket] > 1
+    out = np.zeros(n, dtype=bool)
+    idx = np.flatnonzero(maybe)
+    if len(idx):
+        order = np.argsort(values[idx])
+        ordered = values[idx][order]
+        same = ordered[1:] == ordered[:-1]
+        rep = np.zeros(len(idx), dtype=bool)
+        rep[1:] |= same
+        rep[:-1] |= same
+        out[idx[order]] = rep
+    return out
+
+
 class DocumentFilter(Protocol):
     code: ClassVar[str]
 
@@ -196,8 +216,9 @@ class TopNgram:
         hashes = doc.ngram_hashes(self.n)
         if len(hashes) < 2:
             return 0.0
-        _, counts = np.unique(hashes, return_counts=True)
-        top = int(counts.max())
+        ordered = np.sort(hashes)
+        ends = np.flatnonzero(ordered[1:] != ordered[:-1])
+        top = int(np.diff(np.concatenate(([-1], ends, [len(ordered) - 1]))).max())
         return top * self.n / len(doc.codepoints) if top > 1 else 0.0
 
     def check(self, doc: DocText, value: float) -> Removal | None:
@@ -225,14 +246,7 @@ class RepeatedNgrams:
         hashes = doc.ngram_hashes(self.n)
         if len(hashes) < 2:
             return 0.0
-        order = np.argsort(hashes)
-        ordered = hashes[order]
-        same = ordered[1:] == ordered[:-1]
-        repeated_sorted = np.zeros(len(ordered), dtype=bool)
-        repeated_sorted[1:] |= same
-        repeated_sorted[:-1] |= same
-        starts = np.empty(len(ordered), dtype=bool)
-        starts[order] = repeated_sorted
+        starts = repeated_values(hashes)
         if not starts.any():
             return 0.0
         # A character is covered when a repeated n-gram starts in the n positions ending at it.
