@@ -16,35 +16,37 @@ from functools import lru_cache
 
 import numpy as np
 
-from zhclean.dedup.minhash import fold_codepoints
+from zhclean.dedup.minhash import _fold_table
 
 _ZERO = np.uint32(ord("0"))
 
 
 @lru_cache(maxsize=1)
-def _classes() -> tuple[np.ndarray, np.ndarray]:
-    """(drop, digit) boolean tables over code points: punctuation/symbols, decimal digits."""
-    drop = np.zeros(0x110000, dtype=bool)
-    digit = np.zeros(0x110000, dtype=bool)
+def _exact_table() -> np.ndarray:
+    """Code point -> its exact-form code point: the shingle-form fold, then 0 (dropped) for
+    punctuation and symbols (Unicode P*, S*) and ``0`` for every decimal digit (Nd)."""
+    fold = _fold_table()
+    kind = np.zeros(0x110000, dtype=np.uint8)  # 0 keep, 1 drop, 2 digit
     category = unicodedata.category
     for c in range(0x110000):
         cat = category(chr(c))
         if cat[0] in "PS":
-            drop[c] = True
+            kind[c] = 1
         elif cat == "Nd":
-            digit[c] = True
-    return drop, digit
+            kind[c] = 2
+    folded_kind = kind[fold]
+    table = np.where(folded_kind == 1, 0, np.where(folded_kind == 2, _ZERO, fold)).astype(np.uint32)
+    table.flags.writeable = False
+    return table
 
 
 def exact_codepoints(text: str) -> np.ndarray:
     """`exact_form` as a ``uint32`` code-point array."""
-    drop, digit = _classes()
-    cp = fold_codepoints(text)
-    cp = cp[~drop[cp]]
-    is_digit = digit[cp]
-    if is_digit.any():
-        follows_digit = np.concatenate(([False], is_digit[:-1]))
-        cp = np.where(is_digit, _ZERO, cp)[~(is_digit & follows_digit)]
+    cp = _exact_table()[np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)]
+    cp = cp[cp != 0]
+    zero = cp == _ZERO  # every 0 stands for a digit (run): keep one per run
+    if zero.any():
+        cp = cp[~(zero & np.concatenate(([False], zero[:-1])))]
     return cp
 
 
