@@ -261,11 +261,12 @@ def run(inputs: str | list[str], output: str | Path, config: Config | None = Non
     from zhclean.engines import make_engine
     from zhclean.engines.tasks import ShardOutput, warm_up, write_shard
 
+    started = time.perf_counter()
     config = config or Config()
     progress = progress or _no_progress
-    warm_up(stages_for(config, mode))  # fail early on a bad mode; workers inherit the caches
-    started = time.perf_counter()
+    stages = stages_for(config, mode)  # fails early on a bad mode
     shards = discover_shards(inputs)
+    warm_up(stages)  # forked workers inherit the caches
     out = Path(output)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -287,14 +288,14 @@ def run(inputs: str | list[str], output: str | Path, config: Config | None = Non
         t = time.perf_counter()
         summaries, chunk_names, resumed = _run_chunks(config, mode, shards, work, engine, progress)
         seconds["chunks_wall"] = time.perf_counter() - t
-        if stages_for(config, mode).line_pass:
+        if stages.line_pass:
             t = time.perf_counter()
             summaries = _finish_chunks(config, mode, work, chunk_names, engine, progress)
             seconds["repeated_lines_wall"] = time.perf_counter() - t
         # Phase 2: dedup.
         dups: dict[str, dict[str, Any]] = {}
         t = time.perf_counter()
-        if stages_for(config, mode).dedup is not None:
+        if stages.dedup is not None:
             bar = progress("dedup", None)
             dups = engine_dedup(engine, config, work, [n for names in chunk_names for n in names])
             bar.update(sum(c["pages"] for cs in summaries for c in cs),
@@ -317,7 +318,7 @@ def run(inputs: str | list[str], output: str | Path, config: Config | None = Non
         if own_engine:
             engine.close()
     stats = _account(shards, summaries, shard_stats, seconds, started, engine, mode, resumed)
-    if dups:
+    if stages.dedup is not None:
         from zhclean.dedup import Deduplicator
 
         stats["dedup"] = Deduplicator(dedup_config(config)).describe()
