@@ -337,9 +337,8 @@ def _run_chunks(config: Config, mode: str, shards: list[Shard], work: WorkDir, e
     summaries: list[list[dict[str, Any]]] = [[] for _ in shards]
     names: list[list[str]] = [[] for _ in shards]
     tasks: list[ChunkTask] = []
-    compressed = any(s.compression or s.format == "parquet" for s in shards)
-    bar = progress("clean" if mode != "dedup" else "sign",
-                   None if compressed else sum(s.size for s in shards))
+    sizes = [s.decompressed_size for s in shards]
+    bar = progress("clean" if mode != "dedup" else "sign", None if None in sizes else sum(sizes))
 
     def pending() -> Iterator[tuple[Any, ...]]:
         for task, items in plan_chunks(shards, work, config.run.chunk_pages):

@@ -45,6 +45,25 @@ class Shard:
             return sum(p.stat().st_size for p in Path(self.path).rglob("*.txt"))
         return os.path.getsize(self.path)
 
+    @property
+    def decompressed_size(self) -> int | None:
+        """Bytes the shard decompresses to, when the file says (for progress bars): the gzip
+        trailer (exact below 4 GiB, single member) or the zstd frame header; else None."""
+        if not self.compression:
+            return self.size if self.format in ("jsonl", "csv", "txt") else None
+        try:
+            with open(self.path, "rb") as fh:
+                if self.compression == "gzip":
+                    fh.seek(-4, os.SEEK_END)
+                    isize = int.from_bytes(fh.read(4), "little")
+                    return isize if isize >= self.size else None
+                import zstandard
+
+                size = zstandard.get_frame_parameters(fh.read(18)).content_size
+                return size if 0 < size < 2**63 else None
+        except Exception:  # a hint only: any doubt means "unknown"
+            return None
+
 
 def format_of(path: str) -> tuple[str, str] | None:
     """(format, compression) for a file name, or None when it is not a supported input."""
