@@ -256,10 +256,20 @@ def signed_chunks(work: WorkDir, names: Iterable[str]) -> Iterator[dict[str, np.
 
 
 def texts_of(work_root: str, names: Iterable[str], keys: set[str], text_field: str) -> dict[str, str]:
-    """The clean texts of the pages `keys`, read back from the work records."""
+    """The clean texts of the pages `keys`, read back from the work records (a line is only
+    parsed when its key, written last, is one of them)."""
     work = WorkDir(work_root)
-    return {line["key"]: line["record"][text_field]
-            for name in names for line in _read_lines(work, name) if line.get("key") in keys}
+    out: dict[str, str] = {}
+    for name in names:
+        with open(work.current_records(name), "rb") as fh:
+            for raw in fh:
+                at = raw.rfind(b'"key":"')
+                if at < 0 or raw[at + 7: raw.index(b'"', at + 7)].decode() not in keys:
+                    continue
+                line = orjson.loads(raw)
+                if line.get("key") in keys:  # (a record may have a field named "key")
+                    out[line["key"]] = line["record"][text_field]
+    return out
 
 
 # --- phase 3 ------------------------------------------------------------------------------
