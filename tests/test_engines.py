@@ -96,3 +96,15 @@ def test_cli_dask_engine_with_worker_processes(tmp_path):
     run(str(tmp_path / "in"), tmp_path / "local")
     assert outputs(tmp_path / "dask") == outputs(tmp_path / "local")
     assert json.loads((tmp_path / "dask" / "stats.json").read_text())["engine"] == "dask"
+
+
+def test_driver_limit_stops_with_advice_and_keeps_the_work(tmp_path, client):
+    from zhclean.engines.dask import DaskEngine
+    from zhclean.errors import ConfigError
+
+    (tmp_path / "in").mkdir()
+    write_corpus(tmp_path / "in", shards=1, pages=20)
+    config = load_config(overrides={"run.max_driver_pages": 1})
+    with pytest.raises(ConfigError, match="max_driver_pages"):
+        run(str(tmp_path / "in"), tmp_path / "out", config, engine=DaskEngine(client=client))
+    assert list((tmp_path / "out" / "_work").glob("*.npz"))

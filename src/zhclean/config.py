@@ -84,6 +84,9 @@ class RunConfig:
     max_text_bytes: int = 16 * 1024 * 1024
     #: Pages per chunk (the unit of work handed to a worker, and of resuming).
     chunk_pages: int = 1000
+    #: Dask engine: most dedup candidate pages the client resolves (~1 KB each); more fails
+    #: with advice instead of running the client out of memory.
+    max_driver_pages: int = 10_000_000
     #: Keep the work folder (per-chunk intermediate results) after a successful run.
     keep_work: bool = False
 

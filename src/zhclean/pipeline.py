@@ -44,7 +44,7 @@ ALL_JUNK_CODE = "clean.all_junk"
 EMPTY_CODE = "input.empty"
 CLEAN_ERROR_CODE = "clean.error"
 #: [run] settings that do not affect outputs: changing them keeps a run resumable.
-RUNTIME_SETTINGS = ("engine", "workers", "scheduler", "keep_work")
+RUNTIME_SETTINGS = ("engine", "workers", "scheduler", "keep_work", "max_driver_pages")
 
 
 class Bar(Protocol):

@@ -12,7 +12,8 @@
 
 Size limit of the client-side step: memory grows with the number of *candidate* pages
 (about 0.7 KB each at 128 permutations, plus their edges), not with the corpus. 10 M
-candidate pages need roughly 7 GB on the client.
+candidate pages need roughly 7-10 GB on the client; past ``[run] max_driver_pages`` (10 M) the
+run stops with that advice before the client runs out of memory.
 
 The output and work folders must be on storage that the client and every worker can reach
 (a shared filesystem); see docs/pipeline.md for pointing the engine at a real cluster.
@@ -83,6 +84,13 @@ class DaskEngine:
         candidates = candidate_pages(config, str(work.root), names)
         if not len(candidates):
             return {}
+        limit = config.run.max_driver_pages
+        if len(candidates) > limit:
+            raise ConfigError(
+                f"{len(candidates):,} pages share a dedup bucket with another page, more than "
+                f"[run] max_driver_pages = {limit:,} that the client resolves (~1 KB each). "
+                f"Give the client more memory and raise the limit (--set run.max_driver_pages=N); "
+                f"the finished chunks in {work.root} are reused by the next run.")
         shared = self.client.scatter(candidates, broadcast=True)
         futures = self.client.map(signed_subset, [str(work.root)] * len(names), names,
                                   [shared] * len(names), pure=False)
