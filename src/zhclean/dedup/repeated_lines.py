@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 import regex
 
 from zhclean.config import DedupConfig
-from zhclean.dedup.minhash import shingle_form
+from zhclean.dedup.minhash import _fold_table, shingle_form
 from zhclean.document import Removal
 
 CODE = "boilerplate.repeated_line"
@@ -44,10 +45,12 @@ FLUSH = 1 << 20
 _ENUMERATOR = regex.compile(
     r"^(?:第[0-9一二三四五六七八九十百千]+[条章节款项篇]"
     r"|[(\[【]?[0-9一二三四五六七八九十百]{1,4}[)\]】、.:]"
-    r"|[①-⑳⑴-⒇⒈-⒛❶-❿]"
     r"|[•·\-*>#+]+)")
+#: Enumerators that fold to plain digits (① -> 1), so they are removed before folding.
+_CIRCLED = regex.compile(r"^\s*[①-⑳⑴-⒇⒈-⒛❶-❿]")
 _PRODUCT = ("空调|热水器|冰箱|洗衣机|燃气灶|油烟机|烟机|壁挂炉|电视|地暖|净水器|指纹锁|门锁|"
             "保险柜|集成灶|中央空调|太阳能|锅炉|电梯|马桶|手机|电脑|投影仪")
+_PRODUCT_ANY = regex.compile(_PRODUCT)
 _BRAND = regex.compile(rf"\p{{Han}}{{2,4}}?(?=(?:{_PRODUCT}))")
 _LATIN = regex.compile(r"[a-z]+")
 _HAN = regex.compile(r"\p{Han}")
@@ -56,29 +59,35 @@ _DIGITS = regex.compile(r"[0-9]+")
 
 def line_template(line: str) -> str:
     """The form of a line that is counted across pages (see the module docstring)."""
-    form = shingle_form(_ENUMERATOR.sub("", line.lstrip(), count=1))
+    circled = _CIRCLED.match(line)
+    return _template(shingle_form(line[circled.end():] if circled else line))
+
+
+def _template(form: str) -> str:
+    """The template of a line already in shingle form."""
     form = _ENUMERATOR.sub("", form, count=1)
     if _HAN.search(form):  # Latin runs inside Chinese text are names; a Latin line is not
-        form = _LATIN.sub("a", _BRAND.sub("@", form))
+        if _PRODUCT_ANY.search(form):
+            form = _BRAND.sub("@", form)
+        form = _LATIN.sub("a", form)
     return _DIGITS.sub("0", form)
+
+
+@lru_cache(maxsize=1)
+def _page_fold_table() -> np.ndarray:
+    table = _fold_table().copy()
+    table[ord("\n")] = ord("\n")
+    return table
+
+
+def _folded_lines(text: str) -> list[str]:
+    """The shingle form of every line of `text` (one page folded at once; same line count)."""
+    cp = _page_fold_table()[np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)]
+    return cp[cp != 0].tobytes().decode("utf-32-le").split("\n")
 
 
 def _hash(template: str) -> int:
     return int.from_bytes(hashlib.blake2b(template.encode("utf-8"), digest_size=8).digest(), "little")
-
-
-def _lines(text: str) -> Iterable[tuple[int, int, str]]:
-    """(start, end, line) of every non-blank line, stripped, as offsets into `text`."""
-    pos = 0
-    for raw in text.split("\n"):
-        start, end = pos, pos + len(raw)
-        pos = end + 1
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            yield start, end, text[start:end]
 
 
 class LineCounter:
@@ -98,9 +107,19 @@ class LineCounter:
         """(start, end, template hash) of each countable line of one page."""
         out = []
         min_chars = self.config.repeated_line_min_chars
-        for start, end, line in _lines(text):
-            template = line_template(line)
-            if template and len(shingle_form(line)) >= min_chars:
+        pos = 0
+        for raw, form in zip(text.split("\n"), _folded_lines(text)):
+            start, end = pos, pos + len(raw)
+            pos = end + 1
+            if len(form) < min_chars:
+                continue
+            while text[start].isspace():
+                start += 1
+            while text[end - 1].isspace():
+                end -= 1
+            circled = _CIRCLED.match(raw)
+            template = _template(shingle_form(raw[circled.end():]) if circled else form)
+            if template:
                 out.append((start, end, _hash(template)))
         return out
 
