@@ -58,7 +58,7 @@ class DaskEngine:
                     raise ConfigError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
             else:
                 cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
-                                                   processes=processes, dashboard_address=None,
+                                                   processes=processes, dashboard_address=":0",
                                                    silence_logs=logging.ERROR)
                 client = distributed.Client(cluster)
                 self._own.append(cluster)
