@@ -148,8 +148,15 @@ def test_same_output_with_one_or_two_workers(tmp_path):
 def test_spam_wrapped_page_is_kept_unless_opted_out(tmp_path):
     src = Path(__file__).parents[1] / "examples" / "pages.jsonl"
     run(str(src), tmp_path / "default")
-    kept = {r["id"] for r in read_jsonl(tmp_path / "default" / "kept.jsonl")}
-    assert "spam-wrapped-news" in kept
+    kept = {r["id"]: r for r in read_jsonl(tmp_path / "default" / "kept.jsonl")}
+    news = kept["spam-wrapped-news"]
+    assert "清水河治理三年见成效" in news["text"]
+    share = news["zhclean"]["removed_share"]
+    assert share == news["zhclean"]["quality"]["removed_share"] > 0.3
+    strict = load_config(overrides={"filters.max_removed_share": share - 0.01})
+    run(str(src), tmp_path / "strict", strict)
+    rejected = {r["id"]: r for r in read_jsonl(tmp_path / "strict" / "rejected.jsonl")}
+    assert rejected["spam-wrapped-news"]["reason"] == "doc.mostly_junk"
 
 
 @pytest.mark.slow
