@@ -1,7 +1,7 @@
 """Benchmark zhclean dedup: signature speed, accuracy against exact Jaccard, reposts, memory.
 
     python bench/bench_dedup.py                 # everything (a few minutes on one core)
-    python bench/bench_dedup.py --only speed    # or: accuracy, reposts, memory
+    python bench/bench_dedup.py --only speed    # or: accuracy, reposts, lines, memory
 
 Speed: MB/s (UTF-8 bytes of the input text per CPU second, one core, text in -> signature out)
 of zhclean's vectorized signatures, datasketch ``MinHash.update_batch`` (sha1 of each
@@ -317,9 +317,35 @@ def bench_memory(pages: int, config: DedupConfig) -> None:
           f"decisions returned); finish {took:.1f} s untraced; removed {removed}")
 
 
+def bench_lines(pages: list[dict]) -> None:
+    """The repeated-line pass on real pages: speed of both passes, memory, what is marked."""
+    from collections import Counter
+
+    from zhclean.dedup.repeated_lines import LineCounter, line_template
+
+    texts = [p["text"] for p in pages]
+    mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    counter = LineCounter(DedupConfig(repeated_lines=True))
+    t0 = time.process_time()
+    counter.add_many(texts)
+    counter.page_count("")  # merge the buffer
+    count_s = time.process_time() - t0
+    t0 = time.process_time()
+    marked = [counter.removals(t) for t in texts]
+    mark_s = time.process_time() - t0
+    cut = sum(r.end - r.start for rs in marked for r in rs)
+    total = sum(len(t) for t in texts)
+    templates = Counter(line_template(t[r.start:r.end]) for t, rs in zip(texts, marked) for r in rs)
+    print(f"  {len(texts)} pages, {mb:.1f} MB: count {mb / count_s:.1f} MB/s, mark {mb / mark_s:.1f} MB/s; "
+          f"{len(counter._keys)} distinct templates in {counter.memory_bytes / 1e6:.1f} MB "
+          f"(forgotten: {counter.forgotten}); {sum(map(len, marked))} lines marked on "
+          f"{sum(1 for rs in marked if rs)} pages, {cut / total:.1%} of the characters")
+    print("  most marked templates: " + "; ".join(f"{k[:24]!r} x{v}" for k, v in templates.most_common(8)))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--only", choices=["speed", "accuracy", "reposts", "memory"])
+    ap.add_argument("--only", choices=["speed", "accuracy", "reposts", "memory", "lines"])
     ap.add_argument("--speed-pages", type=int, default=2000)
     ap.add_argument("--datasketch-pages", type=int, default=300)
     ap.add_argument("--accuracy-pages", type=int, default=5000)
@@ -339,6 +365,9 @@ def main() -> int:
     if run("reposts"):
         print("repost pairs (dev/repost_pairs.jsonl), found as duplicates:")
         bench_reposts(config)
+    if run("lines"):
+        print(f"repeated lines (min_pages {config.repeated_line_min_pages}), first {args.accuracy_pages} pages:")
+        bench_lines(load_pages(args.accuracy_pages))
     if run("memory"):
         print("LSH index memory (tracemalloc):")
         bench_memory(args.memory_pages, config)
