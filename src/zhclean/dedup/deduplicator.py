@@ -76,12 +76,26 @@ class Deduplicator:
     def __init__(self, config: DedupConfig | None = None):
         self.config = config or DedupConfig()
         c = self.config
-        self.bands, self.rows = c.bands_rows or lsh_params(c.candidate_threshold, c.num_perm)
         self.hasher = MinHasher(c.ngram, c.num_perm, c.seed)
         self._ids: list[str] = []
         self._lengths: list[np.ndarray] = []
         self._keys: list[np.ndarray] = []
         self._sigs: list[np.ndarray] = []
+
+    @property
+    def bands(self) -> int:
+        """LSH bands: ``bands_rows``, or datasketch's optimum for ``candidate_threshold``
+        (computed on first use, ~1 s, then cached per process; signing does not need it)."""
+        return self._bands_rows()[0]
+
+    @property
+    def rows(self) -> int:
+        """LSH rows per band (see `bands`)."""
+        return self._bands_rows()[1]
+
+    def _bands_rows(self) -> tuple[int, int]:
+        c = self.config
+        return c.bands_rows or lsh_params(c.candidate_threshold, c.num_perm)
 
     def describe(self) -> dict[str, Any]:
         """The parameters in effect (save them with the output)."""
