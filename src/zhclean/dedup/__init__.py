@@ -21,7 +21,8 @@ from zhclean.config import DedupConfig
 from zhclean.dedup.clusters import Clusters, page_ranks, resolve_clusters
 from zhclean.dedup.deduplicator import EXACT, NEAR, Deduplicator, DupDecision
 from zhclean.dedup.exact import exact_form, exact_key
-from zhclean.dedup.lsh import band_key, band_keys, bucket_pairs, candidate_pairs, lsh_params, verified_edges
+from zhclean.dedup.lsh import (band_key, band_keys, bucket_pairs, candidate_pairs, lsh_params,
+                               verified_edges)
 from zhclean.dedup.repeated_lines import LineCounter, line_template
 from zhclean.dedup.minhash import MinHasher, estimate_jaccard, exact_jaccard, shingle_form, shingles
 

@@ -52,7 +52,8 @@ SCHEME = "affine32"
 
 # Multipliers of the vector multiply-shift shingle hash (fixed odd 64-bit constants; at most
 # 32 characters per shingle, see DedupConfig.ngram).
-_MULTIPLIERS = np.random.RandomState(0x5A4843).randint(0, 1 << 62, 32, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+_MULTIPLIERS = (np.random.RandomState(0x5A4843).randint(0, 1 << 62, 32, dtype=np.uint64)
+                * np.uint64(2) + np.uint64(1))
 
 
 @lru_cache(maxsize=1)
@@ -236,7 +237,8 @@ def _batches(texts: Sequence[str], ngram: int) -> Iterable[tuple[np.ndarray, lis
             windows = [text]
         else:
             form = shingle_form(text)
-            windows = [form[i:i + BATCH_CHARS] for i in range(0, max(len(form) - ngram + 1, 1), step)]
+            last = max(len(form) - ngram + 1, 1)
+            windows = [form[i:i + BATCH_CHARS] for i in range(0, last, step)]
         for window in windows:
             if size + len(window) > BATCH_CHARS and pieces:
                 yield np.asarray(rows, dtype=np.int64), pieces

@@ -12,8 +12,8 @@ Each line is reduced to a *template* before counting: folded like the MinHash sh
 (NFKC per character, lower case, no whitespace), a leading enumerator removed (``1.``,
 ``（三）``, ``②``, ``第4条``, bullets), a brand name before a product noun masked
 (``格林空调`` / ``美顺热水器`` -> ``@空调`` / ``@热水器``), and runs of Latin letters and of
-digits folded (``a``, ``0``; Latin only in lines with Han characters). So ``朗瑞空调售后电话400-123-4567`` and
-``佳美空调售后电话400-765-4321`` count as one line. A line is marked
+digits folded (``a``, ``0``; Latin only in lines with Han characters). So
+``朗瑞空调售后电话400-123-4567`` and ``佳美空调售后电话400-765-4321`` count as one line. A line is marked
 ``boilerplate.repeated_line`` (detail: ``page_count``, ``min_pages``) when its template is
 on at least ``repeated_line_min_pages`` distinct pages and it has at least
 ``repeated_line_min_chars`` non-space characters.
@@ -87,7 +87,8 @@ def _folded_lines(text: str) -> list[str]:
 
 
 def _hash(template: str) -> int:
-    return int.from_bytes(hashlib.blake2b(template.encode("utf-8"), digest_size=8).digest(), "little")
+    digest = hashlib.blake2b(template.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
 
 
 class LineCounter:
