@@ -114,3 +114,10 @@ def test_repeated_values_matches_a_full_count():
         values = rng.integers(0, distinct, n).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
         _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
         assert (repeated_values(values) == (counts[inverse] > 1)).all()
+
+
+def test_a_flattened_article_counts_as_punctuated():
+    flattened = ARTICLE.replace("\n", "")[:-1] + "以及更多内容"  # one line, cut mid-sentence
+    assert check(FewTerminalPunct(0.106), flattened)[1] is None
+    assert check(FewTerminalPunct(0.106), "空调维修 热水器售后 燃气灶安装。")[1] is None
+    assert check(FewTerminalPunct(0.106), "空调维修 热水器售后 燃气灶安装")[1] is not None

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar, Protocol
 
+import re
+
 import numpy as np
 
 from zhclean.config import FilterConfig
@@ -25,6 +27,9 @@ from zhclean.document import Removal
 
 #: Line endings that count as terminal punctuation (full-width and ASCII, closing quotes).
 TERMINAL_PUNCT = frozenset("。！？…；.!?;”」』\"'）)")
+_NOT_WORD = re.compile(r"[\W_]+")
+#: Marks that end a sentence inside a line.
+SENTENCE_ENDS = "。！？!?"
 
 
 class DocText:
@@ -45,17 +50,24 @@ class DocText:
         compact = "".join(self.text.split())
         return np.frombuffer(compact.encode("utf-32-le"), dtype=np.uint32)
 
+    @cached_property
+    def word_codepoints(self) -> np.ndarray:
+        """Code points of the letters, digits and Han characters (what n-grams are made of:
+        a run of ``-----`` or ``……`` is layout, not repeated content)."""
+        compact = _NOT_WORD.sub("", self.text)
+        return np.frombuffer(compact.encode("utf-32-le"), dtype=np.uint32)
+
     def ngram_hashes(self, n: int) -> np.ndarray:
-        """A 64-bit polynomial hash of every character n-gram (of the non-space characters),
+        """A 64-bit polynomial hash of every character n-gram (of `word_codepoints`),
         built by doubling (H[a+b] = H[a] * M**b + H[b] shifted by a) and cached, so the
         2/3/4/13-gram filters share the work."""
         if n in self._hashes:
             return self._hashes[n]
-        length = len(self.codepoints) - n + 1
+        length = len(self.word_codepoints) - n + 1
         if length <= 0:
             h = np.empty(0, dtype=np.uint64)
         elif n == 1:
-            h = self.codepoints.astype(np.uint64) + np.uint64(1)
+            h = self.word_codepoints.astype(np.uint64) + np.uint64(1)
         else:
             a = 1 << (n.bit_length() - 1)
             a = a // 2 if a == n else a
@@ -156,9 +168,12 @@ class LowHanShare:
 @dataclass(frozen=True)
 class FewTerminalPunct:
     """Less than `min_share` of the lines end in terminal punctuation (。！？… and ASCII).
-    Catches: keyword lists, menus, listings that survived cleaning. Must keep: articles with
-    headings and short captions (the threshold is low on purpose).
-    Source: FW2 FineWeb quality filter, `line_punct_thr` 0.106 for cmn_Hani."""
+    A line holding two or more sentence ends (。！？!?) counts as punctuated too: scraped
+    Chinese pages often lost their line breaks, and one long line of prose cut off mid
+    sentence is still prose. Catches: keyword lists, menus, listings that survived cleaning.
+    Must keep: articles with headings and short captions (the threshold is low on purpose);
+    flattened articles. Source: FW2 FineWeb quality filter, `line_punct_thr` 0.106 for
+    cmn_Hani (the two-sentence rule is ours)."""
 
     code: ClassVar[str] = "doc.few_terminal_punct"
     feature: ClassVar[str] = "terminal_punct_share"
@@ -167,12 +182,18 @@ class FewTerminalPunct:
     def measure(self, doc: DocText) -> float:
         if not doc.lines:
             return 0.0
-        return sum(1 for line in doc.lines if line[-1] in TERMINAL_PUNCT) / len(doc.lines)
+        return sum(1 for line in doc.lines if _punctuated(line)) / len(doc.lines)
 
     def check(self, doc: DocText, value: float) -> Removal | None:
         if value < self.min_share:
             return _reject(doc, self.code, self.feature, value, self.min_share)
         return None
+
+
+def _punctuated(line: str) -> bool:
+    if line[-1] in TERMINAL_PUNCT:
+        return True
+    return sum(line.count(c) for c in SENTENCE_ENDS) >= 2
 
 
 @dataclass(frozen=True)
@@ -200,7 +221,8 @@ class DuplicatedLines:
 @dataclass(frozen=True)
 class TopNgram:
     """The most frequent character n-gram covers more than `max_share` of the characters
-    (count x n / non-space characters). Catches: keyword stuffing (one brand name repeated).
+    (count x n / letters, digits and Han characters; punctuation and symbols are not counted,
+    so a ``------`` separator is not "repetition"). Catches: keyword stuffing (one brand name repeated).
     Must keep: a normal article, where the top bigram (的是, 我们) stays under 5 %.
     Source: MN `filter.py`, top 2/3/4-character n-gram share 0.20/0.18/0.16."""
 
@@ -219,7 +241,7 @@ class TopNgram:
         ordered = np.sort(hashes)
         ends = np.flatnonzero(ordered[1:] != ordered[:-1])
         top = int(np.diff(np.concatenate(([-1], ends, [len(ordered) - 1]))).max())
-        return top * self.n / len(doc.codepoints) if top > 1 else 0.0
+        return top * self.n / len(doc.word_codepoints) if top > 1 else 0.0
 
     def check(self, doc: DocText, value: float) -> Removal | None:
         if value > self.max_share:
@@ -229,7 +251,8 @@ class TopNgram:
 
 @dataclass(frozen=True)
 class RepeatedNgrams:
-    """Characters covered by `n`-grams that occur more than once exceed `max_share`.
+    """Characters (letters, digits, Han) covered by `n`-grams that occur more than once
+    exceed `max_share`.
     Catches: pages made of the same paragraph pasted again and again.
     Must keep: an article quoting one sentence twice.
     Source: CWT drops pages where repeated character 13-grams make up > 50 %."""
@@ -251,7 +274,7 @@ class RepeatedNgrams:
             return 0.0
         # A character is covered when a repeated n-gram starts in the n positions ending at it.
         cs = np.concatenate(([0], np.cumsum(starts)))
-        pos = np.arange(len(doc.codepoints))
+        pos = np.arange(len(doc.word_codepoints))
         hi = np.minimum(pos, len(starts) - 1) + 1
         lo = np.maximum(pos - self.n + 1, 0)
         covered = cs[hi] - cs[np.minimum(lo, hi)] > 0
