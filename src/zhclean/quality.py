@@ -14,11 +14,10 @@ CWT = ChineseWebText/EvalWeb `preprocess.py` (CASIA-LM, aa459c4), FW2 = FineWeb-
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar, Protocol
-
-import re
 
 import numpy as np
 
