@@ -168,3 +168,14 @@ def test_sign_on_workers_then_finish_twice_equals_run():
     assert need
     text = dict(pages)
     assert dd.finish(texts={k: text[k] for k in need}) == run(pages)
+
+
+def test_misuse_is_explained():
+    dd = Deduplicator()
+    lengths, keys, sigs = dd.sign([story(), library()])
+    with pytest.raises(ValueError, match="signatures of shape \\(2, 128\\)"):
+        dd.add_signed(["a", "b"], lengths, keys, sigs[:, :64])
+    dd.add_signed(["a", "b"], lengths, keys, sigs)
+    dd.add([("c", story(edits={"六月底": "七月初"}))])
+    with pytest.raises(InputError, match="no text for page 'c'"):
+        dd.finish(texts={"a": story()})

@@ -145,10 +145,19 @@ class Deduplicator:
         """Add pages already signed elsewhere (a worker, a cache): their ids, clean lengths
         (the election's first criterion), `exact.exact_key`s and signatures (an all-empty
         signature means "too short: exact dedup only")."""
+        n = len(ids)
+        sigs = np.asarray(signatures, dtype=np.uint32)
+        width = self.config.num_perm if self.config.near else sigs.shape[-1]
+        if len(lengths) != n or len(exact_keys) != n or sigs.shape != (n, width):
+            raise ValueError(
+                f"add_signed got {n} ids, {len(lengths)} lengths, {len(exact_keys)} exact keys "
+                f"and signatures of shape {sigs.shape}; expected one of each per id and "
+                f"signatures of shape ({n}, {width}) (num_perm of this DedupConfig): sign the "
+                "pages with Deduplicator.sign under the same config")
         self._ids.extend(ids)
         self._lengths.append(np.asarray(lengths, dtype=np.int64))
         self._keys.append(np.asarray(exact_keys, dtype=np.int64))
-        self._sigs.append(np.asarray(signatures, dtype=np.uint32))
+        self._sigs.append(sigs)
 
     def run(self, pages: Iterable[tuple[str, str]]) -> dict[str, DupDecision]:
         """Deduplicate an iterable of ``(id, clean_text)`` at once (keeps the texts of the
@@ -222,7 +231,18 @@ class Deduplicator:
         """Keep removed pages whose exact Jaccard to their kept page is below threshold;
         return the exact Jaccard of every page removed as a near-duplicate (NaN elsewhere)."""
         exact = np.full(len(kept_as), np.nan)
-        get = texts if callable(texts) else texts.__getitem__
+        lookup = texts if callable(texts) else texts.__getitem__
+
+        def get(page: str) -> str:
+            try:
+                return lookup(page)
+            except KeyError:
+                raise InputError(
+                    f"finish(texts=...) has no text for page {page!r}, which the exact Jaccard "
+                    "check needs: pass the texts of the pages removed as dup.near and of their "
+                    "duplicate_of (a first finish() without texts lists them), or set "
+                    "dedup.verify_exact = false") from None
+
         for i in np.flatnonzero(kept_as >= 0):
             j = exact_jaccard(get(self._ids[i]), get(self._ids[kept_as[i]]), self.config.ngram)
             exact[i] = j
