@@ -103,6 +103,16 @@ def test_cluster_columns_from_an_earlier_dedup_run_pass_through():
     assert cluster_sizes(out).to_dict() == {2: 1}
 
 
+def test_a_repeated_index_keeps_rows_in_place():
+    df = pd.DataFrame({"id": ["a", "b", "c"], "text": ["第一页。", None, "第三页的正文。"],
+                       "cluster_id": ["a", "b", "c"]}, index=[7, 7, 7])
+    out = zhclean.clean_frame(df, chunk_size=2)
+    assert list(out.index) == [7, 7, 7]
+    assert list(out["id"]) == ["a", "b", "c"]
+    assert list(out["verdict"]) == ["content", NO_TEXT, "content"]
+    assert list(out["cluster_id"]) == ["a", "b", "c"]
+
+
 def test_clean_frame_names_a_missing_column():
     with pytest.raises(InputError, match="no column 'body'.*pass text="):
         zhclean.clean_frame(pd.DataFrame({"text": ["x"]}), text="body")

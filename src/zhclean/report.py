@@ -123,14 +123,15 @@ def clean_frame(df: "pd.DataFrame", text: str = "text", title: str | None = None
             parts.append(pd.DataFrame(rows, index=chunk.index, columns=list(FRAME_COLUMNS)))
             bar.update(len(chunk))
     frame = pd.concat(parts) if parts else pd.DataFrame(columns=list(FRAME_COLUMNS), index=df.index)
+    # columns copied by position (`.array`), so a repeated index label cannot misalign them
     if id is not None and id in df.columns:
-        frame.insert(0, "id", df[id])
+        frame.insert(0, "id", df[id].array)
     if dedup:
         frame = _with_clusters(frame)
     else:
         for column in ("cluster_id", "cluster_size"):
             if column in df.columns:
-                frame[column] = df[column]
+                frame[column] = df[column].array
     return frame
 
 
