@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from zhclean.document import Removal, Segment
-from zhclean.rules.base import CLOSERS, TERMINAL, Page, ends_sentence, han_count, visible_count
+from zhclean.rules.base import CLOSERS, TERMINAL, Page, ends_sentence, han_count, visible_count, word_count
 
 JUNK, SOFT, GOOD, NEUTRAL = "junk", "soft", "good", "neutral"
 SPAM, ANCHOR, EDGE = "spam", "anchor", "edge"
@@ -69,6 +69,21 @@ class ContextPolicy:
     bottom_run_lines: int = 3
     #: Spam share of the page above which a page with no prose left is emptied.
     residue_share: float = 0.5
+    #: Article blocks (see `article_blocks`) are looked for on pages of at least this many lines.
+    block_min_lines: int = 8
+    #: ... and only where prose makes up at least this share of the page (schedules, code
+    #: listings and tables are left to the other decisions).
+    block_min_good_share: float = 0.0
+    #: Score per character of a junk unit, of a short (≤ `short_chars`) neutral or soft unit,
+    #: and of a longer one (table rows, code, lists: often content).
+    junk_penalty: float = 1.0
+    short_chars: int = 20
+    short_penalty: float = 0.8
+    long_penalty: float = 0.15
+    #: A further block is kept when it scores this share of the best block, and at least
+    #: `min_block_score`.
+    second_block_share: float = 0.3
+    min_block_score: float = 30.0
 
 
 @dataclass
@@ -79,6 +94,7 @@ class Unit:
     covered: int = 0
     size: int = 0
     whole_line: bool = False
+    outside: bool = False  # outside every article block
 
     @property
     def role(self) -> str | None:
@@ -185,7 +201,7 @@ def _uncovered_han(source: str, unit: Unit, hard: list[Removal]) -> int:
 
 
 def _is_prose(text: str, policy: ContextPolicy) -> bool:
-    han = han_count(text)
+    han = word_count(text)
     if han >= policy.long_han:
         return True
     if han >= policy.prose_han and (ends_sentence(text) or text.rstrip(CLOSERS).endswith("...")):
@@ -194,11 +210,71 @@ def _is_prose(text: str, policy: ContextPolicy) -> bool:
     return han >= policy.prose_han_unended and any(c in "，,；;。" for c in inner)
 
 
+def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, int]]:
+    """The page's main text as [start, end) ranges of unit indexes.
+
+    Each unit scores its Han characters when it is prose and a penalty per character when it
+    is not (junk, short lines); the best-scoring contiguous range is the article (the
+    maximum-subarray idea of Finn et al.'s Body Text Extraction). Further ranges on either
+    side are taken while they score at least `second_block_share` of the best one, so an
+    answer thread or a two-part article keeps all its parts.
+    """
+    scores = []
+    for u in units:
+        if u.state == GOOD:
+            scores.append(word_count(u.seg.text))
+        elif u.state == JUNK and u.code in ANCHOR_CODES:
+            scores.append(0.0)
+        elif u.state == JUNK:
+            scores.append(-policy.junk_penalty * u.size)
+        elif u.size <= policy.short_chars:
+            scores.append(-policy.short_penalty * u.size)
+        else:
+            scores.append(-policy.long_penalty * u.size)
+    blocks: list[tuple[int, int]] = []
+    best = _max_subarray(scores, 0, len(scores))
+    if best is None:
+        return blocks
+    floor = max(policy.min_block_score, policy.second_block_share * best[2])
+    pending = [(0, len(scores))]
+    while pending:
+        lo, hi = pending.pop()
+        found = _max_subarray(scores, lo, hi)
+        if found is None or (blocks and found[2] < floor):
+            continue
+        start, end, _ = found
+        blocks.append((start, end))
+        pending += [(lo, start), (end, hi)]
+    return sorted(blocks)
+
+
+def _max_subarray(scores: list[float], lo: int, hi: int) -> tuple[int, int, float] | None:
+    best = None
+    run_start, total = lo, 0.0
+    for k in range(lo, hi):
+        if total <= 0:
+            run_start, total = k, 0.0
+        total += scores[k]
+        if total > 0 and (best is None or total > best[2]):
+            best = (run_start, k + 1, total)
+    return best
+
+
 def _spread(page: Page, units: list[Unit], soft: dict[int, Removal], policy: ContextPolicy) -> list[Removal]:
     out: list[Removal] = []
+    good = sum(u.size for u in units if u.state == GOOD)
+    if len(page.lines) >= policy.block_min_lines and good >= policy.block_min_good_share * sum(u.size for u in units):
+        blocks = article_blocks(units, policy)
+        out.extend(_outside_blocks(units, blocks))
+        for start, end in blocks:  # inside a block, its edges are the article's, not the page's
+            out.extend(_decide_runs([u for u in units[start:end] if not u.outside], policy, edge=ANCHOR))
+        return out
+    return out + _decide_runs(units, policy, edge=EDGE)
+
+
+def _decide_runs(units: list[Unit], policy: ContextPolicy, edge: str) -> list[Removal]:
+    out: list[Removal] = []
     visible = [u for u in units if u.role is not None or u.state in (SOFT, NEUTRAL)]
-    goods = [k for k, u in enumerate(visible) if u.state == GOOD]
-    first_good, last_good = (goods[0], goods[-1]) if goods else (len(visible), -1)
     i = 0
     while i < len(visible):
         if visible[i].state not in (SOFT, NEUTRAL):
@@ -210,17 +286,38 @@ def _spread(page: Page, units: list[Unit], soft: dict[int, Removal], policy: Con
         run = visible[i:j]
         left = visible[i - 1] if i > 0 else None
         right = visible[j] if j < len(visible) else None
-        if goods and all(u.whole_line for u in run) and (j <= first_good or i > last_good):
-            out.extend(_outside_article(run, right, before=j <= first_good))
-        else:
-            out.extend(_decide_run(run, left, right, policy))
+        out.extend(_decide_run(run, left, right, policy, edge))
         i = j
     return out
 
 
-def _decide_run(run: list[Unit], left: Unit | None, right: Unit | None, policy: ContextPolicy) -> list[Removal]:
-    lrole = left.role if left else EDGE
-    rrole = right.role if right else EDGE
+def _outside_blocks(units: list[Unit], blocks: list[tuple[int, int]]) -> list[Removal]:
+    """Units outside every article block go, except the headline: the last non-junk unit
+    before a block (skipping bylines and date lines)."""
+    if not blocks:
+        return []
+    inside = bytearray(len(units))
+    for start, end in blocks:
+        inside[start:end] = b"\x01" * (end - start)
+        k = start - 1
+        while k >= 0 and units[k].state == JUNK and units[k].code in ANCHOR_CODES | TRANSPARENT_CODES:
+            k -= 1
+        if k >= 0 and units[k].state != JUNK and han_count(units[k].seg.text) >= 2:
+            inside[k] = 1
+    out = []
+    for k, u in enumerate(units):
+        if inside[k]:
+            continue
+        u.outside = True
+        if u.state != JUNK:
+            out.append(_edge_removal(u, "outside the article's text blocks"))
+    return out
+
+
+def _decide_run(run: list[Unit], left: Unit | None, right: Unit | None, policy: ContextPolicy,
+                edge: str = EDGE) -> list[Removal]:
+    lrole = left.role if left else edge
+    rrole = right.role if right else edge
     roles = {lrole, rrole}
     if SPAM in roles and roles <= {SPAM, EDGE}:
         neighbour = left if lrole == SPAM else right
@@ -236,19 +333,10 @@ def _decide_run(run: list[Unit], left: Unit | None, right: Unit | None, policy: 
         if len(lines) != len(run):
             return []
         if lrole == EDGE and len(run) >= policy.top_run_lines:
-            return [_edge_removal(u, "top") for u in run[:-1]]
+            return [_edge_removal(u, "top of page, outside the article") for u in run[:-1]]
         if rrole == EDGE and len(run) >= policy.bottom_run_lines:
-            return [_edge_removal(u, "bottom") for u in run]
+            return [_edge_removal(u, "bottom of page, outside the article") for u in run]
     return []
-
-
-def _outside_article(run: list[Unit], right: Unit | None, before: bool) -> list[Removal]:
-    """Whole lines above the first or below the last paragraph of prose: page chrome. Above
-    the article, the line right before it (or before its byline) is its headline and stays."""
-    where = "top" if before else "bottom"
-    if before and right is not None and right.role in (GOOD, ANCHOR) and han_count(run[-1].seg.text) >= 2:
-        run = run[:-1]
-    return [_edge_removal(u, where) for u in run]
 
 
 def _context_removal(unit: Unit, neighbour: Unit | None, why: str) -> Removal:
@@ -258,4 +346,4 @@ def _context_removal(unit: Unit, neighbour: Unit | None, why: str) -> Removal:
 
 def _edge_removal(unit: Unit, where: str) -> Removal:
     code = unit.code if unit.state == SOFT else "boilerplate.edge_block"
-    return Removal(unit.seg.start, unit.seg.end, code, {"context": f"{where} of page, outside the article"})
+    return Removal(unit.seg.start, unit.seg.end, code, {"context": where})

@@ -31,6 +31,8 @@ HARD = "hard"
 SOFT = "soft"
 
 HAN = regex.compile(r"\p{Han}")
+#: Characters of CJK writing: Han, kana, Hangul (prose in Japanese or Korean counts too).
+CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _SPACE = regex.compile(r"\s+")
 TERMINAL = "。！？!?…；;"
 CLOSERS = "”’」』\"')）]】"
@@ -84,6 +86,11 @@ class Page:
 
 def han_count(text: str) -> int:
     return len(HAN.findall(text))
+
+
+def word_count(text: str) -> int:
+    """Number of CJK characters (Han, kana, Hangul)."""
+    return len(CJK.findall(text))
 
 
 def visible_count(text: str) -> int:
