@@ -15,7 +15,7 @@ from zhclean.rules.llm_artifact import ChatbotLeftover
 from zhclean.rules.marketing import MarketingSentence
 from zhclean.rules.nav import NavigationLine, NavigationPhrase
 from zhclean.rules.region_list import RegionList
-from zhclean.rules.related import RelatedLinks
+from zhclean.rules.related import HeadlineRun, RelatedLinks
 from zhclean.rules.seo_title import SeoTitle
 from zhclean.rules.spliced_page import SplicedPage
 from zhclean.rules.stuffed_page import StuffedPage
@@ -45,6 +45,7 @@ SPAN_RULES = (
     NavigationPhrase,
     InterfacePhrase,
     RelatedLinks,
+    HeadlineRun,
 )
 
 #: Rules that judge the whole page after the others (`judge(page, removals)`).

@@ -56,3 +56,44 @@ class RelatedLinks:
                 yield Removal(item.start, item.end, self.code, {"under_header": m[0].strip()})
                 j += 1
             i = j
+
+
+_HEADLINE_END = regex.compile(r"[!！?？]+[”’」』\"')）]*$")
+_CLAUSE_MARK = regex.compile(r"[，,；;。]")
+_FUNCTION_CHARS = frozenset("的了是在和我你他她们这那就都也很吗呢吧啊")
+
+
+@dataclass(frozen=True)
+class HeadlineRun:
+    """Headlines of other articles glued into the text: at least `min_run` consecutive
+    sentences of `min_chars`–`max_chars` characters that end in ！ or ？, carry no comma or
+    full stop, and few function characters ("美联储加息再添市场动荡让人措手不及!",
+    "今晚耶伦德拉基将成焦点本周能否突破阻力?").
+    Must keep: exclamations and questions in prose and dialogue ("真的吗？我不信！"): they are
+    short, or carry commas and function characters."""
+
+    code: ClassVar[str] = "boilerplate.related"
+    strength: ClassVar[str] = HARD
+    min_run: int = 3
+    min_chars: int = 8
+    max_chars: int = 45
+    max_function_share: float = 0.08
+
+    def find(self, page: Page) -> Iterator[Removal]:
+        run: list = []
+        for seg in page.sentences + [None]:
+            if seg is not None and self._is_headline(seg.text):
+                run.append(seg)
+                continue
+            if len(run) >= self.min_run:
+                for item in run:
+                    yield Removal(item.start, item.end, self.code, {"headline_run": len(run)})
+            run = []
+
+    def _is_headline(self, text: str) -> bool:
+        if not (self.min_chars <= len(text) <= self.max_chars) or not _HEADLINE_END.search(text):
+            return False
+        if _CLAUSE_MARK.search(text):
+            return False
+        han = han_count(text)
+        return han >= self.min_chars and sum(1 for c in text if c in _FUNCTION_CHARS) <= self.max_function_share * han

@@ -9,7 +9,9 @@ import regex
 from zhclean.document import Removal, Segment
 from zhclean.rules.base import HARD, Page, han_count
 
-_PUNCT = regex.compile(r"[\p{P}\s]")
+#: Marks that break a sentence into clauses (not brackets or quotes: 《》 and “” are used
+#: inside glued titles too).
+_PUNCT = regex.compile(r"[，,。．！!？?；;：:、\s]")
 _FUNCTION_CHARS = frozenset("的了是在和与就都也很我你他她它们这那有说着过吧呢吗啊")
 
 
