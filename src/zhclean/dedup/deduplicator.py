@@ -257,16 +257,20 @@ class Deduplicator:
         # Exact duplicates follow their representative into its cluster.
         cluster = component[rep]
         size = np.bincount(cluster, minlength=n)[cluster]
+        exact = np.full(n, np.nan) if exact is None else exact
+        # plain lists: indexing them is several times faster than numpy scalars
+        rep_l, cluster_l, size_l = rep.tolist(), cluster.tolist(), size.tolist()
+        kept_l, jac_l, exact_l = kept_as.tolist(), jac.tolist(), exact.tolist()
         out: dict[str, DupDecision] = {}
-        for i in range(n):
-            r = rep[i]
-            cid, csize = ids[cluster[i]], int(size[i])
-            if r != i and kept_as[r] < 0:
-                out[ids[i]] = DupDecision(ids[i], False, EXACT, ids[r], cid, csize, 1.0, None)
-            elif kept_as[r] >= 0:
-                je = None if exact is None or np.isnan(exact[r]) else round(float(exact[r]), 4)
-                out[ids[i]] = DupDecision(ids[i], False, NEAR, ids[kept_as[r]], cid, csize,
-                                          round(float(jac[r]), 4), je)
+        for i, page in enumerate(ids):
+            r = rep_l[i]
+            cid, csize = ids[cluster_l[i]], size_l[i]
+            if kept_l[r] >= 0:
+                je = None if exact_l[r] != exact_l[r] else round(exact_l[r], 4)  # NaN: not computed
+                out[page] = DupDecision(page, False, NEAR, ids[kept_l[r]], cid, csize,
+                                        round(jac_l[r], 4), je)
+            elif r != i:
+                out[page] = DupDecision(page, False, EXACT, ids[r], cid, csize, 1.0, None)
             else:
-                out[ids[i]] = DupDecision(ids[i], True, None, None, cid, csize)
+                out[page] = DupDecision(page, True, None, None, cid, csize)
         return out

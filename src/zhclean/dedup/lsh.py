@@ -80,7 +80,16 @@ def bucket_pairs(keys: np.ndarray, ranks: np.ndarray, fanout: int = FANOUT) -> n
     ranks = np.asarray(ranks)
     if len(keys) < 2:
         return np.empty((0, 2), dtype=np.int64)
-    order = np.lexsort((ranks, keys))
+    # Most keys are unique: find the shared ones with one plain sort, then order only those
+    # by (key, rank).
+    by_key = np.argsort(keys)
+    sk = keys[by_key]
+    same = sk[1:] == sk[:-1]
+    shared = np.concatenate(([False], same)) | np.concatenate((same, [False]))
+    members = by_key[shared]
+    if not len(members):
+        return np.empty((0, 2), dtype=np.int64)
+    order = members[np.lexsort((ranks[members], keys[members]))]
     sk = keys[order]
     new = np.concatenate(([True], sk[1:] != sk[:-1]))
     group_start = np.flatnonzero(new)
