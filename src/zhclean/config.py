@@ -146,9 +146,13 @@ class DedupConfig:
     repeated_line_min_pages: int = 10
     #: Lines shorter than this (non-space characters) are never marked.
     repeated_line_min_chars: int = 4
-    #: Distinct line hashes the counter holds; beyond it the rarest are forgotten (counts can
-    #: only be underestimated, so memory is bounded and content is never marked by mistake).
-    repeated_line_capacity: int = 4_000_000
+    #: ... and whose pages have at least this share of distinct contexts (other content): a
+    #: footer repeats across different articles; the paragraphs of one article reposted on
+    #: many pages repeat in one context and are left to near-duplicate removal.
+    repeated_line_min_context_share: float = 0.2
+    #: Distinct line templates the counter holds (76 bytes each); beyond it the rarest are
+    #: forgotten (counts can only be underestimated: memory is bounded, content is not marked).
+    repeated_line_capacity: int = 2_000_000
 
     def __post_init__(self) -> None:
         from zhclean.errors import ConfigError
@@ -185,6 +189,9 @@ class DedupConfig:
             raise bad("repeated_line_min_pages", "expected a whole number of pages, 2 or more")
         if not isinstance(self.repeated_line_min_chars, int) or self.repeated_line_min_chars < 1:
             raise bad("repeated_line_min_chars", "expected a whole number of characters, 1 or more")
+        share = self.repeated_line_min_context_share
+        if not isinstance(share, (int, float)) or not 0.0 <= share <= 1.0:
+            raise bad("repeated_line_min_context_share", "expected a share from 0 to 1, such as 0.5")
         if not isinstance(self.repeated_line_capacity, int) or self.repeated_line_capacity < 1024:
             raise bad("repeated_line_capacity", "expected a whole number of line hashes, 1024 or more")
 

@@ -14,12 +14,21 @@ Each line is reduced to a *template* before counting: folded like the MinHash sh
 (``格林空调`` / ``美顺热水器`` -> ``@空调`` / ``@热水器``), and runs of Latin letters and of
 digits folded (``a``, ``0``; Latin only in lines with Han characters). So
 ``朗瑞空调售后电话400-123-4567`` and ``佳美空调售后电话400-765-4321`` count as one line. A line is marked
-``boilerplate.repeated_line`` (detail: ``page_count``, ``min_pages``) when its template is
-on at least ``repeated_line_min_pages`` distinct pages and it has at least
+``boilerplate.repeated_line`` (detail: ``page_count``, ``contexts``, ``min_pages``) when its
+template is on at least ``repeated_line_min_pages`` distinct pages, in at least
+``repeated_line_min_context_share`` x that many distinct *contexts*, and it has at least
 ``repeated_line_min_chars`` non-space characters.
 
-Bounded memory: templates are counted as 64-bit hashes in sorted numpy arrays
-(``uint64`` keys, ``uint32`` page counts: 12 bytes per distinct template), never as strings.
+Contexts tell boilerplate from reposts. A line's context on a page is the page's longest
+other line (hashed). A footer repeats next to different articles, so its contexts are about
+as many as its pages; the paragraphs of one article reposted on fifty sites repeat next to
+each other, so they have one or two contexts, and are left to near-duplicate removal instead
+of being cut from every copy. Contexts are counted exactly up to `CONTEXT_SLOTS` (16), then
+estimated from the 16 smallest context hashes (k minimum values).
+
+Bounded memory: templates are counted as 64-bit hashes in sorted numpy arrays (``uint64``
+keys, ``uint32`` page counts, 16 ``uint32`` context hashes: 76 bytes per distinct template),
+never as strings.
 Hashes are buffered and merged in bulk; when more than ``repeated_line_capacity`` distinct
 templates are held, the least frequent are forgotten (ties by hash). Counts are therefore
 lower bounds: running out of capacity can only miss a repeated line, never mark a line that
@@ -41,6 +50,10 @@ from zhclean.document import Removal
 CODE = "boilerplate.repeated_line"
 #: Hashes buffered before a merge into the counts.
 FLUSH = 1 << 20
+#: Smallest distinct context hashes kept per template (the count is exact up to this many,
+#: then a k-minimum-values estimate).
+CONTEXT_SLOTS = 16
+_NO_CONTEXT = np.uint32(0xFFFFFFFF)
 
 _ENUMERATOR = regex.compile(
     r"^(?:第[0-9一二三四五六七八九十百千]+[条章节款项篇]"
@@ -91,21 +104,34 @@ def _hash(template: str) -> int:
     return int.from_bytes(digest, "little")
 
 
+def _contexts(hashes: np.ndarray, longest: tuple[int, int]) -> np.ndarray:
+    """The context of each line (sorted unique `hashes`) on one page: the page's longest
+    *other* line (`longest`: the two longest lines' hashes, longest first; ties by hash). On
+    reposts of one article that is the same paragraph; on different articles it differs, and a
+    site-wide line is rarely longer than every paragraph of an article. A one-line page is its
+    own context."""
+    first, second = longest
+    out = np.full(len(hashes), first, dtype=np.uint64)
+    out[hashes == np.uint64(first)] = second
+    return out
+
+
 class LineCounter:
-    """Counts, for every line template, the number of distinct pages it appears on."""
+    """Counts, for every line template, the pages it appears on and their distinct contexts."""
 
     def __init__(self, config: DedupConfig | None = None):
         self.config = config or DedupConfig()
         self._keys = np.empty(0, dtype=np.uint64)
         self._counts = np.empty(0, dtype=np.uint32)
-        self._pending: list[np.ndarray] = []
+        self._contexts = np.full((0, CONTEXT_SLOTS), _NO_CONTEXT, dtype=np.uint32)
+        self._pending: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         self._pending_size = 0
         self.pages = 0
         #: distinct templates forgotten for lack of capacity (0 means the counts are exact)
         self.forgotten = 0
 
-    def _line_hashes(self, text: str) -> list[tuple[int, int, int]]:
-        """(start, end, template hash) of each countable line of one page."""
+    def _line_hashes(self, text: str) -> list[tuple[int, int, int, int]]:
+        """(start, end, template hash, folded length) of each countable line of one page."""
         out = []
         min_chars = self.config.repeated_line_min_chars
         pos = 0
@@ -121,18 +147,25 @@ class LineCounter:
             circled = _CIRCLED.match(raw)
             template = _template(shingle_form(raw[circled.end():]) if circled else form)
             if template:
-                out.append((start, end, _hash(template)))
+                out.append((start, end, _hash(template), len(form)))
         return out
 
     def add(self, text: str) -> None:
-        """Count the templates of one page (each at most once)."""
+        """Count the templates of one page (each at most once) in the page's context."""
         self.pages += 1
-        hashes = np.unique(np.fromiter((h for _, _, h in self._line_hashes(text)), dtype=np.uint64))
-        if len(hashes):
-            self._pending.append(hashes)
-            self._pending_size += len(hashes)
-            if self._pending_size >= FLUSH:
-                self._flush()
+        lines = self._line_hashes(text)
+        if not lines:
+            return
+        hashes = np.unique(np.fromiter((h for _, _, h, _ in lines), dtype=np.uint64))
+        ranked = sorted({(-n, h) for _, _, h, n in lines})
+        first = ranked[0][1]
+        second = next((h for _, h in ranked if h != first), first)
+        contexts = (_contexts(hashes, (first, second)) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        ones = np.ones(len(hashes), dtype=np.uint32)
+        self._pending.append((hashes, ones, hashes, contexts))
+        self._pending_size += len(hashes)
+        if self._pending_size >= FLUSH:
+            self._flush()
 
     def add_many(self, texts: Iterable[str]) -> None:
         for text in texts:
@@ -141,48 +174,80 @@ class LineCounter:
     def merge(self, other: LineCounter) -> None:
         """Add the counts of another counter (e.g. one per partition of a corpus)."""
         other._flush()
-        self._pending.append(np.repeat(other._keys, other._counts.astype(np.int64)))
+        self._pending.append((other._keys, other._counts, *other._context_pairs()))
         self.pages += other.pages
         self.forgotten += other.forgotten
         self._flush()
 
+    def _context_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        rows, slots = np.nonzero(self._contexts != _NO_CONTEXT)
+        return self._keys[rows], self._contexts[rows, slots]
+
     def _flush(self) -> None:
         if not self._pending:
             return
-        new = np.concatenate(self._pending)
+        parts = [(self._keys, self._counts, *self._context_pairs()), *self._pending]
         self._pending, self._pending_size = [], 0
-        keys = np.concatenate((self._keys, new))
-        weights = np.concatenate((self._counts, np.ones(len(new), dtype=np.uint32)))
-        self._keys, inverse = np.unique(keys, return_inverse=True)
-        self._counts = np.bincount(inverse, weights=weights).astype(np.uint32)
+        keys, inverse = np.unique(np.concatenate([p[0] for p in parts]), return_inverse=True)
+        weights = np.concatenate([p[1] for p in parts]).astype(np.float64)
+        counts = np.bincount(inverse, weights=weights).astype(np.uint32)
+        # contexts: the CONTEXT_SLOTS smallest distinct context hashes of each template
+        pk = np.concatenate([p[2] for p in parts])
+        pc = np.concatenate([p[3] for p in parts])
+        order = np.lexsort((pc, pk))
+        pk, pc = pk[order], pc[order]
+        fresh = np.concatenate(([True], (pk[1:] != pk[:-1]) | (pc[1:] != pc[:-1])))
+        pk, pc = pk[fresh], pc[fresh]
+        first = np.flatnonzero(np.concatenate(([True], pk[1:] != pk[:-1])))
+        slot = np.arange(len(pk)) - np.repeat(first, np.diff(np.append(first, len(pk))))
+        kept = slot < CONTEXT_SLOTS
+        contexts = np.full((len(keys), CONTEXT_SLOTS), _NO_CONTEXT, dtype=np.uint32)
+        contexts[np.searchsorted(keys, pk[kept]), slot[kept]] = pc[kept]
         capacity = self.config.repeated_line_capacity
-        if len(self._keys) > capacity:
-            keep = np.sort(np.lexsort((self._keys, -self._counts.astype(np.int64)))[:capacity])
-            self.forgotten += len(self._keys) - capacity
-            self._keys, self._counts = self._keys[keep], self._counts[keep]
+        if len(keys) > capacity:
+            keep = np.sort(np.lexsort((keys, -counts.astype(np.int64)))[:capacity])
+            self.forgotten += len(keys) - capacity
+            keys, counts, contexts = keys[keep], counts[keep], contexts[keep]
+        self._keys, self._counts, self._contexts = keys, counts, contexts
+
+    def _lookup(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(page count, estimated distinct contexts) of each template hash (0, 0 if unknown)."""
+        self._flush()
+        if not len(self._keys):
+            return np.zeros(len(hashes), dtype=np.int64), np.zeros(len(hashes))
+        idx = np.minimum(np.searchsorted(self._keys, hashes), len(self._keys) - 1)
+        known = self._keys[idx] == hashes
+        counts = np.where(known, self._counts[idx], 0).astype(np.int64)
+        ctx = self._contexts[idx]
+        filled = (ctx != _NO_CONTEXT).sum(axis=1)
+        # all slots full: k-minimum-values estimate of the number of distinct contexts
+        kmv = (CONTEXT_SLOTS - 1) * 2.0**32 / (ctx[:, -1].astype(np.float64) + 1.0)
+        contexts = np.where(filled < CONTEXT_SLOTS, filled, np.minimum(kmv, counts))
+        return counts, np.where(known, contexts, 0.0)
 
     def page_count(self, line: str) -> int:
         """Number of pages counted with this line's template (0 when unknown)."""
-        self._flush()
-        h = np.uint64(_hash(line_template(line)))
-        i = np.searchsorted(self._keys, h)
-        return int(self._counts[i]) if i < len(self._keys) and self._keys[i] == h else 0
+        return int(self._lookup(np.array([_hash(line_template(line))], dtype=np.uint64))[0][0])
 
     def removals(self, text: str) -> tuple[Removal, ...]:
         """`boilerplate.repeated_line` Removals for the lines of `text` whose template is on at
-        least ``repeated_line_min_pages`` pages (offsets into `text`, sorted)."""
-        self._flush()
+        least ``repeated_line_min_pages`` pages in enough distinct contexts (offsets into
+        `text`, sorted)."""
         found = self._line_hashes(text)
-        if not found or not len(self._keys):
+        if not found:
             return ()
-        hashes = np.fromiter((h for _, _, h in found), dtype=np.uint64, count=len(found))
-        idx = np.minimum(np.searchsorted(self._keys, hashes), len(self._keys) - 1)
-        counts = np.where(self._keys[idx] == hashes, self._counts[idx], 0)
-        min_pages = self.config.repeated_line_min_pages
-        return tuple(Removal(start, end, CODE, {"page_count": int(count), "min_pages": min_pages})
-                     for (start, end, _), count in zip(found, counts) if count >= min_pages)
+        hashes = np.fromiter((h for _, _, h, _ in found), dtype=np.uint64, count=len(found))
+        counts, contexts = self._lookup(hashes)
+        c = self.config
+        out = []
+        for (start, end, _, _), count, ctx in zip(found, counts.tolist(), contexts.tolist()):
+            if count >= c.repeated_line_min_pages and ctx >= c.repeated_line_min_context_share * count:
+                out.append(Removal(start, end, CODE, {"page_count": count, "contexts": round(ctx),
+                                                      "min_pages": c.repeated_line_min_pages}))
+        return tuple(out)
 
     @property
     def memory_bytes(self) -> int:
         """Bytes held by the counts (and the pending buffer)."""
-        return self._keys.nbytes + self._counts.nbytes + 8 * self._pending_size
+        held = self._keys.nbytes + self._counts.nbytes + self._contexts.nbytes
+        return held + sum(sum(a.nbytes for a in p) for p in self._pending)
