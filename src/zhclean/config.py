@@ -146,9 +146,9 @@ class DedupConfig:
     repeated_line_min_pages: int = 10
     #: Lines shorter than this (non-space characters) are never marked.
     repeated_line_min_chars: int = 4
-    #: ... and whose pages have at least this share of distinct contexts (other content): a
-    #: footer repeats across different articles; the paragraphs of one article reposted on
-    #: many pages repeat in one context and are left to near-duplicate removal.
+    #: ... and only when its pages show at least this share of distinct contexts (the page's
+    #: longest other line): a footer repeats next to different articles; the paragraphs of one
+    #: article reposted on many pages repeat next to each other, and are left to near-dedup.
     repeated_line_min_context_share: float = 0.2
     #: Distinct line templates the counter holds (76 bytes each); beyond it the rarest are
     #: forgotten (counts can only be underestimated: memory is bounded, content is not marked).
