@@ -87,7 +87,7 @@ def check_removals(page: CleanedPage) -> None:
         previous_end = r.end
 
 
-#: Minimal counterexamples hypothesis found (flattened pages; line-structured pages pass),
+#: Minimal counterexamples hypothesis found (mostly flattened pages, one line-structured),
 #: each with its cause. They stay here, as xfail, until the cleaner is fixed.
 IDEMPOTENCE_COUNTEREXAMPLES = [
     ("2024-05-12 14:30 来源：城市新闻网 阅读 1.2万清水河治理三年见成效",
@@ -109,6 +109,10 @@ IDEMPOTENCE_COUNTEREXAMPLES = [
      "入冬以来，城南街道的积水点整治工程全面完工，沿线居民出行方便了许多。",
      "context (line-structured): the listing field between two marketing lines is an anchor; once "
      "it is gone the two form a top-of-page run and the first is dropped"),
+    ("格林空调售后服务电话:400-612-8377(点击咨询)" * 3,
+     "missed catch: three glued hotline lines (87 chars) keep everything but the CTAs, because "
+     "HotlineSegment.trigger needs five digits in a row (400-612-8377 has none); the second "
+     "pass finds a 69-char title-like segment and SeoTitle removes it all"),
 ]
 
 
