@@ -41,7 +41,8 @@ class Cleaner:
         soft: dict[int, Removal] = {}
         for rule in self.span_rules:
             hard.extend(rule.find(page))
-        hits = [page.sentences_hit(rule.trigger) if rule.trigger is not None else None
+        hits = [set(page.sentences_with(rule.cues)) if getattr(rule, "cues", None)
+                else page.sentences_hit(rule.trigger) if rule.trigger is not None else None
                 for rule in self.segment_rules]
         for index, seg in enumerate(page.sentences):
             for rule, hit in zip(self.segment_rules, hits):

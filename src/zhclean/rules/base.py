@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import ClassVar, Iterable, Protocol
 
+import ahocorasick
 import regex
 
 from zhclean.document import Removal, Segment
@@ -64,6 +65,23 @@ class Page:
     def sentence_starts(self) -> list[int]:
         return [s.start for s in self.sentences]
 
+    def sentences_with(self, cues: tuple[str, ...]) -> list[int]:
+        """Indexes of the sentences whose view contains one of the literal `cues` (one
+        Aho-Corasick pass over the page; rules then run their full pattern on these only)."""
+        starts = self.sentence_starts
+        sentences = self.sentences
+        hits: set[int] = set()
+        for end, length in cue_automaton(cues).iter(self.view):
+            start = end - length + 1
+            k = bisect_right(starts, start) - 1
+            if k >= 0 and sentences[k].end > start:
+                hits.add(k)
+        return sorted(hits)
+
+    def spans_with(self, cues: tuple[str, ...]) -> list[tuple[int, int]]:
+        """(start, end) of the sentences containing a cue, for span rules."""
+        return [(self.sentences[k].start, self.sentences[k].end) for k in self.sentences_with(cues)]
+
     def sentences_hit(self, pattern: regex.Pattern) -> set[int]:
         """Indexes of the sentences in which `pattern` matches the view (one scan of the page:
         segment rules with a `trigger` are only asked about these)."""
@@ -82,6 +100,16 @@ class Page:
     def is_flat(self) -> bool:
         """True for pages that lost their line breaks (one or two very long lines)."""
         return len(self.lines) <= 2 and len(self.source) > 300
+
+
+@lru_cache(maxsize=128)
+def cue_automaton(cues: tuple[str, ...]) -> ahocorasick.Automaton:
+    """Aho-Corasick automaton over literal cues; values are the cue lengths."""
+    automaton = ahocorasick.Automaton()
+    for cue in cues:
+        automaton.add_word(cue, len(cue))
+    automaton.make_automaton()
+    return automaton
 
 
 def han_count(text: str) -> int:

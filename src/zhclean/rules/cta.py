@@ -28,6 +28,11 @@ CTA = regex.compile(
     r"|(?:一键|记得|别忘了)(?:收藏|关注|三连|点赞)[^。！？\n]{0,10}"
 )
 
+#: Every CTA match contains one of these; the pattern only runs on sentences that do.
+CUES = ("咨询", "预约", "报名", "下单", "购买", "抢购", "领取", "拨打", "来电", "致电", "扫码", "扫描",
+        "二维码", "长按", "关注", "添加", "赞", "在看", "转发", "分享", "留言", "告诉", "转给", "精彩",
+        "阅读原文", "蓝字", "搜索", "点击", "收藏", "三连")
+
 
 @dataclass(frozen=True)
 class CallToAction:
@@ -41,5 +46,6 @@ class CallToAction:
     strength: ClassVar[str] = HARD
 
     def find(self, page: Page) -> Iterator[Removal]:
-        for m in CTA.finditer(page.view):
-            yield Removal(m.start(), m.end(), self.code, {"match": m[0][:40]})
+        for start, end in page.spans_with(CUES):
+            for m in CTA.finditer(page.view, start, end):
+                yield Removal(m.start(), m.end(), self.code, {"match": m[0][:40]})

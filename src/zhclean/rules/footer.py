@@ -23,6 +23,12 @@ FOOTER = regex.compile(
     r"|(?:联系我们|关于我们|网站地图|广告服务|网站声明|意见反馈|帮助中心|加入我们)(?:\s*[|丨·/-]\s*(?:联系我们|关于我们|网站地图|广告服务|网站声明|意见反馈|帮助中心|加入我们|友情链接|招聘信息)){1,}"
 )
 
+#: Every footer match contains one of these (matched on the lower-cased, width-folded view).
+CUES = ("版权", "rights", "copyright", "©", "(c)", "icp", "公网安备", "网安备", "许可证", "声明", "隐私政策",
+        "用户协议", "侵权", "转载", "未经", "本文", "不代表", "不表明", "风险", "仅供", "本站", "核实",
+        "联系我们", "关于我们", "网站地图", "广告服务", "意见反馈", "帮助中心", "加入我们", "平台", "个人看法",
+        "文明上网", "理性发言", "不传谣言", "请遵守", "如存在", "原创标注")
+
 
 @dataclass(frozen=True)
 class FooterSentence:
@@ -33,7 +39,8 @@ class FooterSentence:
 
     code: ClassVar[str] = "boilerplate.footer"
     strength: ClassVar[str] = HARD
-    trigger: ClassVar[regex.Pattern | None] = FOOTER
+    trigger: ClassVar[regex.Pattern | None] = None
+    cues: ClassVar[tuple[str, ...]] = CUES
     max_chars: int = 90
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
