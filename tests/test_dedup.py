@@ -8,7 +8,7 @@ import pytest
 
 from dedup_pages import SPAM_A, SPAM_B, library, story
 from zhclean.config import DedupConfig, load_config
-from zhclean.dedup import Deduplicator, DupDecision, exact_form, exact_jaccard, exact_key
+from zhclean.dedup import Deduplicator, exact_form, exact_jaccard, exact_key
 from zhclean.errors import ConfigError, InputError
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "pages.jsonl"

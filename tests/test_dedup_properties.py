@@ -6,7 +6,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dedup_pages import LIBRARY, STORY
-from zhclean.config import DedupConfig
 from zhclean.dedup import Deduplicator, exact_jaccard, page_ranks, resolve_clusters
 
 SENTENCES = STORY + LIBRARY
