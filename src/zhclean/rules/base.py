@@ -32,6 +32,7 @@ HARD = "hard"
 SOFT = "soft"
 
 HAN = regex.compile(r"\p{Han}")
+_HAN_RUN = regex.compile(r"\p{Han}+")
 #: Characters of CJK writing: Han, kana, Hangul (prose in Japanese or Korean counts too).
 CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _SPACE = regex.compile(r"\s+")
@@ -113,7 +114,7 @@ def cue_automaton(cues: tuple[str, ...]) -> ahocorasick.Automaton:
 
 
 def han_count(text: str) -> int:
-    return len(HAN.findall(text))
+    return sum(map(len, _HAN_RUN.findall(text)))
 
 
 def word_count(text: str) -> int:

@@ -18,6 +18,13 @@ LEXICON = regex.compile(
     r"|厂家直销|加盟|代理|招商|优惠|特价|包邮|领取|抢购"
 )
 
+#: Every lexicon match contains one of these.
+CUES = ("我们", "本公司", "本中心", "本店", "本站", "本集团", "本平台", "竭诚", "为您", "您的", "客户", "师傅",
+        "上门", "持证", "收费", "价格", "明码", "全面", "一站式", "专业", "响应", "及时", "质保", "保修",
+        "原厂", "正品", "无忧", "放心", "省心", "满意", "优质", "欢迎", "诚信", "宗旨", "至上", "贴心",
+        "周到", "高效", "便捷", "免费", "经验", "精湛", "信赖", "品质", "全国", "使用寿命", "预防故障",
+        "厂家", "加盟", "代理", "招商", "优惠", "特价", "包邮", "领取", "抢购")
+
 
 @dataclass(frozen=True)
 class MarketingSentence:
@@ -28,7 +35,8 @@ class MarketingSentence:
 
     code: ClassVar[str] = "spam.marketing_template"
     strength: ClassVar[str] = SOFT
-    trigger: ClassVar[regex.Pattern | None] = LEXICON
+    trigger: ClassVar[regex.Pattern | None] = None
+    cues: ClassVar[tuple[str, ...]] = CUES
     min_hits: int = 2
     min_density: float = 0.5
 
