@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import os
 import shutil
@@ -54,8 +55,18 @@ def tree_rss(proc: psutil.Process) -> int:
     return total
 
 
+def code_fingerprint() -> str:
+    """A hash of the package's source as it is now (other people edit the cleaner while a
+    long benchmark runs: rows with different fingerprints ran different code)."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "src" / "zhclean").rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]
+
+
 def run_once(data: Path, out: Path, flags: list[str]) -> dict:
     shutil.rmtree(out, ignore_errors=True)
+    code = code_fingerprint()
     cmd = [sys.executable, "-m", "zhclean", "run", str(data), "-o", str(out), "--quiet", *flags]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
@@ -69,7 +80,7 @@ def run_once(data: Path, out: Path, flags: list[str]) -> dict:
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-2000:]}")
     stats = json.loads((out / "stats.json").read_text())
-    return {"wall": wall, "peak": peak, "stats": stats}
+    return {"wall": wall, "peak": peak, "stats": stats, "code": code}
 
 
 def prefix(data: Path, pages: int, folder: Path) -> Path:
@@ -126,7 +137,7 @@ def main() -> None:
     data = prefix(args.data, args.limit_pages, work) if args.limit_pages else args.data
     print(f"data: {data} ({os.path.getsize(data) / 1e6:.1f} MB on disk); {psutil.cpu_count()} CPUs")
     header = (f"{'setup':<16}{'pages':>8}{'MB in':>9}{'wall s':>9}{'MB/s':>8}{'pages/s':>9}"
-              f"{'peak GB':>9}{'x target':>10}{'1 GB s':>9}  kept / rejected")
+              f"{'peak GB':>9}{'x target':>10}{'1 GB s':>9}  kept / rejected  code")
     print(header)
     print("-" * len(header), flush=True)
     runs = [(name, data, SETUPS[name]) for name in args.setups.split(",")]
@@ -142,7 +153,7 @@ def main() -> None:
         rate = mb / r["wall"]
         print(f"{name:<16}{s['pages_in']:>8}{mb:>9.1f}{r['wall']:>9.1f}{rate:>8.2f}"
               f"{s['pages_in'] / r['wall']:>9.1f}{r['peak'] / 1e9:>9.2f}{rate / TARGET_MB_S:>10.3f}"
-              f"{1000 / rate:>9.0f}  {s['kept']} / {s['rejected']}", flush=True)
+              f"{1000 / rate:>9.0f}  {s['kept']} / {s['rejected']}  {r['code']}", flush=True)
     print(f"\ntarget: >= {TARGET_MB_S:.2f} MB/s (1 GB in 120 s), peak <= {TARGET_PEAK_GB:.0f} GB; "
           f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     for name, r in rows:
@@ -151,7 +162,8 @@ def main() -> None:
               + f"; dedup wall {r['stats']['seconds']['dedup']:.1f} s")
     if args.json:
         args.json.write_text(json.dumps([{"setup": n, "wall": r["wall"], "peak": r["peak"],
-                                          "stats": r["stats"]} for n, r in rows], indent=1))
+                                          "code": r["code"], "stats": r["stats"]} for n, r in rows],
+                                        indent=1))
 
 
 if __name__ == "__main__":
