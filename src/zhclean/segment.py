@@ -11,13 +11,9 @@ import regex
 
 from zhclean.document import Segment
 
-#: A sentence: text up to and including terminal punctuation and its closers.
-_SENTENCE = regex.compile(
-    r"""[^\n]*?(?:
-        (?:[。！？!?]+|[;；]|…+|\.{3,})[”’」』"')）\]】]*   # terminal punctuation, closers
-        |(?=[ \t]{2,})                                  # a wide gap
-        |$)""",
-    regex.VERBOSE,
+#: A sentence end (kept with its sentence) or a wide gap (dropped between sentences).
+_BOUNDARY = regex.compile(
+    r"(?P<end>(?:[。！？!?]+|[;；]|…+|\.{3,})[”’」』\"')）\]】]*)|[ \t]{2,}"
 )
 _CLAUSE_BREAK = regex.compile(r"[，,、：:]")
 
@@ -39,19 +35,24 @@ def split_lines(text: str) -> list[Segment]:
 
 
 def split_sentences(text: str, line: Segment) -> list[Segment]:
-    """The sentences of one line, as Segments of the page text."""
+    """The sentences of one line, as Segments of the page text (one scan of the line for
+    sentence ends and wide gaps)."""
     out: list[Segment] = []
     pos = line.start
-    while pos < line.end:
-        m = _SENTENCE.match(text, pos, line.end)
-        end = m.end() if m and m.end() > pos else line.end
-        start, stop = _strip_bounds(text, pos, end)
-        if stop > start:
-            out.extend(_cut_long(text, start, stop, line.line))
-        pos = end
-        while pos < line.end and text[pos] in " \t":
-            pos += 1
+    for m in _BOUNDARY.finditer(text, line.start, line.end):
+        end = m.end() if m.group("end") else m.start()
+        if end > pos:
+            _add(out, text, pos, end, line.line)
+        pos = m.end()
+    if pos < line.end:
+        _add(out, text, pos, line.end, line.line)
     return out
+
+
+def _add(out: list[Segment], text: str, start: int, end: int, line: int) -> None:
+    start, stop = _strip_bounds(text, start, end)
+    if stop > start:
+        out.extend(_cut_long(text, start, stop, line))
 
 
 def _cut_long(text: str, start: int, end: int, line: int) -> list[Segment]:
