@@ -38,10 +38,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
+import regex
+
 from zhclean.document import Removal, Segment
 from zhclean.rules.base import CLOSERS, TERMINAL, Page, ends_sentence, han_count, visible_count, word_count
 
 JUNK, SOFT, GOOD, NEUTRAL = "junk", "soft", "good", "neutral"
+#: Lines that structure a document (markdown headings, list items, table rows, quotes,
+#: numbered points): neither evidence of an article nor of page chrome.
+_STRUCTURED = regex.compile(r"#{1,6}\s|[-*+>]\s|\||\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
 SPAM, ANCHOR, EDGE = "spam", "anchor", "edge"
 
 TRANSPARENT_CODES = frozenset({"boilerplate.ui_junk", "artifact.llm"})
@@ -82,7 +87,7 @@ class ContextPolicy:
     long_penalty: float = 0.15
     #: A further block is kept when it scores this share of the best block, and at least
     #: `min_block_score`.
-    second_block_share: float = 0.3
+    second_block_share: float = 0.15
     min_block_score: float = 30.0
 
 
@@ -146,10 +151,16 @@ def residue(page: Page, removals: Iterable[Removal], policy: ContextPolicy = Con
             if _is_prose(kept, policy):
                 return []
     out = []
-    for seg in page.sentences:
-        if any(not mask[i] for i in range(seg.start, seg.end)):
-            out.append(Removal(seg.start, seg.end, "spam.residue",
-                               {"spam_share": round(spam_chars / total, 2)}))
+    detail = {"spam_share": round(spam_chars / total, 2)}
+    for seg in page.sentences:  # only the parts no other removal covers keep their codes
+        start = None
+        for i in range(seg.start, seg.end + 1):
+            free = i < seg.end and not mask[i]
+            if free and start is None:
+                start = i
+            elif not free and start is not None:
+                out.append(Removal(start, i, "spam.residue", detail))
+                start = None
     return out
 
 
@@ -227,6 +238,8 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
             scores.append(0.0)
         elif u.state == JUNK:
             scores.append(-policy.junk_penalty * u.size)
+        elif _STRUCTURED.match(u.seg.text):
+            scores.append(0.0)  # headings, list items, table rows, quotes of a document
         elif u.size <= policy.short_chars:
             scores.append(-policy.short_penalty * u.size)
         else:
@@ -299,11 +312,9 @@ def _outside_blocks(units: list[Unit], blocks: list[tuple[int, int]]) -> list[Re
     inside = bytearray(len(units))
     for start, end in blocks:
         inside[start:end] = b"\x01" * (end - start)
-        k = start - 1
-        while k >= 0 and units[k].state == JUNK and units[k].code in ANCHOR_CODES | TRANSPARENT_CODES:
-            k -= 1
-        if k >= 0 and units[k].state != JUNK and han_count(units[k].seg.text) >= 2:
-            inside[k] = 1
+        headline = _headline_before(units, start)
+        if headline is not None:
+            inside[headline] = 1
     out = []
     for k, u in enumerate(units):
         if inside[k]:
@@ -337,6 +348,24 @@ def _decide_run(run: list[Unit], left: Unit | None, right: Unit | None, policy: 
         if rrole == EDGE and len(run) >= policy.bottom_run_lines:
             return [_edge_removal(u, "bottom of page, outside the article") for u in run]
     return []
+
+
+def _headline_before(units: list[Unit], start: int, reach: int = 8) -> int | None:
+    """The article's headline above a block: the nearest title-like unit (4+ Han characters,
+    not junk), looking past bylines, date lines, UI remnants and lines without Han text
+    (image links, "!")."""
+    k = start - 1
+    while k >= 0 and start - k <= reach:
+        u = units[k]
+        han = han_count(u.seg.text)
+        if u.state != JUNK and han >= 4 and len(u.seg) <= 80:
+            return k
+        if u.state == JUNK and u.code not in ANCHOR_CODES | TRANSPARENT_CODES:
+            return None  # spam between the block and anything above it
+        if u.state != JUNK and han >= 2:
+            return k
+        k -= 1
+    return None
 
 
 def _context_removal(unit: Unit, neighbour: Unit | None, why: str) -> Removal:

@@ -148,14 +148,23 @@ def render_kept(source: str, removals: tuple[Removal, ...]) -> str:
     """
     if not removals:
         return _drop_blank_lines(source)
-    parts = []
+    parts: list[str] = []
     pos = 0
     for r in removals:
         if r.start > pos:
-            parts.append(source[pos:r.start])
+            _append_piece(parts, source[pos:r.start])
         pos = max(pos, r.end)
-    parts.append(source[pos:])
+    _append_piece(parts, source[pos:])
     return _drop_blank_lines("".join(parts))
+
+
+def _append_piece(parts: list[str], piece: str) -> None:
+    """Join kept pieces without creating a new gap: a cut between two spaces must not leave
+    a double space (a sentence break on the next pass)."""
+    if parts and parts[-1][-1:] in (" ", "\t"):
+        piece = piece.lstrip(" \t")
+    if piece:
+        parts.append(piece)
 
 
 def _drop_blank_lines(text: str) -> str:

@@ -11,10 +11,10 @@ from zhclean.rules.base import HARD, Page
 
 FOOTER = regex.compile(
     r"版权所有|版权归.{0,8}所有|all rights reserved|copyright|©|\(c\)\s*\d{4}"
-    r"|icp[备证]|icp\s*\d|[京沪津渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新]icp|公网安备|网安备|增值电信业务经营许可证|互联网新闻信息服务许可证"
-    r"|免责声明|版权声明|法律声明|隐私政策|用户协议"
+    r"|icp[备证]|icp\s*\d|[京沪津渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新]icp|公网安备|网安备"
+    r"|免责声明|版权声明|法律声明"
     r"|如(?:涉及|有涉及)(?:作品)?(?:内容|版权)|如有侵权|侵权(?:请)?(?:联系)?删除|若有侵权|涉嫌侵权"
-    r"|转载请(?:注明|联系|保留)|未经(?:本站|本网|书面)?(?:许可|授权|同意).{0,12}(?:转载|复制|使用)"
+    r"|转载请(?:注明|联系|保留)"
     r"|本文(?:系|为)?(?:转载|转自)|本文仅代表作者|不代表(?:本站|本网|本平台|本号|.{1,8}的?)(?:立场|观点|看法)"
     r"|(?:投资者|读者)?据此操作[,，]?\s*风险(?:请)?自担|仅供(?:参考|学习|交流)[,，]?\s*(?:不构成|请勿)"
     r"|本站(?:内容|部分内容|信息|资源)(?:来自|来源于|均来自)|信息(?:并未|未经).{0,6}核实"
@@ -29,22 +29,35 @@ CUES = ("版权", "rights", "copyright", "©", "(c)", "icp", "公网安备", "�
         "联系我们", "关于我们", "网站地图", "广告服务", "意见反馈", "帮助中心", "加入我们", "平台", "个人看法",
         "文明上网", "理性发言", "不传谣言", "请遵守", "如存在", "原创标注")
 
+#: Formulas that also occur in news about them: they count only in short sentences or at a
+#: sentence start.
+WEAK_FOOTER = regex.compile(
+    r"隐私政策|用户协议|增值电信业务经营许可证|互联网新闻信息服务许可证"
+    r"|未经(?:本站|本网|书面)?(?:许可|授权|同意).{0,12}(?:转载|复制|使用)"
+)
+
 
 @dataclass(frozen=True)
 class FooterSentence:
     """A sentence carrying a footer formula: copyright, ICP numbers, disclaimers
     ("如涉及作品内容、版权…请联系"), "转载请注明出处", "不代表本站立场".
     Must keep: articles *about* copyright cases: the sentence must be short (footers are
-    formulaic; `max_chars`) or begin with the formula."""
+    formulaic; `max_chars`) or begin with the formula; formulas that news also uses (隐私政策,
+    未经许可转载, 经营许可证) only count in very short sentences (`max_chars_weak`)."""
 
     code: ClassVar[str] = "boilerplate.footer"
     strength: ClassVar[str] = HARD
     trigger: ClassVar[regex.Pattern | None] = None
     cues: ClassVar[tuple[str, ...]] = CUES
     max_chars: int = 90
+    max_chars_weak: int = 40
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
-        m = FOOTER.search(page.view_of(seg))
+        view = page.view_of(seg)
+        m = FOOTER.search(view)
         if m and (len(seg) <= self.max_chars or m.start() < 8):
+            return Removal(seg.start, seg.end, self.code, {"match": m[0]})
+        m = WEAK_FOOTER.search(view)
+        if m and (len(seg) <= self.max_chars_weak or m.start() < 4):
             return Removal(seg.start, seg.end, self.code, {"match": m[0]})
         return None

@@ -11,7 +11,7 @@ from zhclean.rules.base import HARD, Page, ends_sentence, han_count
 from zhclean.rules.contacts import CONTACT_CUE, find_contacts
 
 SERVICE_KINDS = ("shared_cost", "toll_free")
-TRIGGER = regex.compile(r"\d{5}|qq|q号|扣扣|企鹅|微信|威信|薇信|v信|vx|wx|加v|公众号|@")
+TRIGGER = regex.compile(r"\d(?:[ \-‐–—·]?\d){4}|qq|q号|扣扣|企鹅|微信|威信|薇信|v信|vx|wx|加v|公众号|@")
 
 
 @dataclass(frozen=True)

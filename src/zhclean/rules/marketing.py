@@ -31,7 +31,9 @@ class MarketingSentence:
     """A sentence dense in service-advertising words (我们将, 师傅, 上门, 收费透明, 竭诚为您…):
     at least `min_hits` lexicon hits, or `min_density` hits per 10 Han characters.
     Soft: `zhclean.context` drops it only next to spam; consumer news that quotes such a
-    sentence inside an article keeps it. Lexicon: research/spam-taxonomy.md §2.4 and §2.10."""
+    sentence inside an article keeps it. Lexicon: research/spam-taxonomy.md §2.4 and §2.10.
+    Must keep: informative product and service descriptions written as prose, and consumer
+    news quoting such promises (protected by the article around them)."""
 
     code: ClassVar[str] = "spam.marketing_template"
     strength: ClassVar[str] = SOFT

@@ -10,12 +10,13 @@ from zhclean.document import Removal, Segment
 from zhclean.rules.base import HARD, TERMINAL, Page
 
 NAV_INLINE = regex.compile(
-    r"[▲△↑]?返回搜狐[,，]?\s*查看更多|返回(?:顶部|首页|列表|目录|上一页|栏目)|查看更多\s*>+|更多\s*>{1,3}|>>\s*更多"
+    r"[▲△↑]?返回搜狐[,，]?\s*查看更多|查看更多\s*>+|更多\s*>{1,3}|>>\s*更多"
 )
 NAV_SEGMENT = regex.compile(
     r"^(?:当前位置|您的位置|您现在的位置|你的位置|你现在的位置|所在位置|位置)\s*[:：]"
     r"|^(?:首页|主页|网站首页)\s*(?:[>›»/|＞→-]|$)"
-    r"|^(?:上一篇|下一篇|上一页|下一页|上一条|下一条|前一篇|后一篇)\s*[:：]?"
+    r"|^(?:上一篇|下一篇|上一页|下一页|上一条|下一条|前一篇|后一篇)\s*(?:[:：]|$)"
+    r"|^[▲△↑]?\s*返回(?:顶部|首页|列表|目录|上一页|栏目|上级)\s*$"
     r"|^(?:首页|上一页|下一页|尾页|末页|\d{1,3}|\.\.\.)(?:\s+(?:首页|上一页|下一页|尾页|末页|\d{1,3}|\.\.\.|共\d+页)){2,}\s*$"
     r"|[\p{Han}]{1,8}\s*[>›»＞]\s*[\p{Han}]{1,8}\s*[>›»＞]"
     r"|^(?:切换导航|导航|网站导航|全部分类|热门搜索|热词|搜索|登录|注册|登录/注册|设为首页|加入收藏)\s*[:：]?\s*$"
@@ -56,7 +57,9 @@ class NavigationLine:
 
 @dataclass(frozen=True)
 class NavigationPhrase:
-    """Inline navigation links: "返回搜狐，查看更多", "返回顶部", "更多>>"."""
+    """Inline navigation links: "返回搜狐，查看更多", "查看更多>>", "更多>>".
+    Must keep: prose that uses the words ("返回首页后…" is only a link as a whole line, which
+    `NavigationLine` judges)."""
 
     code: ClassVar[str] = "boilerplate.nav"
     strength: ClassVar[str] = HARD

@@ -33,8 +33,9 @@ class SeoTitle:
     """Doorway-page title lines and their repeats.
 
     Fires on a title-like segment (no sentence ending, ≤ `max_chars`) that
-    * carries a decoration (《2025汇总》, (点击咨询), 【最新】) or a brand-service phrase
-      (售后服务电话, 维修网点, 官网, 24小时), or
+    * carries a decoration (《2025汇总》, (点击咨询), 【最新】), or a brand-service phrase
+      (售后服务电话, 维修网点, 官网) on a page with `min_service_phrases` such phrases (or one
+      and a repeated brand prefix), or
     * shares its template key (digits/brackets masked) with `min_repeats`-1 other lines on a
       page that has a service phrase, or
     * shares its first `prefix_chars` Han characters (the brand) with `min_repeats`-1 other
@@ -42,7 +43,8 @@ class SeoTitle:
     * is a '|'-separated keyword title with service words, or
     * repeats the line right above it (LABELS.md: the first copy of a title is kept), or
       repeats the page's given title after its first occurrence.
-    Must keep: an article's own headline and its subheadings (no service phrase, no repeats);
+    Must keep: an article's own headline and its subheadings (no repeats; a single headline
+    about a public hotline or a service centre is not a doorway page);
     tables of contents (repeated prefixes without a service phrase on the page).
     """
 
@@ -51,18 +53,22 @@ class SeoTitle:
     max_chars: int = 80
     min_repeats: int = 3
     prefix_chars: int = 4
+    min_service_phrases: int = 2
 
     def find(self, page: Page) -> Iterator[Removal]:
         candidates = [s for s in page.sentences if self._title_like(s)]
         keys = Counter(template_key(s.text) for s in candidates)
         prefixes = Counter(self._prefix(s.text) for s in candidates)
-        service_page = any(SERVICE_PHRASE.search(page.view_of(s)) for s in candidates)
+        phrases = sum(len(SERVICE_PHRASE.findall(page.view_of(s))) + len(DECORATION.findall(page.view_of(s)))
+                      for s in candidates)
+        brand_repeats = max((n for p, n in prefixes.items() if p), default=0) >= self.min_repeats
+        service_page = phrases >= self.min_service_phrases or (phrases and brand_repeats)
         for seg in candidates:
             view = page.view_of(seg)
             detail = None
             if m := DECORATION.search(view):
                 detail = {"decoration": m[0]}
-            elif m := SERVICE_PHRASE.search(view):
+            elif service_page and (m := SERVICE_PHRASE.search(view)):
                 detail = {"service_phrase": m[0]}
             elif service_page and len(key := template_key(seg.text)) >= 4 and keys[key] >= self.min_repeats:
                 detail = {"template_repeats": keys[key]}

@@ -18,7 +18,7 @@ UI_INLINE = regex.compile(
     r"|▲\s*(?:网络图|图片|资料图|配图)[^\n。]{0,20}[。]?"
     r"|分享至(?:好友和)?朋友圈|用微信扫(?:码|描)?二维码分享|二维码分享至[^\n。]{0,10}|已显示全部内容|展开全部|查看全部\d*条?"
     r"|为什么显示这个广告[?？]?|为什么你不喜欢这个广告[?？]?|广告意见与建议|不喜欢减少或屏蔽此类内容"
-    r"|\d+\s*(?:跟贴|跟帖|条评论|人参与|人正在学习|人点赞|次阅读)"
+    r"|(?<!\d)\d+\s*(?:跟贴|跟帖|条评论|人参与|人正在学习|人点赞|次阅读)"
 )
 UI_SEGMENT = regex.compile(
     r"^(?:阅读原文|展开全文|收起全文|展开全部|查看全文|点击展开|赞赏|打赏|留言|写留言|评论|发表评论|我要评论|我来说两句|"
@@ -49,7 +49,8 @@ class InterfaceText:
 @dataclass(frozen=True)
 class InterfacePhrase:
     """Inline UI remnants: image placeholders ("[logo.gif]"), bracketed captions
-    ("（网络配图）"), "注：图片来源于网络", "▲网络图"."""
+    ("（网络配图）"), "注：图片来源于网络", "▲网络图", share and ad-feedback widgets.
+    Must keep: full descriptive captions (LABELS.md) and prose about pictures ("图片显示…")."""
 
     code: ClassVar[str] = "boilerplate.ui_junk"
     strength: ClassVar[str] = HARD
