@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from zhclean.config import CleanConfig, NormalizeConfig
 from zhclean.context import ContextPolicy, decide, residue
-from zhclean.document import CleanedPage, Removal, merge_removals
+from zhclean.document import CleanedPage, Removal, merge_removals, render_kept_with_offsets
 from zhclean.errors import ConfigError
 from zhclean.normalize import normalize
 from zhclean.rules import CATALOGUE, PAGE_RULES, SEGMENT_RULES, SPAN_RULES
@@ -17,6 +17,9 @@ from zhclean.rules.byline import byline_metadata
 
 class Cleaner:
     """Holds the rules for one configuration; build it once and call it on every page."""
+
+    #: Passes over the clean text before giving up on a fixpoint (two suffice on real pages).
+    max_passes = 4
 
     def __init__(self, clean: CleanConfig | None = None, norm: NormalizeConfig | None = None,
                  policy: ContextPolicy | None = None):
@@ -33,10 +36,33 @@ class Cleaner:
         self.page_rules = tuple(cls() for cls in PAGE_RULES if cls.__name__ not in off)
 
     def __call__(self, text: str, title: str | None = None) -> CleanedPage:
+        """Clean one page, to a fixpoint: the clean text is cleaned again (up to `max_passes`
+        times) and what a later pass removes is mapped back onto the source, so cleaning the
+        clean text again removes nothing (idempotence by construction)."""
         source = normalize(text, self.norm_config.fixes)
         if not self.clean_config.enabled or not source.strip():
             return CleanedPage(source=source)
         page = Page(source, title)
+        removals, whole = self._pass(page)
+        if whole:
+            return CleanedPage(source=source, removals=removals, features=_features(page))
+        for number in range(2, self.max_passes + 1):
+            kept, offsets = render_kept_with_offsets(source, removals)
+            if not kept:
+                break
+            later, whole = self._pass(Page(kept, title))
+            if not later:
+                break
+            mapped = [Removal(offsets[r.start], offsets[r.end - 1] + 1, r.code, {**r.detail, "pass": number})
+                      for r in later if r.end > r.start]
+            removals = merge_removals(list(removals) + mapped)
+        return CleanedPage(source=source, removals=removals,
+                           metadata=self._metadata(source, removals) if self.clean_config.keep_metadata else {},
+                           features=_features(page))
+
+    def _pass(self, page: Page) -> tuple[tuple[Removal, ...], bool]:
+        """One pass of every rule and the context decisions over `page`; True when a page
+        rule judged the whole page."""
         hard: list[Removal] = []
         soft: dict[int, Removal] = {}
         for rule in self.span_rules:
@@ -57,13 +83,10 @@ class Cleaner:
                 soft.setdefault(index, removal)
         for rule in self.page_rules:
             if whole := rule.judge(page, hard):
-                return CleanedPage(source=source, removals=(whole,), features=_features(page))
+                return (whole,), True
         removals = decide(page, hard, soft, self.policy)
         removals.extend(residue(page, removals, self.policy))
-        merged = merge_removals(removals)
-        return CleanedPage(source=source, removals=merged,
-                           metadata=self._metadata(source, merged) if self.clean_config.keep_metadata else {},
-                           features=_features(page))
+        return merge_removals(removals), False
 
     @staticmethod
     def _metadata(source: str, removals: tuple[Removal, ...]) -> dict[str, str]:

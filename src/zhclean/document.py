@@ -174,6 +174,47 @@ def _drop_blank_lines(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def render_kept_with_offsets(source: str, removals: tuple[Removal, ...]) -> tuple[str, list[int]]:
+    """`render_kept`, and for each character of its result the offset in `source` it came
+    from (a line break that joins two kept lines maps just past the first of them). Slower
+    than `render_kept`; used to map removals found on the clean text back to the source."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for start, end in [(r.start, r.end) for r in removals] + [(len(source), len(source))]:
+        if start > pos:
+            skip = bool(chars) and chars[-1] in (" ", "\t")
+            for i in range(pos, start):
+                ch = source[i]
+                if skip and ch in (" ", "\t"):
+                    continue
+                skip = False
+                chars.append(ch)
+                offsets.append(i)
+        pos = max(pos, end)
+    lines: list[tuple[int, int]] = []  # [start, end) into chars, stripped
+    begin = 0
+    for k in range(len(chars) + 1):
+        if k == len(chars) or chars[k] == "\n":
+            lo, hi = begin, k
+            while lo < hi and chars[lo].isspace():
+                lo += 1
+            while hi > lo and chars[hi - 1].isspace():
+                hi -= 1
+            if hi > lo:
+                lines.append((lo, hi))
+            begin = k + 1
+    text: list[str] = []
+    out: list[int] = []
+    for n, (lo, hi) in enumerate(lines):
+        if n:
+            text.append("\n")
+            out.append(out[-1] + 1)
+        text.extend(chars[lo:hi])
+        out.extend(offsets[lo:hi])
+    return "".join(text), out
+
+
 def merge_removals(removals: list[Removal]) -> tuple[Removal, ...]:
     """Sort removals and resolve overlaps: a span inside an earlier one is dropped; a partial
     overlap is trimmed so spans never overlap. The first (outermost, earliest) span wins."""
