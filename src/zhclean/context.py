@@ -78,7 +78,7 @@ class ContextPolicy:
     block_min_lines: int = 8
     #: ... and only where prose makes up at least this share of the page (schedules, code
     #: listings and tables are left to the other decisions).
-    block_min_good_share: float = 0.0
+    block_min_good_share: float = 0.1
     #: Score per character of a junk unit, of a short (≤ `short_chars`) neutral or soft unit,
     #: and of a longer one (table rows, code, lists: often content).
     junk_penalty: float = 1.0
