@@ -6,6 +6,10 @@ One command (from the repository root)::
     python bench/bench_pipeline.py --limit-pages 2000   # a quick look while developing
     python bench/bench_pipeline.py --generate-gb 1      # also a generated 1 GB corpus
 
+While others edit the code, benchmark a frozen copy: ``cp -r src/zhclean /tmp/snap/`` and run
+with ``PYTHONPATH=/tmp/snap``; the ``code`` column (a hash of the imported package's
+source) shows which code each row ran.
+
 Each setup runs ``python -m zhclean run DATA -o OUT`` in a fresh process: the local engine
 with 1 and 2 worker processes, the Dask engine on a 2-worker LocalCluster, and the local
 engine with 2 workers and the span cleaner off (what the rest of the pipeline costs). Peak memory is
@@ -58,8 +62,12 @@ def tree_rss(proc: psutil.Process) -> int:
 def code_fingerprint() -> str:
     """A hash of the package's source as it is now (other people edit the cleaner while a
     long benchmark runs: rows with different fingerprints ran different code)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("zhclean")  # the package the runs import (PYTHONPATH too)
+    package = Path(spec.origin).parent if spec and spec.origin else ROOT / "src" / "zhclean"
     digest = hashlib.sha256()
-    for path in sorted((ROOT / "src" / "zhclean").rglob("*.py")):
+    for path in sorted(package.rglob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:8]
 
