@@ -22,6 +22,7 @@ NAV_SEGMENT = regex.compile(
     r"|^(?:切换导航|导航|网站导航|全部分类|热门搜索|热词|搜索|登录|注册|登录/注册|设为首页|加入收藏)\s*[:：]?\s*$"
 )
 _HARD_SEPARATOR = regex.compile(r"[|｜·•]")
+_PIPES = regex.compile(r"\s*[|｜]\s*")
 _SENTENCE_MARK = regex.compile(rf"[{TERMINAL}，,、]")
 _MENU_SPLIT = regex.compile(r"\s*[|｜·•/]\s*|\s+-\s+|\s{2,}|\s")
 
@@ -30,7 +31,8 @@ _MENU_SPLIT = regex.compile(r"\s*[|｜·•/]\s*|\s+-\s+|\s{2,}|\s")
 class NavigationLine:
     """Breadcrumbs ("首页 > 新闻 > 正文", "当前位置："), 上一篇/下一篇 links, pagination, and
     menu lines: at least `min_items` short items (≤ `max_item_chars`) separated by |, ·, or
-    spaces, with no sentence punctuation.
+    spaces, with no sentence punctuation; or three or more '|'-separated links of at most
+    `max_link_chars` ("历史:轶闻秘档|历史映像室历史专题|民间说史").
     Must keep: a sentence that lists words with 、 (that is a list, judged elsewhere)."""
 
     code: ClassVar[str] = "boilerplate.nav"
@@ -38,6 +40,7 @@ class NavigationLine:
     trigger: ClassVar[regex.Pattern | None] = None
     min_items: int = 4
     max_item_chars: int = 6
+    max_link_chars: int = 12
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
         text = page.view_of(seg)
@@ -52,6 +55,9 @@ class NavigationLine:
         items = [i for i in _MENU_SPLIT.split(text) if i]
         if len(items) >= self.min_items and all(len(i) <= self.max_item_chars for i in items):
             return Removal(seg.start, seg.end, self.code, {"menu_items": len(items)})
+        links = [i for i in _PIPES.split(text) if i.strip()]
+        if len(links) >= 3 and all(len(i) <= self.max_link_chars for i in links):
+            return Removal(seg.start, seg.end, self.code, {"links": len(links)})
         return None
 
 
