@@ -89,11 +89,15 @@ class Page:
         hits: set[int] = set()
         starts = self.sentence_starts
         sentences = self.sentences
-        for m in pattern.finditer(self.view):
+        view = self.view
+        pos = 0
+        while (m := pattern.search(view, pos)) is not None:
             k = bisect_right(starts, m.start()) - 1
-            while k >= 0 and k < len(sentences) and sentences[k].start < m.end():
+            pos = max(m.end(), m.start() + 1)
+            while 0 <= k < len(sentences) and sentences[k].start < m.end():
                 if sentences[k].end > m.start():
                     hits.add(k)
+                    pos = max(pos, sentences[k].end)  # one hit per sentence is enough
                 k += 1
         return hits
 

@@ -48,6 +48,8 @@ DATE = regex.compile(
 )
 VIEWS = regex.compile(r"(?:阅读|浏览|点击|播放)(?:量|数|次数)?\s*[:：]?\s*\d[\d.,]*\s*[万wk]?(?:次|人)?")
 _DATE_OR_VIEWS = regex.compile(rf"{DATE.pattern}|{VIEWS.pattern}")
+#: Every date or view-count match contains one of these.
+_DATE_CUES = ("年", "月", "-", "/", ".", "阅读", "浏览", "点击", "播放")
 _META_WORDS = regex.compile(r"发布时间|发布日期|更新时间|时间|日期|来源|作者|编辑|字号|大|中|小|[:：|丨/\s·-]")
 
 
@@ -70,10 +72,10 @@ class Byline:
                 if m.end() - m.start() < 2:
                     continue
                 yield Removal(m.start(), m.end(), self.code, {"match": page.source[m.start():m.end()].strip()[:40]})
-        for index in sorted(page.sentences_hit(_DATE_OR_VIEWS)):
+        for index in page.sentences_with(_DATE_CUES):
             seg = page.sentences[index]
             text = page.view_of(seg)
-            if len(text) > 80:
+            if len(text) > 80 or not _DATE_OR_VIEWS.search(text):
                 continue
             rest = VIEWS.sub("", DATE.sub("", text))
             rest = BYLINE.sub("", rest)

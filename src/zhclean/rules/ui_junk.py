@@ -21,6 +21,9 @@ UI_INLINE = regex.compile(
     r"|为什么显示这个广告[?？]?|为什么你不喜欢这个广告[?？]?|广告意见与建议|不喜欢减少或屏蔽此类内容"
     r"|(?<!\d)\d+\s*(?:跟贴|跟帖|条评论|人参与|人正在学习|人点赞|次阅读)"
 )
+#: Every inline UI match contains one of these.
+CUES = ("[", "(", "注", "图", "▲", "分享", "二维码", "已显示", "展开", "查看全部", "广告", "不喜欢",
+        "跟贴", "跟帖", "评论", "参与", "学习", "点赞", "阅读", "摘要")
 UI_SEGMENT = regex.compile(
     r"^(?:阅读原文|展开全文|收起全文|展开全部|查看全文|点击展开|赞赏|打赏|留言|写留言|评论|发表评论|我要评论|我来说两句|"
     r"收藏|分享|分享到|分享至|点赞|在看|转发|举报|微信扫一扫|扫一扫|关注该公众号|知道了|取消|允许|预览时标签不可点|"
@@ -57,8 +60,9 @@ class InterfacePhrase:
     strength: ClassVar[str] = HARD
 
     def find(self, page: Page) -> Iterator[Removal]:
-        for m in UI_INLINE.finditer(page.view):
-            yield Removal(m.start(), m.end(), self.code, {"match": m[0][:30]})
+        for start, end in page.spans_with(CUES):
+            for m in UI_INLINE.finditer(page.view, start, end):
+                yield Removal(m.start(), m.end(), self.code, {"match": m[0][:30]})
 
 
 def is_bare_caption(text: str) -> bool:
