@@ -315,6 +315,10 @@ def _outside_blocks(units: list[Unit], blocks: list[tuple[int, int]]) -> list[Re
         headline = _headline_before(units, start)
         if headline is not None:
             inside[headline] = 1
+    lines_inside = {u.seg.line for k, u in enumerate(units) if inside[k]}
+    for k, u in enumerate(units):  # a block takes whole lines: "…。”一位学生家长说。" stays together
+        if u.seg.line in lines_inside:
+            inside[k] = 1
     out = []
     for k, u in enumerate(units):
         if inside[k]:
