@@ -3,6 +3,7 @@ from zhclean.cleaner import Cleaner, clean_text
 from zhclean.config import CleanConfig, Config
 from zhclean.document import CleanedPage, Removal, Segment
 from zhclean.errors import ConfigError, InputError, ZhcleanError
+from zhclean.pipeline import run
 from zhclean.render import explain
 from zhclean.report import clean_frame
 
@@ -21,4 +22,5 @@ __all__ = [
     "clean_frame",
     "clean_text",
     "explain",
+    "run",
 ]
