@@ -1,37 +1,37 @@
-"""Decisions that need the neighbours: spreading spam, protecting articles, trimming edges.
+"""Decisions that need the neighbours: spreading spam, protecting articles, page chrome.
 
 Every sentence/clause of the page ("unit") gets a state from the rule hits:
 
 * ``junk``: hard removals cover most of it. Its code decides its role as a neighbour:
-  spam and boilerplate *spread* (``SPAM``); bylines and date lines are *anchors* of an
-  article (``ANCHOR``); UI remnants and chatbot leftovers are *transparent* (skipped).
+  spam and boilerplate *spread* (``SPAM``); bylines, date lines and listing fields are
+  *anchors* of an article (``ANCHOR``); UI remnants and chatbot leftovers are *transparent*.
 * ``soft``: only soft evidence (a marketing sentence).
-* ``good``: article prose (enough Han characters, punctuated like sentences).
+* ``good``: prose (enough CJK characters, punctuated like sentences).
 * ``neutral``: short, no evidence (titles, subheadings, labels, names).
 
-Runs of soft/neutral units between two neighbours are then decided:
+1. **Article blocks.** On line-structured pages with some prose, `article_blocks` finds the
+   page's text blocks by maximum-subarray scoring (prose scores its characters, short lines
+   and junk cost theirs). Units outside every block are page chrome
+   (``boilerplate.edge_block``), except the headline right above a block.
+2. **Runs.** Inside a block (or on the whole page when there are no blocks), each run of
+   soft/neutral units is decided by its two neighbours:
 
-=====================  ===================================================================
-neighbours             decision
-=====================  ===================================================================
-spam | spam, or edge   drop the whole run (a title line or a promise between spam lines)
-spam | good/anchor     drop the soft units nearest the spam side; keep the rest (a headline
-                       right before the article survives)
-good | good           keep everything: article prose is protected from weak evidence
-edge | good/anchor     on line-structured pages, a run of 2+ whole lines at the top keeps
-                       only its last line (the headline); 3+ whole lines at the bottom go
-=====================  ===================================================================
+   =====================  =============================================================
+   neighbours             decision
+   =====================  =============================================================
+   spam | spam, or edge   drop the whole run (a title or a promise between spam lines)
+   spam | good/anchor     drop the soft units nearest the spam side; keep the rest (the
+                          headline right before the article survives)
+   good | good            keep everything: prose is protected from weak evidence
+   edge | good/anchor     on line-structured pages, a run of 2+ whole lines at the top
+                          keeps only its last line; 3+ whole lines at the bottom go
+   edge | edge            keep (no evidence either way)
+   =====================  =============================================================
 
-On line-structured pages, whole lines above the first paragraph of prose or below the last one
-are page chrome (menus, link lists, footers) and go, whatever their neighbours; the line right
-before the article (or its byline) is the headline and stays.
-
-=====================  ===================================================================
-edge | edge           keep (no evidence either way)
-=====================  ===================================================================
-
-A page whose spam removals cover at least `residue_share` of it and on which no article prose
-is left loses the rest too (``spam.residue``): a doorway page has no genuine content.
+   Inside a block its edges count as anchors, not as the page's edges.
+3. **Residue.** A page whose spam removals cover at least `residue_share` of it and on
+   which no prose is left loses the rest too (``spam.residue``): a doorway page has no
+   genuine content.
 """
 from __future__ import annotations
 
