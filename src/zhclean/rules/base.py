@@ -79,6 +79,13 @@ class Page:
                 hits.add(k)
         return sorted(hits)
 
+    def starts_with(self, cues: tuple[str, ...]) -> frozenset[int]:
+        """Start offsets of the sentences containing a cue (cached per page and cue set)."""
+        cache = self.__dict__.setdefault("_starts_cache", {})
+        if cues not in cache:
+            cache[cues] = frozenset(self.sentences[k].start for k in self.sentences_with(cues))
+        return cache[cues]
+
     def spans_with(self, cues: tuple[str, ...]) -> list[tuple[int, int]]:
         """(start, end) of the sentences containing a cue, for span rules."""
         return [(self.sentences[k].start, self.sentences[k].end) for k in self.sentences_with(cues)]

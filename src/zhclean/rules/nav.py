@@ -21,6 +21,9 @@ NAV_SEGMENT = regex.compile(
     r"|[\p{Han}]{1,8}\s*[>›»＞]\s*[\p{Han}]{1,8}\s*[>›»＞]"
     r"|^(?:切换导航|导航|网站导航|全部分类|热门搜索|热词|搜索|登录|注册|登录/注册|设为首页|加入收藏)\s*[:：]?\s*$"
 )
+#: Every NAV_SEGMENT match contains one of these.
+NAV_CUES = ("位置", "首页", "主页", "上一", "下一", "前一", "后一", "返回", "尾页", "末页", "共", ">", "›", "»",
+            "＞", "导航", "分类", "搜索", "热词", "登录", "注册", "收藏")
 _HARD_SEPARATOR = regex.compile(r"[|｜·•]")
 _PIPES = regex.compile(r"\s*[|｜]\s*")
 _SENTENCE_MARK = regex.compile(rf"[{TERMINAL}，,、]")
@@ -44,9 +47,12 @@ class NavigationLine:
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
         text = page.view_of(seg)
+        punctuated = _SENTENCE_MARK.search(text) is not None
+        if punctuated and seg.start not in page.starts_with(NAV_CUES):
+            return None  # a sentence, and none of the breadcrumb/pager words
         if m := NAV_SEGMENT.search(text):
             return Removal(seg.start, seg.end, self.code, {"match": m[0].strip()[:30]})
-        if _SENTENCE_MARK.search(text):
+        if punctuated:
             return None
         line = page.line_by_number[seg.line]
         whole_line = seg.start == line.start and seg.end == line.end

@@ -34,6 +34,7 @@ class RegionList:
     min_items: int = 5
     min_coverage: float = 0.6
     min_items_sentence: int = 12
+    max_item_chars: int = 16
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
         text = page.view_of(seg)
@@ -42,7 +43,7 @@ class RegionList:
         if sum(map(text.count, "、，, /|")) < self.min_items - 1:
             return None
         items = [i for i in _ITEM_SPLIT.split(text) if i]
-        if len(items) < self.min_items:
+        if sum(1 for i in items if len(i) <= self.max_item_chars) < self.min_items:
             return None
         if _STOP.search(text, 0, len(text) - 1):
             return None
