@@ -6,6 +6,7 @@ removals, never stored twice.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -176,43 +177,45 @@ def _drop_blank_lines(text: str) -> str:
 
 def render_kept_with_offsets(source: str, removals: tuple[Removal, ...]) -> tuple[str, list[int]]:
     """`render_kept`, and for each character of its result the offset in `source` it came
-    from (a line break that joins two kept lines maps just past the first of them). Slower
-    than `render_kept`; used to map removals found on the clean text back to the source."""
-    chars: list[str] = []
-    offsets: list[int] = []
+    from (a line break that joins two kept lines maps just past the first of them). Used to
+    map removals found on the clean text back to the source."""
+    pieces: list[tuple[int, int]] = []  # kept [start, end) of source, as render_kept joins them
     pos = 0
     for start, end in [(r.start, r.end) for r in removals] + [(len(source), len(source))]:
         if start > pos:
-            skip = bool(chars) and chars[-1] in (" ", "\t")
-            for i in range(pos, start):
-                ch = source[i]
-                if skip and ch in (" ", "\t"):
-                    continue
-                skip = False
-                chars.append(ch)
-                offsets.append(i)
+            lo = pos
+            if pieces and source[pieces[-1][1] - 1] in (" ", "\t"):
+                while lo < start and source[lo] in (" ", "\t"):
+                    lo += 1
+            if lo < start:
+                pieces.append((lo, start))
         pos = max(pos, end)
-    lines: list[tuple[int, int]] = []  # [start, end) into chars, stripped
-    begin = 0
-    for k in range(len(chars) + 1):
-        if k == len(chars) or chars[k] == "\n":
-            lo, hi = begin, k
-            while lo < hi and chars[lo].isspace():
-                lo += 1
-            while hi > lo and chars[hi - 1].isspace():
-                hi -= 1
-            if hi > lo:
-                lines.append((lo, hi))
-            begin = k + 1
+    joined = "".join(source[a:b] for a, b in pieces)
+    bounds = [0]
+    for a, b in pieces:
+        bounds.append(bounds[-1] + b - a)
     text: list[str] = []
-    out: list[int] = []
-    for n, (lo, hi) in enumerate(lines):
-        if n:
-            text.append("\n")
-            out.append(out[-1] + 1)
-        text.extend(chars[lo:hi])
-        out.extend(offsets[lo:hi])
-    return "".join(text), out
+    offsets: list[int] = []
+    line_start = 0
+    for line in joined.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            lo = line_start + (len(line) - len(line.lstrip()))
+            hi = lo + len(stripped)
+            if text:
+                text.append("\n")
+                offsets.append(offsets[-1] + 1)
+            text.append(stripped)
+            k = bisect_right(bounds, lo) - 1
+            while lo < hi:
+                a, b = pieces[k]
+                take = min(hi, bounds[k + 1]) - lo
+                first = a + (lo - bounds[k])
+                offsets.extend(range(first, first + take))
+                lo += take
+                k += 1
+        line_start += len(line) + 1
+    return "".join(text), offsets
 
 
 def merge_removals(removals: list[Removal]) -> tuple[Removal, ...]:
