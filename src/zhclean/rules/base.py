@@ -72,11 +72,15 @@ class Page:
         starts = self.sentence_starts
         sentences = self.sentences
         hits: set[int] = set()
+        lo = hi = -1  # the sentence of the last hit: further cues inside it change nothing
         for end, length in cue_automaton(cues).iter(self.view):
             start = end - length + 1
+            if lo <= start < hi:
+                continue
             k = bisect_right(starts, start) - 1
             if k >= 0 and sentences[k].end > start:
                 hits.add(k)
+                lo, hi = sentences[k].start, sentences[k].end
         return sorted(hits)
 
     def starts_with(self, cues: tuple[str, ...]) -> frozenset[int]:

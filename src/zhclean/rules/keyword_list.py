@@ -8,10 +8,11 @@ from typing import ClassVar
 import regex
 
 from zhclean.document import Removal, Segment
-from zhclean.rules.base import HARD, Page, ends_sentence
+from zhclean.rules.base import HARD, Page, ends_sentence, han_count, visible_count
 
 _SEPARATORS = regex.compile(r"\s*(?:[/|｜、]|-{1,}|,|，)\s*")
-_FUNCTION_CHARS = frozenset("的了是在和与及就都也而被把对从向为以于这那我你他她它们")
+_FUNCTION_CHARS = regex.compile("[的了是在和与及就都也而被把对从向为以于这那我你他她它们]")
+_HARD_SEPARATORS = regex.compile(r"[/|｜]|-{1,}")
 
 
 @dataclass(frozen=True)
@@ -40,13 +41,13 @@ class KeywordList:
         short = sum(1 for i in items if 2 <= len(i) <= self.max_item_chars)
         if short < 0.8 * len(items):
             return None
-        han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
-        if len(han) < self.min_han_share * sum(1 for c in text if not c.isspace()):
+        han = han_count(text)
+        if han < self.min_han_share * visible_count(text):
             return None  # command lines, paths, code
-        function_share = sum(1 for c in han if c in _FUNCTION_CHARS) / max(len(han), 1)
+        function_share = len(_FUNCTION_CHARS.findall(text)) / max(han, 1)
         if function_share > self.max_function_share:
             return None
-        hard_separators = len(regex.findall(r"[/|｜]|-{1,}", text))
+        hard_separators = len(_HARD_SEPARATORS.findall(text))
         if hard_separators < self.min_items - 1 and ends_sentence(text):
             return None  # "…遗址，…遗址等。": an enumeration inside prose
         repeated = self._shared_word(items)

@@ -18,6 +18,7 @@ SERVICE_PHRASE = regex.compile(
     r"(?:售后|客服|维修|服务|人工|报修|保养|安装|清洗|移机|加氟)(?:服务)?(?:中心|网点|点)?(?:热线|电话|号码|网点|中心|查询)"
     r"|(?:官方网站|官网|客服电话|服务热线|售后电话|维修电话|全国联保|24小时(?:人工|客服|售后|服务|维修))"
 )
+_HAN_CHARS = regex.compile(r"\p{Han}")
 _MASK = regex.compile(r"[\d\p{P}\p{S}\s a-z]+")
 _PIPE_TITLE = regex.compile(r"[^|｜_\n]{2,30}(?:\s*[|｜_]\s*[^|｜_\n]{2,30}){2,}")
 
@@ -82,7 +83,7 @@ class SeoTitle:
         return len(seg) <= self.max_chars and not ends_sentence(seg.text) and han_count(seg.text) >= 4
 
     def _prefix(self, text: str) -> str:
-        han = "".join(regex.findall(r"\p{Han}", text[: self.prefix_chars * 3]))
+        han = "".join(_HAN_CHARS.findall(text, 0, self.prefix_chars * 3))
         return han[: self.prefix_chars] if len(han) >= self.prefix_chars else ""
 
     def _repeated_titles(self, page: Page) -> Iterator[Removal]:
