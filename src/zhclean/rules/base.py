@@ -153,6 +153,10 @@ class SegmentRule(Protocol):
     strength: ClassVar[str]
     #: When set, `check` is only called on sentences where this pattern matches the view.
     trigger: ClassVar[regex.Pattern | None]
+    #: Optional, and preferred to `trigger` where the rule's matches always contain one of a
+    #: few literal strings: `check` is only called on sentences that contain a cue (one
+    #: Aho-Corasick pass over the page for all of them).
+    # cues: ClassVar[tuple[str, ...]]
 
     def check(self, seg: Segment, page: Page) -> Removal | None: ...
 
