@@ -11,7 +11,9 @@ from zhclean.rules.base import HARD, Page, ends_sentence, han_count
 from zhclean.rules.contacts import CONTACT_CUE, find_contacts
 
 SERVICE_KINDS = ("shared_cost", "toll_free")
-TRIGGER = regex.compile(r"\d(?:[ \-‐–—·]?\d){4}|qq|q号|扣扣|企鹅|微信|威信|薇信|v信|vx|wx|加v|公众号|@")
+#: A line that announces a contact block ("附：客服联系方式：", "商务合作：").
+CONTACT_HEADER = regex.compile(r"(?:客服|联系|咨询|服务|售后|报修|投诉)(?:联系)?(?:方式|电话|热线|qq|微信)\s*[:：]?\s*$|^商务合作\s*[:：]?\s*$")
+TRIGGER = regex.compile(r"联系方式|联系电话|服务热线|客服热线|商务合作|\d(?:[ \-‐–—·]?\d){4}|qq|q号|扣扣|企鹅|微信|威信|薇信|v信|vx|wx|加v|公众号|@")
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class HotlineSegment:
     Must keep: a long article sentence that quotes a number ("可拨打12315投诉",
     "可在工作日拨打图书馆服务电话0571-86012345反映"): when what remains around the number is
     `max_other_han` Han characters or more and reads as a sentence, the segment is prose.
+    Also a short line that only announces a contact block ("附：客服联系方式：").
     Thresholds: chosen on hand-written cases; a news sentence quoting a number runs to 25+
     Han characters around it.
     """
@@ -32,10 +35,13 @@ class HotlineSegment:
     trigger: ClassVar[regex.Pattern | None] = TRIGGER
     max_other_han: int = 25
     max_other_han_service: int = 40
+    max_header_chars: int = 20
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
         contacts = find_contacts(page.view, seg.start, seg.end)
         if not contacts:
+            if len(seg) <= self.max_header_chars and (m := CONTACT_HEADER.search(page.view_of(seg))):
+                return Removal(seg.start, seg.end, self.code, {"contact_header": m[0]})
             return None
         kinds = {c.kind for c in contacts}
         rest = seg.text
