@@ -9,9 +9,10 @@ score is JSONL of ``{"id", "text"}``.
 """
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from zhclean.errors import InputError
 
@@ -33,25 +34,34 @@ def label_kind(code: str) -> str:
     return KIND_ALIASES.get(kind, kind)
 
 
+def iter_json_lines(path: str | Path, what: str) -> Iterator[tuple[int, Any]]:
+    """(line number, parsed value) for each non-blank line of a small JSONL file (optionally
+    .gz), strictly: an unreadable file or a line that is not JSON is an `InputError` naming
+    the file, the line and `what` the file should hold. (The batch readers in `zhclean.io`
+    are the tolerant kind: they reject bad records instead.)"""
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as handle:
+            for n, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    yield n, json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise InputError(f"{path}, line {n}: not a JSON object ({err.msg})") from err
+    except OSError as err:
+        raise InputError(f"{path}: cannot read the {what} ({err.strerror or err})") from err
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: cannot read the {what}: not UTF-8 text ({err})") from err
+
+
 def load_labelled(path: str | Path) -> list[dict[str, Any]]:
     """Read labelled pages (JSONL). Every record needs ``id``, a string ``text`` and a
     ``drop`` list of ``[start, end, kind]`` inside the text; errors name the line and field."""
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as err:
-        raise InputError(f"{path}: cannot read the labelled pages ({err.strerror})") from err
-    except UnicodeDecodeError as err:
-        raise InputError(f"{path}: not UTF-8 text ({err})") from err
     pages = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for n, record in iter_json_lines(path, "labelled pages"):
         where = f"{path}, line {n}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise InputError(f"{where}: not a JSON object ({err.msg})") from err
         if not isinstance(record, dict) or "id" not in record:
             raise InputError(f"{where}: expected an object with an 'id' field")
         if not isinstance(record.get("text"), str):
@@ -74,19 +84,9 @@ def load_labelled(path: str | Path) -> list[dict[str, Any]]:
 
 def load_outputs(path: str | Path, field: str = "text") -> dict[str, str]:
     """Read a cleaner's output (JSONL of ``{"id", field}``) as id -> kept text."""
-    path = Path(path)
     out: dict[str, str] = {}
-    try:
-        handle = path.open(encoding="utf-8")
-    except OSError as err:
-        raise InputError(f"{path}: cannot read the outputs ({err.strerror})") from err
-    with handle:
-        for n, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise InputError(f"{path}, line {n}: not a JSON object ({err.msg})") from err
-            out[str(record["id"])] = record.get(field) or ""
+    for n, record in iter_json_lines(path, "outputs"):
+        if not isinstance(record, dict) or "id" not in record:
+            raise InputError(f"{path}, line {n}: expected an object with an 'id' field")
+        out[str(record["id"])] = record.get(field) or ""
     return out

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from zhclean.errors import InputError, OutputError, ZhcleanError
+from zhclean.labels import iter_json_lines
 
 #: Format version written into each golden file.
 GOLDEN_VERSION = 1
@@ -221,21 +222,10 @@ class Regression:
 def load_samples(path: str | Path) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
     """Sample pages (JSONL with ``id``, ``text`` and optional ``title``), and the ids skipped
     because they have no text to clean, with why."""
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as err:
-        raise InputError(f"{path}: cannot read the samples ({err.strerror})") from err
     pages: list[dict[str, Any]] = []
     skipped: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise InputError(f"{path}, line {n}: not a JSON object ({err.msg})") from err
+    for n, record in iter_json_lines(path, "samples"):
         if not isinstance(record, dict) or "id" not in record:
             raise InputError(f"{path}, line {n}: expected an object with an 'id' field")
         page_id = str(record["id"])

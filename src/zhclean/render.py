@@ -6,14 +6,13 @@ installed, plain ANSI escapes otherwise); `explain` cleans one string and return
 """
 from __future__ import annotations
 
-import gzip
 import html
-import json
 from pathlib import Path
 from typing import Any, Iterator
 
 from zhclean.document import CleanedPage, Removal
 from zhclean.errors import InputError
+from zhclean.labels import iter_json_lines
 
 #: Background colour per kind (the last part of a reason code); pale enough to read text on.
 KIND_COLOURS: dict[str, str] = {
@@ -230,26 +229,15 @@ def load_page(path: str | Path, page_id: str | None = None, text_field: str = "t
             return path.read_text(encoding="utf-8"), None
         except (OSError, UnicodeDecodeError) as err:
             raise InputError(f"{path}: cannot read the page ({err})") from err
-    opener = gzip.open if path.suffix == ".gz" else open
     found = None
-    try:
-        with opener(path, "rt", encoding="utf-8") as handle:
-            for n, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as err:
-                    raise InputError(f"{path}, line {n}: not JSON ({err.msg})") from err
-                if page_id is None:
-                    if found is not None:
-                        raise InputError(f"{path} holds more than one page; choose one with --id")
-                    found = (n, record)
-                elif isinstance(record, dict) and str(record.get(id_field)) == page_id:
-                    found = (n, record)
-                    break
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: cannot read the pages ({err})") from err
+    for n, record in iter_json_lines(path, "pages"):
+        if page_id is None:
+            if found is not None:
+                raise InputError(f"{path} holds more than one page; choose one with --id")
+            found = (n, record)
+        elif isinstance(record, dict) and str(record.get(id_field)) == page_id:
+            found = (n, record)
+            break
     if found is None:
         raise InputError(f"{path}: no page with {id_field} {page_id!r}" if page_id is not None
                          else f"{path}: no pages")
