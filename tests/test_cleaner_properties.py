@@ -109,6 +109,11 @@ IDEMPOTENCE_COUNTEREXAMPLES = [
      "入冬以来，城南街道的积水点整治工程全面完工，沿线居民出行方便了许多。",
      "context (line-structured): the listing field between two marketing lines is an anchor; once "
      "it is gone the two form a top-of-page run and the first is dropped"),
+    ("当然，以下是一篇关于城市治理的新闻报道：\n\\n\n\\n",
+     "normalization decided globally (literal vs real line breaks): the clean text tipped the "
+     "count and was unescaped on the second pass; the decision is now local"),
+    ("printf(\"\\n\") 输出一个换行。\\n下一段讲循环。",
+     "a literal \\n inside code stays; one between Chinese sentences is a line break"),
     ("格林空调售后服务电话:400-612-8377(点击咨询)" * 3,
      "missed catch: three glued hotline lines (87 chars) keep everything but the CTAs, because "
      "HotlineSegment.trigger needs five digits in a row (400-612-8377 has none); the second "

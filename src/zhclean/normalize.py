@@ -12,7 +12,9 @@ from typing import Callable
 import regex
 
 _CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\ufffe]")
-_LITERAL_NEWLINE = regex.compile(r"(?:\\r)?\\n")
+#: A literal "\n" (or "\r\n") not inside code: not right after a quote, backslash, bracket, "="
+#: or ASCII letter or digit, unless that letter ends another literal "\n".
+_LITERAL_NEWLINE = regex.compile(r"(?:(?<=\\n)|(?<![A-Za-z0-9\"'`\\(=]))(?:\\r)?\\n")
 _SPACES = regex.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
@@ -31,15 +33,13 @@ def remove_control_chars(text: str) -> str:
 
 
 def unescape_literal_newlines(text: str) -> str:
-    """Turn literal two-character ``\\n`` sequences into line breaks on pages that lost their
-    real ones (a scraping artifact). Pages where real line breaks outnumber them (code samples
-    in an article that print ``"\\n"``) are left alone."""
+    """Turn literal two-character ``\\n`` sequences into line breaks (a scraping artifact of
+    pages that lost their real ones). One inside code (``"\\n"``, ``printf(\\n``, ``a\\nb``: right
+    after a quote, backslash, bracket, ``=`` or an ASCII letter or digit) is left alone. The
+    decision is local, so the fix is idempotent on any part of its output."""
     if "\\n" not in text:
         return text
-    literal = len(_LITERAL_NEWLINE.findall(text))
-    if literal >= 2 and literal > text.count("\n"):
-        return _LITERAL_NEWLINE.sub("\n", text)
-    return text
+    return _LITERAL_NEWLINE.sub("\n", text)
 
 
 def fold_spaces(text: str) -> str:
