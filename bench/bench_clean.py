@@ -78,69 +78,15 @@ def throughput(cleaner: Cleaner, pages: list[tuple[str, str | None]]) -> dict[st
 
 
 def rule_times(pages: list[tuple[str, str | None]]) -> list[tuple[str, float]]:
-    """CPU seconds per stage, measured by replaying `Cleaner.__call__` stage by stage:
-    normalizing, building the Page (view, lines, sentences), each span rule, each segment
-    rule (its trigger scan plus its checks, asked only where the trigger hit and stopping at a
-    segment's first hard hit, as the cleaner does), each page rule, the context decisions
-    (decide, residue, merge) and the page features. It replays the first pass only: the
-    fixpoint passes over the clean text (usually one more, on less text) are not split out,
-    so the stage times add up to less than the throughput run."""
-    import zhclean.cleaner as cleaner_module
-    from zhclean.context import ContextPolicy, decide, residue
-    from zhclean.document import merge_removals
-    from zhclean.normalize import normalize
-    from zhclean.rules.base import HARD, Page
-
+    """CPU seconds per stage and rule, as `Cleaner` itself records them when its `timings`
+    is a dict: normalizing, building each Page, each span rule, each segment rule (its cue or
+    trigger scan plus its checks), each page rule, the context decisions, and the fixpoint
+    passes (their rules are counted under the same names)."""
     cleaner = Cleaner()
-    policy = ContextPolicy()
-    totals: dict[str, float] = {}
-    clock = time.process_time
-
-    def add(name: str, seconds: float) -> None:
-        totals[name] = totals.get(name, 0.0) + seconds
-
+    cleaner.timings = {}
     for text, title in pages:
-        t = clock(); source = normalize(text); add("normalize", clock() - t)
-        if not source.strip():
-            continue
-        t = clock(); page = Page(source, title); add("Page (view, lines, sentences)", clock() - t)
-        hard, soft = [], {}
-        for rule in cleaner.span_rules:
-            t = clock(); hard.extend(rule.find(page)); add(f"span  {type(rule).__name__}", clock() - t)
-        hits = []
-        for rule in cleaner.segment_rules:
-            trigger = getattr(rule, "trigger", None)
-            cues = getattr(rule, "cues", None)
-            t = clock()
-            hits.append(set(page.sentences_with(cues)) if cues
-                        else page.sentences_hit(trigger) if trigger is not None else None)
-            add(f"seg   {type(rule).__name__}", clock() - t)
-        for index, seg in enumerate(page.sentences):
-            for rule, hit in zip(cleaner.segment_rules, hits):
-                if hit is not None and index not in hit:
-                    continue
-                t = clock(); removal = rule.check(seg, page); add(f"seg   {type(rule).__name__}", clock() - t)
-                if removal is None:
-                    continue
-                if rule.strength == HARD:
-                    hard.append(removal)
-                    break
-                soft.setdefault(index, removal)
-        whole = None
-        for rule in cleaner.page_rules:
-            t = clock(); whole = rule.judge(page, hard); add(f"page  {type(rule).__name__}", clock() - t)
-            if whole:
-                break
-        if whole:
-            continue
-        t = clock()
-        removals = decide(page, hard, soft, policy)
-        removals.extend(residue(page, removals, policy))
-        merge_removals(removals)
-        add("context (decide, residue, merge)", clock() - t)
-        if hasattr(cleaner_module, "_features"):
-            t = clock(); cleaner_module._features(page); add("features", clock() - t)
-    return sorted(totals.items(), key=lambda kv: -kv[1])
+        cleaner(text, title)
+    return sorted(cleaner.timings.items(), key=lambda kv: -kv[1])
 
 
 def adversarial_line(unit: str, size: int) -> str:

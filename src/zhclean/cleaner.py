@@ -5,6 +5,8 @@ the same `Cleaner`.
 """
 from __future__ import annotations
 
+from time import process_time
+
 from zhclean.config import CleanConfig, NormalizeConfig
 from zhclean.context import ContextPolicy, decide, residue
 from zhclean.document import CleanedPage, Removal, merge_removals, render_kept_with_offsets
@@ -20,6 +22,8 @@ class Cleaner:
 
     #: Passes over the clean text before giving up on a fixpoint (two suffice on real pages).
     max_passes = 4
+    #: Set to a dict to collect CPU seconds per stage and rule (profiling; off by default).
+    timings: dict[str, float] | None = None
 
     def __init__(self, clean: CleanConfig | None = None, norm: NormalizeConfig | None = None,
                  policy: ContextPolicy | None = None):
@@ -39,18 +43,18 @@ class Cleaner:
         """Clean one page, to a fixpoint: the clean text is cleaned again (up to `max_passes`
         times) and what a later pass removes is mapped back onto the source, so cleaning the
         clean text again removes nothing (idempotence by construction)."""
-        source = normalize(text, self.norm_config.fixes)
+        source = self._run("normalize", normalize, text, self.norm_config.fixes)
         if not self.clean_config.enabled or not source.strip():
             return CleanedPage(source=source)
-        page = Page(source, title)
+        page = self._run("page (view, lines, sentences)", Page, source, title)
         removals, whole = self._pass(page)
         if whole:
             return CleanedPage(source=source, removals=removals, features=_features(page))
         for number in range(2, self.max_passes + 1):
-            kept, offsets = render_kept_with_offsets(source, removals)
+            kept, offsets = self._run("fixpoint: render", render_kept_with_offsets, source, removals)
             if not kept:
                 break
-            later, whole = self._pass(Page(kept, title))
+            later, whole = self._pass(self._run("page (view, lines, sentences)", Page, kept, title))
             if not later:
                 break
             mapped = [Removal(offsets[r.start], offsets[r.end - 1] + 1, r.code, {**r.detail, "pass": number})
@@ -66,15 +70,13 @@ class Cleaner:
         hard: list[Removal] = []
         soft: dict[int, Removal] = {}
         for rule in self.span_rules:
-            hard.extend(rule.find(page))
-        hits = [set(page.sentences_with(rule.cues)) if getattr(rule, "cues", None)
-                else page.sentences_hit(rule.trigger) if rule.trigger is not None else None
-                for rule in self.segment_rules]
+            hard.extend(self._run(f"span  {type(rule).__name__}", lambda r=rule: list(r.find(page))))
+        hits = [self._run(f"seg   {type(rule).__name__}", _candidates, rule, page) for rule in self.segment_rules]
         for index, seg in enumerate(page.sentences):
             for rule, hit in zip(self.segment_rules, hits):
                 if hit is not None and index not in hit:
                     continue
-                removal = rule.check(seg, page)
+                removal = self._run(f"seg   {type(rule).__name__}", rule.check, seg, page)
                 if removal is None:
                     continue
                 if rule.strength == HARD:
@@ -82,11 +84,25 @@ class Cleaner:
                     break
                 soft.setdefault(index, removal)
         for rule in self.page_rules:
-            if whole := rule.judge(page, hard):
+            if whole := self._run(f"page  {type(rule).__name__}", rule.judge, page, hard):
                 return (whole,), True
+        return self._run("context (decide, residue, merge)", self._decide, page, hard, soft), False
+
+    def _decide(self, page: Page, hard: list[Removal], soft: dict[int, Removal]) -> tuple[Removal, ...]:
         removals = decide(page, hard, soft, self.policy)
         removals.extend(residue(page, removals, self.policy))
-        return merge_removals(removals), False
+        return merge_removals(removals)
+
+    def _run(self, stage: str, fn, *args):
+        """Call `fn`; when `self.timings` is a dict, add its CPU seconds under `stage`
+        (what `bench/bench_clean.py` reports per rule)."""
+        if self.timings is None:
+            return fn(*args)
+        start = process_time()
+        try:
+            return fn(*args)
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + process_time() - start
 
     @staticmethod
     def _metadata(source: str, removals: tuple[Removal, ...]) -> dict[str, str]:
@@ -96,6 +112,16 @@ class Cleaner:
                 for key, value in byline_metadata(source[r.start:r.end]).items():
                     found.setdefault(key, value)
         return found
+
+
+def _candidates(rule, page: Page) -> set[int] | None:
+    """The sentences a segment rule is asked about: those with one of its literal cues, or
+    where its trigger matches; None (all of them) for rules with neither."""
+    if getattr(rule, "cues", None):
+        return set(page.sentences_with(rule.cues))
+    if rule.trigger is not None:
+        return page.sentences_hit(rule.trigger)
+    return None
 
 
 def _features(page: Page) -> dict[str, float | int]:
