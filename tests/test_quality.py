@@ -1,6 +1,11 @@
 """Document filters: each catches its case, keeps its negative, and reports value + threshold."""
 from __future__ import annotations
 
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from zhclean.config import FilterConfig
 from zhclean.quality import (DocText, DocumentFilters, DuplicatedLines, FewTerminalPunct,
                              LowHanShare, MostlyJunk, RepeatedNgrams, TooShort, TopNgram,
@@ -121,3 +126,13 @@ def test_a_flattened_article_counts_as_punctuated():
     assert check(FewTerminalPunct(0.106), flattened)[1] is None
     assert check(FewTerminalPunct(0.106), "空调维修 热水器售后 燃气灶安装。")[1] is None
     assert check(FewTerminalPunct(0.106), "空调维修 热水器售后 燃气灶安装")[1] is not None
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
+def test_doc_views_match_their_string_definitions(text):
+    """The lookup tables behind `codepoints` and `word_codepoints` agree with `str.split`
+    (spaces dropped) and with `[\\W_]` removal (letters and digits kept)."""
+    doc = DocText(text)
+    assert doc.codepoints.tobytes().decode("utf-32-le") == "".join(text.split())
+    assert doc.word_codepoints.tobytes().decode("utf-32-le") == re.sub(r"[\W_]+", "", text)
+    assert doc.lines == [line.strip() for line in text.split("\n") if line.strip()]

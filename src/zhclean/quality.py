@@ -14,9 +14,8 @@ CWT = ChineseWebText/EvalWeb `preprocess.py` (CASIA-LM, aa459c4), FW2 = FineWeb-
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, ClassVar, Protocol
 
 import numpy as np
@@ -26,7 +25,6 @@ from zhclean.document import Removal
 
 #: Line endings that count as terminal punctuation (full-width and ASCII, closing quotes).
 TERMINAL_PUNCT = frozenset("。！？…；.!?;”」』\"'）)")
-_NOT_WORD = re.compile(r"[\W_]+")
 #: Marks that end a sentence inside a line.
 SENTENCE_ENDS = "。！？!?"
 
@@ -41,20 +39,24 @@ class DocText:
 
     @cached_property
     def lines(self) -> list[str]:
-        return [line.strip() for line in self.text.split("\n") if line.strip()]
+        return [line for line in map(str.strip, self.text.split("\n")) if line]
+
+    @cached_property
+    def _all_codepoints(self) -> np.ndarray:
+        return np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
     @cached_property
     def codepoints(self) -> np.ndarray:
-        """Code points of the non-space characters."""
-        compact = "".join(self.text.split())
-        return np.frombuffer(compact.encode("utf-32-le"), dtype=np.uint32)
+        """Code points of the non-space characters (`str.isspace`, what `str.split` drops)."""
+        cps = self._all_codepoints
+        return cps[~_char_classes()[0][cps]]
 
     @cached_property
     def word_codepoints(self) -> np.ndarray:
-        """Code points of the letters, digits and Han characters (what n-grams are made of:
-        a run of ``-----`` or ``……`` is layout, not repeated content)."""
-        compact = _NOT_WORD.sub("", self.text)
-        return np.frombuffer(compact.encode("utf-32-le"), dtype=np.uint32)
+        """Code points of the letters, digits and Han characters (`str.isalnum`, what n-grams
+        are made of: a run of ``-----`` or ``……`` is layout, not repeated content)."""
+        cps = self._all_codepoints
+        return cps[_char_classes()[1][cps]]
 
     def ngram_hashes(self, n: int) -> np.ndarray:
         """A 64-bit polynomial hash of every character n-gram (of `word_codepoints`),
@@ -78,6 +80,17 @@ class DocText:
     @cached_property
     def _hashes(self) -> dict[int, np.ndarray]:
         return {}
+
+
+@lru_cache(maxsize=1)
+def _char_classes() -> tuple[np.ndarray, np.ndarray]:
+    """Two lookup tables over every code point: is it a space (`str.isspace`), is it a
+    letter or digit (`str.isalnum`). Built once per process (~0.3 s); a page is then
+    classified with one numpy take instead of a regex or split pass."""
+    chars = [chr(c) for c in range(0x110000)]
+    space = np.fromiter(map(str.isspace, chars), dtype=bool, count=len(chars))
+    word = np.fromiter(map(str.isalnum, chars), dtype=bool, count=len(chars))
+    return space, word
 
 
 _MULT = 0x100000001B3
