@@ -1,7 +1,7 @@
 """Compose the stages of a batch run: read -> normalize -> clean -> (repeated lines) ->
 document filters -> dedup -> write, and account for every input record.
 
-Per page, `clean_record` then `finish_record` (this module) turn a parsed record into a work
+Per page, `stages.clean_record` then `stages.finish_record` turn a parsed record into a work
 record. A run has three phases of tasks (`engines/tasks.py`) that an engine maps over:
 
 1. **Chunks** (in parallel): parse, clean, filter and sign a chunk of a shard; write its work
@@ -20,29 +20,19 @@ Every input record comes out exactly once, kept or rejected with a reason; `run`
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
 import orjson
 
-from zhclean.cleaner import Cleaner
 from zhclean.config import Config, config_to_dict, save_config
-from zhclean.document import ALL_JUNK, EMPTY, CleanedPage, has_content, render_kept
 from zhclean.errors import OutputError, ZhcleanError
-from zhclean.io.records import FieldNames, InputRecord
 from zhclean.io.shards import Shard, discover_shards
 from zhclean.io.workdir import WorkDir, file_signature
 from zhclean.io.writers import JsonlSink
-from zhclean.normalize import normalize
-from zhclean.quality import DocumentFilters
+from zhclean.stages import dedup_config, stages_for
 
-#: What a run does: every stage (`run`), the cleaner alone (`clean`), dedup alone (`dedup`).
-MODES = ("run", "clean", "dedup")
-ALL_JUNK_CODE = "clean.all_junk"
-EMPTY_CODE = "input.empty"
-CLEAN_ERROR_CODE = "clean.error"
 #: [run] settings that do not affect outputs: changing them keeps a run resumable.
 RUNTIME_SETTINGS = ("engine", "workers", "scheduler", "keep_work", "max_driver_pages")
 
@@ -66,143 +56,6 @@ class _NoBar:
 
 def _no_progress(stage: str, total: int | None) -> Bar:
     return _NoBar()
-
-
-# --- Per-page stages ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Stages:
-    """The compiled stages for one config and mode (built once per process)."""
-
-    config: Config
-    mode: str
-    names: FieldNames
-    cleaner: Cleaner | None
-    filters: DocumentFilters | None
-    dedup: Any  # zhclean.dedup.DedupConfig when dedup runs, else None
-    #: The repeated-line pass runs (phase 1b): filters and signing wait for it.
-    line_pass: bool = False
-
-
-@lru_cache(maxsize=8)
-def stages_for(config: Config, mode: str) -> Stages:
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    run = config.run
-    names = FieldNames(run.text_field, run.id_field, run.title_field, run.max_text_bytes)
-    cleaner = Cleaner(config.clean, config.normalize) if mode != "dedup" and config.clean.enabled else None
-    filters = DocumentFilters(config.filters) if mode == "run" and config.filters.enabled else None
-    dedup = dedup_config(config) if mode in ("run", "dedup") else None
-    line_pass = mode == "run" and bool(getattr(getattr(config, "dedup", None), "repeated_lines", False))
-    return Stages(config, mode, names, cleaner, filters, dedup, line_pass)
-
-
-def dedup_config(config: Config) -> Any:
-    """The dedup section when dedup is switched on (exact or near), else None."""
-    cfg = getattr(config, "dedup", None)
-    if cfg is None or not (cfg.exact or cfg.near):
-        return None
-    return cfg
-
-
-@dataclass
-class Timer:
-    seconds: dict[str, float] = field(default_factory=dict)
-
-    def add(self, stage: str, since: float) -> float:
-        now = time.perf_counter()
-        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - since
-        return now
-
-
-def clean_record(rec: InputRecord, st: Stages, timer: Timer) -> dict[str, Any]:
-    """A parsed record -> a work record ``{"status": "kept"|"rejected", "record": ...}``,
-    after normalizing and cleaning. A kept record holds the clean text and the `zhclean`
-    field; its ``input_text`` (the text as read) restores the input if a later stage rejects
-    the page."""
-    if rec.reason is not None:
-        return _rejected(rec.fields, rec.reason, rec.detail)
-    assert rec.text is not None
-    if st.mode == "dedup":
-        return {"status": "kept", "record": rec.fields, "input_text": rec.text}
-    t = time.perf_counter()
-    try:
-        if st.cleaner is not None:
-            page = st.cleaner(rec.text, rec.title)
-        else:
-            page = CleanedPage(source=normalize(rec.text, st.config.normalize.fixes))
-        info = page.to_dict()
-        clean = page.text
-    except Exception as exc:  # a cleaner bug on odd input must not stop the batch
-        timer.add("clean", t)
-        return _rejected(rec.fields, CLEAN_ERROR_CODE,
-                         {"error": f"{type(exc).__name__}: {exc}"[:1000]})
-    timer.add("clean", t)
-    if info["verdict"] == EMPTY:
-        return _rejected(rec.fields, EMPTY_CODE, {"chars": len(rec.text)}, info)
-    if info["verdict"] == ALL_JUNK:
-        return _rejected(rec.fields, ALL_JUNK_CODE,
-                         {"removed_share": info["removed_share"], "codes": page.codes()}, info)
-    return {"status": "kept", "record": {**rec.fields, st.names.text: clean, "zhclean": info},
-            "input_text": rec.text}
-
-
-def finish_record(line: dict[str, Any], st: Stages, timer: Timer, line_counts: Any = None
-                  ) -> dict[str, Any]:
-    """The stages after cleaning: cut lines that recur across the corpus (`line_counts`, a
-    `LineCounter`, when the repeated-line pass runs), then the document filters."""
-    if line["status"] != "kept" or st.mode != "run":
-        return line
-    record = line["record"]
-    info = record["zhclean"]
-    clean = record[st.names.text]
-    removed_share = info["removed_share"]
-    if line_counts is not None:
-        t = time.perf_counter()
-        found = line_counts.removals(clean)
-        if found:
-            cut = render_kept(clean, found)
-            before = sum(1 for c in clean if not c.isspace()) or 1
-            after = sum(1 for c in cut if not c.isspace())
-            removed_share = round(1 - (1 - removed_share) * after / before, 4)
-            info["repeated_lines"] = [r.to_dict() for r in found]  # offsets into the clean text
-            record[st.names.text] = clean = cut
-        timer.add("repeated_lines", t)
-        if found and not has_content(clean):
-            return _reject_kept(line, st, ALL_JUNK_CODE,
-                                {"removed_share": removed_share, "stage": "repeated_lines"})
-    if st.filters is not None:
-        t = time.perf_counter()
-        features, rejection = st.filters(clean, removed_share)
-        info["quality"] = features
-        timer.add("filter", t)
-        if rejection is not None:
-            return _reject_kept(line, st, rejection.code, dict(rejection.detail))
-    return line
-
-
-def process_record(rec: InputRecord, st: Stages, timer: Timer) -> dict[str, Any]:
-    """`clean_record` then `finish_record` (without the repeated-line pass)."""
-    return finish_record(clean_record(rec, st, timer), st, timer)
-
-
-def _rejected(fields: dict[str, Any], reason: str, detail: dict[str, Any],
-              info: dict[str, Any] | None = None) -> dict[str, Any]:
-    record = {**fields, "reason": reason, "detail": detail}
-    if info is not None:
-        record["zhclean"] = info
-    return {"status": "rejected", "record": record}
-
-
-def _reject_kept(line: dict[str, Any], st: Stages, reason: str, detail: dict[str, Any]) -> dict[str, Any]:
-    """Reject a page that was kept so far: the input record (text as read) + reason."""
-    record = line["record"]
-    info = record.pop("zhclean")
-    record[st.names.text] = line["input_text"]
-    record.update(reason=reason, detail=detail)
-    record["zhclean"] = info
-    return {"status": "rejected", "record": record}
 
 
 # --- The run ------------------------------------------------------------------------------

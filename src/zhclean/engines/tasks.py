@@ -27,7 +27,7 @@ from zhclean.io.records import RawItem, parse_item
 from zhclean.io.shards import Shard
 from zhclean.io.workdir import WorkDir
 from zhclean.io.writers import AtomicFile, JsonlSink, open_sink
-from zhclean.pipeline import Stages, Timer, clean_record, dedup_config, finish_record, stages_for
+from zhclean.stages import Stages, Timer, clean_record, dedup_config, finish_record, stages_for
 
 LINE_COUNTS = "line_counts.pkl"
 
