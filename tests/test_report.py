@@ -1,4 +1,4 @@
-"""zhclean.report: clean_frame, features, plots, and the HTML report of an output folder."""
+"""zhclean.frame (clean_frame, features), the plots, and zhclean.report (the HTML report of an output folder)."""
 from __future__ import annotations
 
 import builtins
@@ -14,8 +14,8 @@ from zhclean.cli import main
 from zhclean.errors import InputError, ZhcleanError
 from zhclean.plots import (figure_png, plot_cluster_sizes, plot_han_share, plot_lengths,
                            plot_reasons)
-from zhclean.report import (FRAME_COLUMNS, NO_TEXT, cluster_sizes, read_output, reason_counts,
-                            text_features, write_report)
+from zhclean.frame import FRAME_COLUMNS, NO_TEXT, cluster_sizes, reason_counts, text_features
+from zhclean.report import read_output, write_report
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "examples" / "pages.jsonl"

@@ -5,7 +5,7 @@ from zhclean.document import CleanedPage, Removal, Segment
 from zhclean.errors import ConfigError, InputError, ZhcleanError
 from zhclean.pipeline import run
 from zhclean.render import explain
-from zhclean.report import clean_frame
+from zhclean.frame import clean_frame
 
 __version__ = "0.1.0"
 

@@ -214,7 +214,7 @@ def dedup(inputs: tuple[str, ...], output: str, config_path: str | None,
 
 
 # --- explore and regress: explain, report, eval, regress -----------------------------------
-# (zhclean.render, zhclean.report, zhclean.evaluate, zhclean.regress; see docs/explore.md)
+# (zhclean.render, zhclean.frame, zhclean.report, zhclean.evaluate, zhclean.regress; see docs/explore.md)
 
 
 def _cleaner(config: Config) -> Any:

@@ -1,7 +1,7 @@
 """Figures of a cleaned corpus: removed spans by reason, page length before and after, Han
 share, duplicate cluster sizes.
 
-Each function takes the frame of `zhclean.report.clean_frame` (or of an output folder read by
+Each function takes the frame of `zhclean.frame.clean_frame` (or of an output folder read by
 `zhclean.report.read_output`) and returns a matplotlib `Figure`, built without pyplot so nothing
 global is configured; Jupyter shows it, `figure_png` embeds it in a page. matplotlib comes with
 the ``explore`` extra and is imported only here, when a figure is drawn.
@@ -13,7 +13,7 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from zhclean.errors import ZhcleanError
-from zhclean.report import cluster_sizes, reason_counts
+from zhclean.frame import cluster_sizes, reason_counts
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
