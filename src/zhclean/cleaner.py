@@ -52,8 +52,8 @@ class Cleaner:
             return CleanedPage(source=source, removals=removals, features=_features(page))
         for number in range(2, self.max_passes + 1):
             kept, offsets = self._run("fixpoint: render", render_kept_with_offsets, source, removals)
-            if not kept:
-                break
+            if not kept or (number == 2 and kept == source):
+                break  # the same text again: every further pass repeats the first one
             later, whole = self._pass(self._run("page (view, lines, sentences)", Page, kept, title))
             if not later:
                 break
@@ -71,15 +71,17 @@ class Cleaner:
         soft: dict[int, Removal] = {}
         for rule in self.span_rules:
             hard.extend(self._run(f"span  {type(rule).__name__}", lambda r=rule: list(r.find(page))))
-        hits = [self._run(f"seg   {type(rule).__name__}", _candidates, rule, page) for rule in self.segment_rules]
+        checks = [(self._timed(f"seg   {type(rule).__name__}", rule.check),
+                   self._run(f"seg   {type(rule).__name__}", _candidates, rule, page),
+                   rule.strength == HARD) for rule in self.segment_rules]
         for index, seg in enumerate(page.sentences):
-            for rule, hit in zip(self.segment_rules, hits):
+            for check, hit, is_hard in checks:
                 if hit is not None and index not in hit:
                     continue
-                removal = self._run(f"seg   {type(rule).__name__}", rule.check, seg, page)
+                removal = check(seg, page)
                 if removal is None:
                     continue
-                if rule.strength == HARD:
+                if is_hard:
                     hard.append(removal)
                     break
                 soft.setdefault(index, removal)
@@ -92,6 +94,13 @@ class Cleaner:
         removals = decide(page, hard, soft, self.policy)
         removals.extend(residue(page, removals, self.policy))
         return merge_removals(removals)
+
+    def _timed(self, stage: str, fn):
+        """`fn` itself, or when `self.timings` is a dict, `fn` timed under `stage` (the hot
+        per-sentence calls then pay no dispatch when nobody is timing them)."""
+        if self.timings is None:
+            return fn
+        return lambda *args: self._run(stage, fn, *args)
 
     def _run(self, stage: str, fn, *args):
         """Call `fn`; when `self.timings` is a dict, add its CPU seconds under `stage`
