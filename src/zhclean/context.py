@@ -91,7 +91,7 @@ class ContextPolicy:
     min_block_score: float = 30.0
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
     seg: Segment
     state: str
@@ -100,6 +100,7 @@ class Unit:
     size: int = 0
     whole_line: bool = False
     outside: bool = False  # outside every article block
+    words: int = 0  # CJK characters, counted for the units judged as prose (GOOD)
 
     @property
     def role(self) -> str | None:
@@ -191,8 +192,9 @@ def _units(page: Page, hard: list[Removal], soft: dict[int, Removal], policy: Co
         elif index in soft:
             unit.state = SOFT
             unit.code = soft[index].code
-        elif _is_prose(seg.text, policy):
+        elif _is_prose(seg.text, policy, words := word_count(seg.text)):
             unit.state = GOOD
+            unit.words = words
         units.append(unit)
     return units
 
@@ -211,8 +213,10 @@ def _uncovered_han(source: str, unit: Unit, hard: list[Removal]) -> int:
     return sum(1 for ch, m in zip(seg.text, mask) if not m and "\u4e00" <= ch <= "\u9fff")
 
 
-def _is_prose(text: str, policy: ContextPolicy) -> bool:
-    han = word_count(text)
+def _is_prose(text: str, policy: ContextPolicy, han: int | None = None) -> bool:
+    """`han`: the `word_count` of `text`, when the caller has it."""
+    if han is None:
+        han = word_count(text)
     if han >= policy.long_han:
         return True
     if han >= policy.prose_han and (ends_sentence(text) or text.rstrip(CLOSERS).endswith("...")):
@@ -233,7 +237,7 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
     scores = []
     for u in units:
         if u.state == GOOD:
-            scores.append(word_count(u.seg.text))
+            scores.append(u.words)
         elif u.state == JUNK and u.code in ANCHOR_CODES:
             scores.append(0.0)
         elif u.state == JUNK:
