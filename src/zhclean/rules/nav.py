@@ -24,6 +24,8 @@ NAV_SEGMENT = regex.compile(
 #: Every NAV_SEGMENT match contains one of these.
 NAV_CUES = ("位置", "首页", "主页", "上一", "下一", "前一", "后一", "返回", "尾页", "末页", "共", ">", "›", "»",
             "＞", "导航", "分类", "搜索", "热词", "登录", "注册", "收藏")
+#: The one NAV_SEGMENT alternative not anchored at the start (breadcrumbs) needs one of these.
+_ARROWS = (">", "›", "»", "＞")
 _HARD_SEPARATOR = regex.compile(r"[|｜·•]")
 _PIPES = regex.compile(r"\s*[|｜]\s*")
 _SENTENCE_MARK = regex.compile(rf"[{TERMINAL}，,、]")
@@ -50,7 +52,7 @@ class NavigationLine:
         punctuated = _SENTENCE_MARK.search(text) is not None
         if punctuated and seg.start not in page.starts_with(NAV_CUES):
             return None  # a sentence, and none of the breadcrumb/pager words
-        if m := NAV_SEGMENT.search(text):
+        if m := _nav_segment(text):
             return Removal(seg.start, seg.end, self.code, {"match": m[0].strip()[:30]})
         if punctuated:
             return None
@@ -65,6 +67,17 @@ class NavigationLine:
         if len(links) >= 3 and all(len(i) <= self.max_link_chars for i in links):
             return Removal(seg.start, seg.end, self.code, {"links": len(links)})
         return None
+
+
+def _nav_segment(text: str) -> regex.Match | None:
+    """`NAV_SEGMENT.search(text)`, scanning past the start only when a breadcrumb arrow is
+    there: every other alternative is anchored with ^ (a search would try them, and the
+    breadcrumb's [\p{Han}]{1,8}, at every position of every sentence)."""
+    if m := NAV_SEGMENT.match(text):
+        return m
+    if any(arrow in text for arrow in _ARROWS):
+        return NAV_SEGMENT.search(text)
+    return None
 
 
 @dataclass(frozen=True)
