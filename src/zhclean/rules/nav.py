@@ -70,7 +70,7 @@ class NavigationLine:
 
 
 def _nav_segment(text: str) -> regex.Match | None:
-    """`NAV_SEGMENT.search(text)`, scanning past the start only when a breadcrumb arrow is
+    r"""`NAV_SEGMENT.search(text)`, scanning past the start only when a breadcrumb arrow is
     there: every other alternative is anchored with ^ (a search would try them, and the
     breadcrumb's [\p{Han}]{1,8}, at every position of every sentence)."""
     if m := NAV_SEGMENT.match(text):
