@@ -167,35 +167,39 @@ def residue(page: Page, removals: Iterable[Removal], policy: ContextPolicy = Con
 
 def _units(page: Page, hard: list[Removal], soft: dict[int, Removal], policy: ContextPolicy) -> list[Unit]:
     ordered = sorted(hard, key=lambda r: r.start)
+    count = len(ordered)
+    lines = page.line_by_number
     units = []
     j = 0
     for index, seg in enumerate(page.sentences):
-        while j < len(ordered) and ordered[j].end <= seg.start:
+        start, end = seg.start, seg.end
+        while j < count and ordered[j].end <= start:
             j += 1
-        covered_by: dict[str, int] = {}
-        k = j
-        while k < len(ordered) and ordered[k].start < seg.end:
-            r = ordered[k]
-            lo, hi = max(r.start, seg.start), min(r.end, seg.end)
-            if hi > lo:
-                covered_by[r.code] = covered_by.get(r.code, 0) + (hi - lo)
-            k += 1
-        size = len(seg)
-        covered = min(size, sum(covered_by.values()))
-        line = page.line_by_number[seg.line]
-        unit = Unit(seg, NEUTRAL, size=size, covered=covered,
-                    whole_line=seg.start == line.start and seg.end == line.end)
-        if covered and (covered >= policy.junk_share * size
-                        or _uncovered_han_quick(seg.text, covered_by) <= policy.remnant_han and covered >= 0.3 * size):
-            unit.state = JUNK
-            unit.code = max(covered_by.items(), key=lambda kv: kv[1])[0]
-        elif index in soft:
+        size = end - start
+        line = lines[seg.line]
+        unit = Unit(seg, NEUTRAL, size=size, whole_line=start == line.start and end == line.end)
+        units.append(unit)
+        if j < count and ordered[j].start < end:  # hard removals reach into this unit
+            covered_by: dict[str, int] = {}
+            k = j
+            while k < count and ordered[k].start < end:
+                r = ordered[k]
+                lo, hi = max(r.start, start), min(r.end, end)
+                if hi > lo:
+                    covered_by[r.code] = covered_by.get(r.code, 0) + (hi - lo)
+                k += 1
+            covered = unit.covered = min(size, sum(covered_by.values()))
+            if covered and (covered >= policy.junk_share * size
+                            or _uncovered_han_quick(seg.text, covered_by) <= policy.remnant_han and covered >= 0.3 * size):
+                unit.state = JUNK
+                unit.code = max(covered_by.items(), key=lambda kv: kv[1])[0]
+                continue
+        if index in soft:
             unit.state = SOFT
             unit.code = soft[index].code
         elif _is_prose(seg.text, policy, words := word_count(seg.text)):
             unit.state = GOOD
             unit.words = words
-        units.append(unit)
     return units
 
 
