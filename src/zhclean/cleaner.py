@@ -6,6 +6,7 @@ the same `Cleaner`.
 from __future__ import annotations
 
 from time import process_time
+from typing import Iterable
 
 from zhclean.config import CleanConfig, NormalizeConfig
 from zhclean.context import ContextPolicy, decide, residue
@@ -71,20 +72,26 @@ class Cleaner:
         soft: dict[int, Removal] = {}
         for rule in self.span_rules:
             hard.extend(self._run(f"span  {type(rule).__name__}", lambda r=rule: list(r.find(page))))
-        checks = [(self._timed(f"seg   {type(rule).__name__}", rule.check),
-                   self._run(f"seg   {type(rule).__name__}", _candidates, rule, page),
-                   rule.strength == HARD) for rule in self.segment_rules]
-        for index, seg in enumerate(page.sentences):
-            for check, hit, is_hard in checks:
-                if hit is not None and index not in hit:
+        # Rule by rule over its candidate sentences; a sentence leaves the running at its first
+        # hard hit (what a loop over sentences, then rules in order, would do).
+        sentences = page.sentences
+        claimed: dict[int, Removal] = {}
+        for rule in self.segment_rules:
+            name = f"seg   {type(rule).__name__}"
+            check = self._timed(name, rule.check)
+            candidates = self._run(name, _candidates, rule, page)
+            is_hard = rule.strength == HARD
+            for index in range(len(sentences)) if candidates is None else candidates:
+                if index in claimed:
                     continue
-                removal = check(seg, page)
+                removal = check(sentences[index], page)
                 if removal is None:
                     continue
                 if is_hard:
-                    hard.append(removal)
-                    break
-                soft.setdefault(index, removal)
+                    claimed[index] = removal
+                else:
+                    soft.setdefault(index, removal)
+        hard.extend(claimed[index] for index in sorted(claimed))
         for rule in self.page_rules:
             if whole := self._run(f"page  {type(rule).__name__}", rule.judge, page, hard):
                 return (whole,), True
@@ -123,13 +130,16 @@ class Cleaner:
         return found
 
 
-def _candidates(rule, page: Page) -> set[int] | None:
+def _candidates(rule, page: Page) -> Iterable[int] | None:
     """The sentences a segment rule is asked about: those with one of its literal cues, or
-    where its trigger matches; None (all of them) for rules with neither."""
+    where its trigger matches, or those its own `candidates` method names; None (all of
+    them) for rules with none of these."""
     if getattr(rule, "cues", None):
-        return set(page.sentences_with(rule.cues))
+        return page.sentences_with(rule.cues)
     if rule.trigger is not None:
         return page.sentences_hit(rule.trigger)
+    if hasattr(rule, "candidates"):
+        return rule.candidates(page)
     return None
 
 

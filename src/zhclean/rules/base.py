@@ -158,6 +158,9 @@ class SegmentRule(Protocol):
     #: few literal strings: `check` is only called on sentences that contain a cue (one
     #: Aho-Corasick pass over the page for all of them).
     # cues: ClassVar[tuple[str, ...]]
+    #: Optional, for rules with neither: ``candidates(page) -> list[int]``, the indexes of the
+    #: sentences that pass a cheap necessary condition of `check` (a length bound); `check`
+    #: is only called on these.
 
     def check(self, seg: Segment, page: Page) -> Removal | None: ...
 

@@ -31,6 +31,12 @@ class KeywordList:
     max_function_share: float = 0.06
     min_han_share: float = 0.5
 
+    def candidates(self, page: Page) -> list[int]:
+        """The sentences long enough for `min_items` non-empty items and the separators
+        between them."""
+        shortest = 2 * self.min_items - 1
+        return [k for k, s in enumerate(page.sentences) if s.end - s.start >= shortest]
+
     def check(self, seg: Segment, page: Page) -> Removal | None:
         text = page.view_of(seg)
         if sum(map(text.count, "/|、-,")) < self.min_items - 1:

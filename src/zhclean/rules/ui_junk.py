@@ -43,9 +43,14 @@ class InterfaceText:
     code: ClassVar[str] = "boilerplate.ui_junk"
     strength: ClassVar[str] = HARD
     trigger: ClassVar[regex.Pattern | None] = None
+    max_chars: int = 40
+
+    def candidates(self, page: Page) -> list[int]:
+        """The sentences short enough to be checked."""
+        return [k for k, s in enumerate(page.sentences) if s.end - s.start <= self.max_chars]
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
-        if len(seg) <= 40 and (m := UI_SEGMENT.search(page.view_of(seg))):
+        if len(seg) <= self.max_chars and (m := UI_SEGMENT.search(page.view_of(seg))):
             return Removal(seg.start, seg.end, self.code, {"match": m[0].strip()[:30]})
         return None
 
