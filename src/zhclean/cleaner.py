@@ -39,6 +39,10 @@ class Cleaner:
         self.segment_rules = tuple(cls() for cls in SEGMENT_RULES if cls.__name__ not in off)
         self.span_rules = tuple(cls() for cls in SPAN_RULES if cls.__name__ not in off)
         self.page_rules = tuple(cls() for cls in PAGE_RULES if cls.__name__ not in off)
+        #: Every cue set the rules ask the page about, found in one scan per page.
+        self.cue_sets = tuple(dict.fromkeys(
+            cues for rule in self.span_rules + self.segment_rules + self.page_rules
+            for cues in getattr(rule, "cue_sets", ()) + ((rule.cues,) if getattr(rule, "cues", None) else ())))
 
     def __call__(self, text: str, title: str | None = None) -> CleanedPage:
         """Clean one page, to a fixpoint: the clean text is cleaned again (up to `max_passes`
@@ -70,6 +74,7 @@ class Cleaner:
         rule judged the whole page."""
         hard: list[Removal] = []
         soft: dict[int, Removal] = {}
+        self._run("cues (one scan for all rules)", page.scan_cues, self.cue_sets)
         for rule in self.span_rules:
             hard.extend(self._run(f"span  {type(rule).__name__}", lambda r=rule: list(r.find(page))))
         # Rule by rule over its candidate sentences; a sentence leaves the running at its first

@@ -68,6 +68,7 @@ class Byline:
 
     code: ClassVar[str] = "meta.byline"
     strength: ClassVar[str] = HARD
+    cue_sets: ClassVar[tuple[tuple[str, ...], ...]] = (_DATE_CUES,)
 
     def find(self, page: Page) -> Iterator[Removal]:
         view = page.view

@@ -43,6 +43,7 @@ class NavigationLine:
     code: ClassVar[str] = "boilerplate.nav"
     strength: ClassVar[str] = HARD
     trigger: ClassVar[regex.Pattern | None] = None
+    cue_sets: ClassVar[tuple[tuple[str, ...], ...]] = (NAV_CUES,)
     min_items: int = 4
     max_item_chars: int = 6
     max_link_chars: int = 12

@@ -56,6 +56,7 @@ class SeoTitle:
 
     code: ClassVar[str] = "spam.seo_title"
     strength: ClassVar[str] = HARD
+    cue_sets: ClassVar[tuple[tuple[str, ...], ...]] = (DECORATION_CUES, SERVICE_CUES)
     max_chars: int = 80
     min_repeats: int = 3
     prefix_chars: int = 4

@@ -66,6 +66,7 @@ class InterfacePhrase:
 
     code: ClassVar[str] = "boilerplate.ui_junk"
     strength: ClassVar[str] = HARD
+    cue_sets: ClassVar[tuple[tuple[str, ...], ...]] = (CUES,)
 
     def find(self, page: Page) -> Iterator[Removal]:
         for start, end in page.spans_with(CUES):
