@@ -1,6 +1,7 @@
 """boilerplate.nav: menus, breadcrumbs, 上一篇/下一篇, pagination, "返回搜狐，查看更多"."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar, Iterator
 
@@ -28,8 +29,10 @@ NAV_CUES = ("位置", "首页", "主页", "上一", "下一", "前一", "后一"
 _ARROWS = (">", "›", "»", "＞")
 _HARD_SEPARATOR = regex.compile(r"[|｜·•]")
 _PIPES = regex.compile(r"\s*[|｜]\s*")
-_SENTENCE_MARK = regex.compile(rf"[{TERMINAL}，,、]")
+_SENTENCE_MARK = re.compile(rf"[{TERMINAL}，,、]")  # literals only: the faster standard re, same matches
 _MENU_SPLIT = regex.compile(r"\s*[|｜·•/]\s*|\s+-\s+|\s{2,}|\s")
+#: Every _MENU_SPLIT and _PIPES match holds one of these: without any, a segment is one item.
+_MENU_MARK = regex.compile(r"[\s|｜·•/]")
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,13 @@ class NavigationLine:
     max_item_chars: int = 6
     max_link_chars: int = 12
 
+    def candidates(self, page: Page) -> list[int]:
+        """The sentences `check` can remove: unpunctuated ones, and those with a cue."""
+        cued = set(page.sentences_with(NAV_CUES))
+        view = page.view
+        return [k for k, s in enumerate(page.sentences)
+                if k in cued or not _SENTENCE_MARK.search(view, s.start, s.end)]
+
     def check(self, seg: Segment, page: Page) -> Removal | None:
         text = page.view_of(seg)
         punctuated = _SENTENCE_MARK.search(text) is not None
@@ -61,6 +71,8 @@ class NavigationLine:
         whole_line = seg.start == line.start and seg.end == line.end
         if not whole_line and not _HARD_SEPARATOR.search(text):
             return None  # words separated by spaces inside running text
+        if not _MENU_MARK.search(text):
+            return None  # one item, one link
         items = [i for i in _MENU_SPLIT.split(text) if i]
         if len(items) >= self.min_items and all(len(i) <= self.max_item_chars for i in items):
             return Removal(seg.start, seg.end, self.code, {"menu_items": len(items)})
