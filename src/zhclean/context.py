@@ -169,6 +169,8 @@ def _units(page: Page, hard: list[Removal], soft: dict[int, Removal], policy: Co
     ordered = sorted(hard, key=lambda r: r.start)
     count = len(ordered)
     lines = page.line_by_number
+    # a unit shorter than every prose threshold has fewer CJK characters than each of them
+    shortest_prose = min(policy.long_han, policy.prose_han, policy.prose_han_unended)
     units = []
     j = 0
     for index, seg in enumerate(page.sentences):
@@ -197,7 +199,7 @@ def _units(page: Page, hard: list[Removal], soft: dict[int, Removal], policy: Co
         if index in soft:
             unit.state = SOFT
             unit.code = soft[index].code
-        elif _is_prose(seg.text, policy, words := word_count(seg.text)):
+        elif size >= shortest_prose and _is_prose(seg.text, policy, words := word_count(seg.text)):
             unit.state = GOOD
             unit.words = words
     return units
@@ -226,7 +228,7 @@ def _is_prose(text: str, policy: ContextPolicy, han: int | None = None) -> bool:
     if han >= policy.prose_han and (ends_sentence(text) or text.rstrip(CLOSERS).endswith("...")):
         return True
     inner = text.rstrip(CLOSERS + TERMINAL)
-    return han >= policy.prose_han_unended and any(c in "，,；;。" for c in inner)
+    return han >= policy.prose_han_unended and any(map(inner.__contains__, "，,；;。"))
 
 
 def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, int]]:
