@@ -63,14 +63,18 @@ class SeoTitle:
     min_service_phrases: int = 2
 
     def find(self, page: Page) -> Iterator[Removal]:
-        candidates = [s for s in page.sentences if self._title_like(s)]
         decorated = page.starts_with(DECORATION_CUES)  # the patterns only run where they can match
         serviced = page.starts_with(SERVICE_CUES)
+        cued = decorated | serviced
+        # Phrases and decorations are only in sentences with a cue; without a phrase on the
+        # page, only decorated sentences can go, so the other title-like lines need no look.
+        candidates = [s for s in page.sentences if s.start in cued and self._title_like(s)]
         phrases = sum((len(SERVICE_PHRASE.findall(page.view_of(s))) if s.start in serviced else 0)
                       + (len(DECORATION.findall(page.view_of(s))) if s.start in decorated else 0)
                       for s in candidates)
         service_page = False
         if phrases:  # keys and prefixes only matter on a page with a service phrase
+            candidates = [s for s in page.sentences if self._title_like(s)]
             keys = Counter(template_key(s.text) for s in candidates)
             prefixes = Counter(self._prefix(s.text) for s in candidates)
             brand_repeats = max((n for p, n in prefixes.items() if p), default=0) >= self.min_repeats
