@@ -141,7 +141,7 @@ class Page:
         candidate bounds)."""
         cache = self.__dict__.setdefault("_counts_cache", {})
         if chars not in cache:
-            marks = np.flatnonzero(np.isin(self._codes, np.array([ord(c) for c in set(chars)], dtype="<u4")))
+            marks = np.flatnonzero(_char_table(chars)[self._codes])
             starts = np.array(self.sentence_starts, dtype=np.int64)
             ends = np.array([s.end for s in self.sentences], dtype=np.int64)
             cache[chars] = np.searchsorted(marks, ends) - np.searchsorted(marks, starts)
@@ -194,6 +194,14 @@ def cue_sets_automaton(cue_sets: tuple[tuple[str, ...], ...]) -> tuple[ahocorasi
         automaton.add_word(cue, (len(cue), mask))
     automaton.make_automaton()
     return automaton, _set_bits
+
+
+@lru_cache(maxsize=16)
+def _char_table(chars: str) -> np.ndarray:
+    """A lookup table over all code points: True for the characters of `chars`."""
+    table = np.zeros(0x110000, dtype=bool)
+    table[[ord(c) for c in chars]] = True
+    return table
 
 
 @lru_cache(maxsize=4096)

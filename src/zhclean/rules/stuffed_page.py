@@ -59,7 +59,9 @@ def _top_4gram(han: str, min_share: float) -> tuple[str, int] | None:
     frequent = chars[4 * counts / n >= min_share]
     if not len(frequent):
         return None
-    usable = np.isin(codes, frequent)
+    table = np.zeros(int(codes.max()) + 1, dtype=bool)
+    table[frequent] = True
+    usable = table[codes]
     starts = np.flatnonzero(usable[:-3] & usable[1:-2] & usable[2:-1] & usable[3:])
     grams = Counter(han[i:i + 4] for i in starts.tolist())
     return grams.most_common(1)[0] if grams else None
