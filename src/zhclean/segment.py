@@ -40,13 +40,16 @@ def split_sentences(text: str, line: Segment) -> list[Segment]:
     sentence ends and wide gaps)."""
     out: list[Segment] = []
     pos = line.start
+    number = line.line
     for m in _BOUNDARY.finditer(text, line.start, line.end):
-        end = m.end() if m.group("end") else m.start()
+        end = m.end() if m.lastgroup == "end" else m.start()
         if end > pos:
-            _add(out, text, pos, end, line.line)
+            _add(out, text, pos, end, number)
         pos = m.end()
-    if pos < line.end:
-        _add(out, text, pos, line.end, line.line)
+    if pos == line.start and line.end - line.start <= MAX_SEGMENT and line.text == line.text.strip():
+        out.append(Segment(line.start, line.end, line.text, number))  # one sentence: the line
+    elif pos < line.end:
+        _add(out, text, pos, line.end, number)
     return out
 
 
@@ -55,7 +58,8 @@ def _add(out: list[Segment], text: str, start: int, end: int, line: int) -> None
     stripped = piece.strip()
     if not stripped:
         return
-    start += len(piece) - len(piece.lstrip())
+    if stripped is not piece:
+        start += len(piece) - len(piece.lstrip())
     if len(stripped) <= MAX_SEGMENT:
         out.append(Segment(start, start + len(stripped), stripped, line))
     else:
