@@ -33,6 +33,11 @@ _SENTENCE_MARK = re.compile(rf"[{TERMINAL}，,、]")  # literals only: the faste
 _MENU_SPLIT = regex.compile(r"\s*[|｜·•/]\s*|\s+-\s+|\s{2,}|\s")
 #: Every _MENU_SPLIT and _PIPES match holds one of these: without any, a segment is one item.
 _MENU_MARK = regex.compile(r"[\s|｜·•/]")
+#: The characters of _MENU_MARK (what `regex` calls \s, spelled out), for `Page.counts_of`.
+_MENU_MARK_CHARS = ("|｜·•/\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+                    + "\u2028\u2029\u202f\u205f\u3000")
+#: Without a cue, NAV_SEGMENT can only match a pager line, which starts like this.
+_PAGER_START = regex.compile(r"\d|\.\.\.")
 
 
 @dataclass(frozen=True)
@@ -52,11 +57,15 @@ class NavigationLine:
     max_link_chars: int = 12
 
     def candidates(self, page: Page) -> list[int]:
-        """The sentences `check` can remove: unpunctuated ones, and those with a cue."""
+        """The sentences `check` can remove: those with a cue, and unpunctuated ones that
+        are a pager (digits, "...") or hold a menu separator (without a cue, NAV_SEGMENT
+        matches nothing else, and a menu or link list needs a separator)."""
         cued = set(page.sentences_with(NAV_CUES))
+        marked = page.counts_of(_MENU_MARK_CHARS)
         view = page.view
         return [k for k, s in enumerate(page.sentences)
-                if k in cued or not _SENTENCE_MARK.search(view, s.start, s.end)]
+                if k in cued or (not _SENTENCE_MARK.search(view, s.start, s.end)
+                                 and (marked[k] or _PAGER_START.match(view, s.start, s.end)))]
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
         text = page.view_of(seg)
