@@ -10,7 +10,7 @@ from typing import Iterable
 
 from zhclean.config import CleanConfig, NormalizeConfig
 from zhclean.context import ContextPolicy, decide, residue
-from zhclean.document import CleanedPage, Removal, merge_removals, render_kept_with_offsets
+from zhclean.document import CleanedPage, Removal, merge_removals, render_kept, render_kept_with_offsets
 from zhclean.errors import ConfigError
 from zhclean.normalize import normalize
 from zhclean.rules import CATALOGUE, PAGE_RULES, SEGMENT_RULES, SPAN_RULES
@@ -56,12 +56,15 @@ class Cleaner:
         if whole:
             return CleanedPage(source=source, removals=removals, features=_features(page))
         for number in range(2, self.max_passes + 1):
-            kept, offsets = self._run("fixpoint: render", render_kept_with_offsets, source, removals)
+            kept = self._run("fixpoint: render", render_kept, source, removals)
             if not kept or (number == 2 and kept == source):
                 break  # the same text again: every further pass repeats the first one
             later, whole = self._pass(self._run("page (view, lines, sentences)", Page, kept, title))
             if not later:
                 break
+            # the same text as render_kept's, with each character's source offset (only needed
+            # when there is something to map back)
+            _, offsets = self._run("fixpoint: render", render_kept_with_offsets, source, removals)
             mapped = [Removal(offsets[r.start], offsets[r.end - 1] + 1, r.code, {**r.detail, "pass": number})
                       for r in later if r.end > r.start]
             removals = merge_removals(list(removals) + mapped)
