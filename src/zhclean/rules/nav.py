@@ -13,6 +13,8 @@ from zhclean.rules.base import HARD, TERMINAL, Page
 NAV_INLINE = regex.compile(
     r"[▲△↑]?返回搜狐[,，]?\s*查看更多|查看更多\s*>+|更多\s*>{1,3}|>>\s*更多"
 )
+#: Every NAV_INLINE match contains one of these.
+_INLINE_CUES = ("更多", "返回搜狐")
 NAV_SEGMENT = regex.compile(
     r"^(?:当前位置|您的位置|您现在的位置|你的位置|你现在的位置|所在位置|位置)\s*[:：]"
     r"|^(?:首页|主页|网站首页)\s*(?:[>›»/|＞→-]|$)"
@@ -110,7 +112,10 @@ class NavigationPhrase:
 
     code: ClassVar[str] = "boilerplate.nav"
     strength: ClassVar[str] = HARD
+    cue_sets: ClassVar[tuple[tuple[str, ...], ...]] = (_INLINE_CUES,)
 
     def find(self, page: Page) -> Iterator[Removal]:
+        if not page.sentences_with(_INLINE_CUES):
+            return  # every match holds 更多 (or 返回搜狐), which no sentence has
         for m in NAV_INLINE.finditer(page.view):
             yield Removal(m.start(), m.end(), self.code, {"match": m[0]})

@@ -86,8 +86,9 @@ class HeadlineRun:
 
     def find(self, page: Page) -> Iterator[Removal]:
         run: list = []
-        for seg in page.sentences + [None]:
-            if seg is not None and self._is_headline(seg.text):
+        marks = page.counts_of("!！?？")  # a headline ends with one
+        for k, seg in enumerate(page.sentences + [None]):
+            if seg is not None and marks[k] and self._is_headline(seg.text):
                 run.append(seg)
                 continue
             if len(run) >= self.min_run:
