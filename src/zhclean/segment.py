@@ -27,9 +27,10 @@ def split_lines(text: str) -> list[Segment]:
     out = []
     pos = 0
     for number, raw in enumerate(text.split("\n")):
-        start, end = _strip_bounds(text, pos, pos + len(raw))
-        if end > start:
-            out.append(Segment(start, end, text[start:end], number))
+        stripped = raw.strip()  # str.strip() and str.isspace() agree on what is whitespace
+        if stripped:
+            start = pos + len(raw) - len(raw.lstrip())
+            out.append(Segment(start, start + len(stripped), stripped, number))
         pos += len(raw) + 1
     return out
 
@@ -39,20 +40,30 @@ def split_sentences(text: str, line: Segment) -> list[Segment]:
     sentence ends and wide gaps)."""
     out: list[Segment] = []
     pos = line.start
+    number = line.line
     for m in _BOUNDARY.finditer(text, line.start, line.end):
-        end = m.end() if m.group("end") else m.start()
+        end = m.end() if m.lastgroup == "end" else m.start()
         if end > pos:
-            _add(out, text, pos, end, line.line)
+            _add(out, text, pos, end, number)
         pos = m.end()
-    if pos < line.end:
-        _add(out, text, pos, line.end, line.line)
+    if pos == line.start and line.end - line.start <= MAX_SEGMENT and line.text == line.text.strip():
+        out.append(Segment(line.start, line.end, line.text, number))  # one sentence: the line
+    elif pos < line.end:
+        _add(out, text, pos, line.end, number)
     return out
 
 
 def _add(out: list[Segment], text: str, start: int, end: int, line: int) -> None:
-    start, stop = _strip_bounds(text, start, end)
-    if stop > start:
-        out.extend(_cut_long(text, start, stop, line))
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return
+    if stripped is not piece:
+        start += len(piece) - len(piece.lstrip())
+    if len(stripped) <= MAX_SEGMENT:
+        out.append(Segment(start, start + len(stripped), stripped, line))
+    else:
+        out.extend(_cut_long(text, start, start + len(stripped), line))
 
 
 def _cut_long(text: str, start: int, end: int, line: int) -> list[Segment]:
@@ -70,10 +81,3 @@ def _cut_long(text: str, start: int, end: int, line: int) -> list[Segment]:
         start = stop
     return out
 
-
-def _strip_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end

@@ -2,6 +2,7 @@
 kept as metadata (`author`, `editor`, `source`, `date`)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar, Iterator
 
@@ -39,8 +40,11 @@ BYLINE = regex.compile(
     # （图文/区委办）
     r"|[(（]图文?\s*[/:：]\s*[^)）\n]{1,12}[)）]"
 )
-#: Literal cues: the byline pattern only runs on sentences that contain one.
-_CUE = regex.compile(rf"记者|通讯员|原标题|原题|转帖|转载|首发|发表于|发布于|转自|来自|综合|图文?\s*[/:：]|{_LABEL}|{_SOURCE}")
+#: What `regex` calls \s, spelled out for the standard `re` module (whose \s adds U+001C-U+001F).
+_WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+#: Literal cues: the byline pattern only runs on sentences that contain one. (Standard `re`:
+#: it scans the whole page, 4x faster than `regex` on this alternation of literals.)
+_CUE = re.compile(rf"记者|通讯员|原标题|原题|转帖|转载|首发|发表于|发布于|转自|来自|综合|图文?[{_WHITESPACE}]*[/:：]|{_LABEL}|{_SOURCE}")
 DATE = regex.compile(
     r"(?:发布|更新|发表|上传|编辑)?(?:时间|日期)?\s*[:：]?\s*"
     r"(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}月\d{1,2}日)"
@@ -50,6 +54,9 @@ VIEWS = regex.compile(r"(?:阅读|浏览|点击|播放)(?:量|数|次数)?\s*[:�
 _DATE_OR_VIEWS = regex.compile(rf"{DATE.pattern}|{VIEWS.pattern}")
 #: Every date or view-count match contains one of these.
 _DATE_CUES = ("年", "月", "-", "/", ".", "阅读", "浏览", "点击", "播放")
+#: Every DATE match holds "\d{4}\s*[-/.年]" or "\d月\d", every VIEWS match one of its words: a
+#: cheap test before the full pattern (whose optional lead-ins make each position costly).
+_DATE_OR_VIEWS_CORE = regex.compile(r"\d{4}\s*[-/.年]|\d月\d|阅读|浏览|点击|播放")
 _META_WORDS = regex.compile(r"发布时间|发布日期|更新时间|时间|日期|来源|作者|编辑|字号|大|中|小|[:：|丨/\s·-]")
 
 
@@ -63,6 +70,7 @@ class Byline:
 
     code: ClassVar[str] = "meta.byline"
     strength: ClassVar[str] = HARD
+    cue_sets: ClassVar[tuple[tuple[str, ...], ...]] = (_DATE_CUES,)
 
     def find(self, page: Page) -> Iterator[Removal]:
         view = page.view
@@ -75,7 +83,7 @@ class Byline:
         for index in page.sentences_with(_DATE_CUES):
             seg = page.sentences[index]
             text = page.view_of(seg)
-            if len(text) > 80 or not _DATE_OR_VIEWS.search(text):
+            if len(text) > 80 or not _DATE_OR_VIEWS_CORE.search(text) or not _DATE_OR_VIEWS.search(text):
                 continue
             rest = VIEWS.sub("", DATE.sub("", text))
             rest = BYLINE.sub("", rest)

@@ -49,6 +49,7 @@ class CallToAction:
 
     code: ClassVar[str] = "spam.cta"
     strength: ClassVar[str] = HARD
+    cue_sets: ClassVar[tuple[tuple[str, ...], ...]] = (CUES,)
 
     def find(self, page: Page) -> Iterator[Removal]:
         for start, end in page.spans_with(CUES):

@@ -51,8 +51,11 @@ class GamblingInjection:
 
     code: ClassVar[str] = "spam.gambling_porn_ad"
     strength: ClassVar[str] = HARD
+    cue_sets: ClassVar[tuple[tuple[str, ...], ...]] = (TERMS,)
 
     def find(self, page: Page) -> Iterator[Removal]:
+        if not page.sentences_with(TERMS):
+            return  # no term anywhere (every non-space character is in some sentence)
         view = page.view
         hits = [(end - len(term) + 1, end + 1, term) for end, term in _automaton().iter(view)]
         if not any(term not in WEAK_TERMS for _, _, term in hits):

@@ -5,12 +5,14 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import ClassVar
 
+import numpy as np
 import regex
 
 from zhclean.document import Removal, Segment
 from zhclean.rules.base import HARD, Page, ends_sentence, han_count, visible_count
 
 _SEPARATORS = regex.compile(r"\s*(?:[/|｜、]|-{1,}|,|，)\s*")
+_SEPARATOR_CHARS = "/|、-,"
 _FUNCTION_CHARS = regex.compile("[的了是在和与及就都也而被把对从向为以于这那我你他她它们]")
 _HARD_SEPARATORS = regex.compile(r"[/|｜]|-{1,}")
 
@@ -31,9 +33,13 @@ class KeywordList:
     max_function_share: float = 0.06
     min_han_share: float = 0.5
 
+    def candidates(self, page: Page) -> list[int]:
+        """The sentences with the `min_items` - 1 separators that `check` asks for first."""
+        return np.flatnonzero(page.counts_of(_SEPARATOR_CHARS) >= self.min_items - 1).tolist()
+
     def check(self, seg: Segment, page: Page) -> Removal | None:
         text = page.view_of(seg)
-        if sum(map(text.count, "/|、-,")) < self.min_items - 1:
+        if sum(map(text.count, _SEPARATOR_CHARS)) < self.min_items - 1:
             return None
         items = [i for i in _SEPARATORS.split(text) if i]
         if len(items) < self.min_items:

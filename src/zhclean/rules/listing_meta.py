@@ -15,6 +15,12 @@ FIELD = regex.compile(
     r"|^(?:发送询价|立即询价|举报该信息|联系卖家|加入购物车|立即购买|推荐产品[:：]?)"
 )
 
+#: Every FIELD match contains one of these (its field names and button labels).
+FIELD_CUES = ("价格", "单价", "报价", "产地", "品牌", "型号", "规格", "材质", "包装", "库存", "最小起订", "起订量",
+              "供货总量", "供应总量", "发货期限", "发货地", "所在地", "有效期", "更新时间", "计价单位", "销售区域",
+              "主营产品", "经营产品", "发送询价", "立即询价", "举报该信息", "联系卖家", "加入购物车", "立即购买",
+              "推荐产品")
+
 
 @dataclass(frozen=True)
 class ListingField:
@@ -24,7 +30,8 @@ class ListingField:
 
     code: ClassVar[str] = "boilerplate.listing_meta"
     strength: ClassVar[str] = HARD
-    trigger: ClassVar[regex.Pattern | None] = regex.compile(FIELD.pattern.replace("^", ""))
+    trigger: ClassVar[regex.Pattern | None] = None
+    cues: ClassVar[tuple[str, ...]] = FIELD_CUES
     max_han: int = 20
 
     def check(self, seg: Segment, page: Page) -> Removal | None:

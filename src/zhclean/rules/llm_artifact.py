@@ -18,6 +18,9 @@ LLM = regex.compile(
     r"|如果(?:您|你)(?:还)?有(?:其他|任何|更多)(?:问题|需要|需求)[,，]?(?:请)?(?:随时)?(?:告诉|联系|提问)"
 )
 
+#: Every LLM match contains one of these.
+LLM_CUES = ("以下", "下面", "这是", "我来", "我将", "为您", "作为一", "我是一", "帮助", "如果您", "如果你")
+
 
 @dataclass(frozen=True)
 class ChatbotLeftover:
@@ -28,7 +31,8 @@ class ChatbotLeftover:
 
     code: ClassVar[str] = "artifact.llm"
     strength: ClassVar[str] = HARD
-    trigger: ClassVar[regex.Pattern | None] = regex.compile(LLM.pattern.replace("^", ""))
+    trigger: ClassVar[regex.Pattern | None] = None
+    cues: ClassVar[tuple[str, ...]] = LLM_CUES
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
         m = LLM.search(page.view_of(seg))

@@ -1,6 +1,7 @@
 """boilerplate.nav: menus, breadcrumbs, 上一篇/下一篇, pagination, "返回搜狐，查看更多"."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar, Iterator
 
@@ -12,6 +13,8 @@ from zhclean.rules.base import HARD, TERMINAL, Page
 NAV_INLINE = regex.compile(
     r"[▲△↑]?返回搜狐[,，]?\s*查看更多|查看更多\s*>+|更多\s*>{1,3}|>>\s*更多"
 )
+#: Every NAV_INLINE match contains one of these.
+_INLINE_CUES = ("更多", "返回搜狐")
 NAV_SEGMENT = regex.compile(
     r"^(?:当前位置|您的位置|您现在的位置|你的位置|你现在的位置|所在位置|位置)\s*[:：]"
     r"|^(?:首页|主页|网站首页)\s*(?:[>›»/|＞→-]|$)"
@@ -24,10 +27,19 @@ NAV_SEGMENT = regex.compile(
 #: Every NAV_SEGMENT match contains one of these.
 NAV_CUES = ("位置", "首页", "主页", "上一", "下一", "前一", "后一", "返回", "尾页", "末页", "共", ">", "›", "»",
             "＞", "导航", "分类", "搜索", "热词", "登录", "注册", "收藏")
+#: The one NAV_SEGMENT alternative not anchored at the start (breadcrumbs) needs one of these.
+_ARROWS = (">", "›", "»", "＞")
 _HARD_SEPARATOR = regex.compile(r"[|｜·•]")
 _PIPES = regex.compile(r"\s*[|｜]\s*")
-_SENTENCE_MARK = regex.compile(rf"[{TERMINAL}，,、]")
+_SENTENCE_MARK = re.compile(rf"[{TERMINAL}，,、]")  # literals only: the faster standard re, same matches
 _MENU_SPLIT = regex.compile(r"\s*[|｜·•/]\s*|\s+-\s+|\s{2,}|\s")
+#: Every _MENU_SPLIT and _PIPES match holds one of these: without any, a segment is one item.
+_MENU_MARK = regex.compile(r"[\s|｜·•/]")
+#: The characters of _MENU_MARK (what `regex` calls \s, spelled out), for `Page.counts_of`.
+_MENU_MARK_CHARS = ("|｜·•/\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+                    + "\u2028\u2029\u202f\u205f\u3000")
+#: Without a cue, NAV_SEGMENT can only match a pager line, which starts like this.
+_PAGER_START = regex.compile(r"\d|\.\.\.")
 
 
 @dataclass(frozen=True)
@@ -41,16 +53,28 @@ class NavigationLine:
     code: ClassVar[str] = "boilerplate.nav"
     strength: ClassVar[str] = HARD
     trigger: ClassVar[regex.Pattern | None] = None
+    cue_sets: ClassVar[tuple[tuple[str, ...], ...]] = (NAV_CUES,)
     min_items: int = 4
     max_item_chars: int = 6
     max_link_chars: int = 12
+
+    def candidates(self, page: Page) -> list[int]:
+        """The sentences `check` can remove: those with a cue, and unpunctuated ones that
+        are a pager (digits, "...") or hold a menu separator (without a cue, NAV_SEGMENT
+        matches nothing else, and a menu or link list needs a separator)."""
+        cued = set(page.sentences_with(NAV_CUES))
+        marked = page.counts_of(_MENU_MARK_CHARS)
+        view = page.view
+        return [k for k, s in enumerate(page.sentences)
+                if k in cued or (not _SENTENCE_MARK.search(view, s.start, s.end)
+                                 and (marked[k] or _PAGER_START.match(view, s.start, s.end)))]
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
         text = page.view_of(seg)
         punctuated = _SENTENCE_MARK.search(text) is not None
         if punctuated and seg.start not in page.starts_with(NAV_CUES):
             return None  # a sentence, and none of the breadcrumb/pager words
-        if m := NAV_SEGMENT.search(text):
+        if m := _nav_segment(text):
             return Removal(seg.start, seg.end, self.code, {"match": m[0].strip()[:30]})
         if punctuated:
             return None
@@ -58,6 +82,8 @@ class NavigationLine:
         whole_line = seg.start == line.start and seg.end == line.end
         if not whole_line and not _HARD_SEPARATOR.search(text):
             return None  # words separated by spaces inside running text
+        if not _MENU_MARK.search(text):
+            return None  # one item, one link
         items = [i for i in _MENU_SPLIT.split(text) if i]
         if len(items) >= self.min_items and all(len(i) <= self.max_item_chars for i in items):
             return Removal(seg.start, seg.end, self.code, {"menu_items": len(items)})
@@ -65,6 +91,17 @@ class NavigationLine:
         if len(links) >= 3 and all(len(i) <= self.max_link_chars for i in links):
             return Removal(seg.start, seg.end, self.code, {"links": len(links)})
         return None
+
+
+def _nav_segment(text: str) -> regex.Match | None:
+    r"""`NAV_SEGMENT.search(text)`, scanning past the start only when a breadcrumb arrow is
+    there: every other alternative is anchored with ^ (a search would try them, and the
+    breadcrumb's [\p{Han}]{1,8}, at every position of every sentence)."""
+    if m := NAV_SEGMENT.match(text):
+        return m
+    if any(arrow in text for arrow in _ARROWS):
+        return NAV_SEGMENT.search(text)
+    return None
 
 
 @dataclass(frozen=True)
@@ -75,7 +112,10 @@ class NavigationPhrase:
 
     code: ClassVar[str] = "boilerplate.nav"
     strength: ClassVar[str] = HARD
+    cue_sets: ClassVar[tuple[tuple[str, ...], ...]] = (_INLINE_CUES,)
 
     def find(self, page: Page) -> Iterator[Removal]:
+        if not page.sentences_with(_INLINE_CUES):
+            return  # every match holds 更多 (or 返回搜狐), which no sentence has
         for m in NAV_INLINE.finditer(page.view):
             yield Removal(m.start(), m.end(), self.code, {"match": m[0]})

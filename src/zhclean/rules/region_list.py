@@ -4,12 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+import numpy as np
 import regex
 
 from zhclean.document import Removal, Segment
 from zhclean.resources import place_coverage
 from zhclean.rules.base import HARD, Page, ends_sentence, han_count
 
+#: Every HEADER match contains one of these.
+HEADER_CUES = ("区域", "网点", "范围", "城市", "网络", "地区")
+_SEPARATORS = "、，, /|"
 _STOP = regex.compile(r"[。！？!?]")
 _ITEM_SPLIT = regex.compile(r"[、，,/|｜;；\s]+")
 HEADER = regex.compile(
@@ -35,12 +39,21 @@ class RegionList:
     min_coverage: float = 0.6
     min_items_sentence: int = 12
     max_item_chars: int = 16
+    max_header_chars: int = 40
+    cue_sets: ClassVar[tuple[tuple[str, ...], ...]] = (HEADER_CUES,)
+
+    def candidates(self, page: Page) -> list[int]:
+        """The sentences with enough separators for a list, and short ones with a header
+        word (the two ways `check` can fire)."""
+        headers = [k for k in page.sentences_with(HEADER_CUES) if len(page.sentences[k]) <= self.max_header_chars]
+        lists = np.flatnonzero(page.counts_of(_SEPARATORS) >= self.min_items - 1).tolist()
+        return sorted(set(headers).union(lists))
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
         text = page.view_of(seg)
-        if len(text) <= 40 and (m := HEADER.search(text)):
+        if len(text) <= self.max_header_chars and (m := HEADER.search(text)):
             return Removal(seg.start, seg.end, self.code, {"header": m[0]})
-        if sum(map(text.count, "、，, /|")) < self.min_items - 1:
+        if sum(map(text.count, _SEPARATORS)) < self.min_items - 1:
             return None
         items = [i for i in _ITEM_SPLIT.split(text) if i]
         if sum(1 for i in items if len(i) <= self.max_item_chars) < self.min_items:

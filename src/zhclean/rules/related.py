@@ -15,6 +15,9 @@ HEADER = regex.compile(
     r"|往期(?:回顾|精选|推荐)|历史文章|更多(?:文章|新闻|精彩)|点击排行|本周热门|今日推荐|编辑推荐|本文标签|标签|tags?)"
     r"\s*[:：]?"
 )
+#: Every HEADER match contains one of these (its words, past the bullets).
+HEADER_CUES = ("相关", "推荐阅读", "延伸阅读", "扩展阅读", "热门", "猜你", "你可能", "精彩推荐", "最新", "图文推荐",
+               "热点", "往期", "历史文章", "更多", "点击排行", "本周热门", "今日推荐", "编辑推荐", "标签", "tag")
 
 
 @dataclass(frozen=True)
@@ -32,13 +35,15 @@ class RelatedLinks:
     prose_han: int = 40
     max_items: int = 40
     max_header_tail: int = 14
+    cue_sets: ClassVar[tuple[tuple[str, ...], ...]] = (HEADER_CUES,)
 
     def find(self, page: Page) -> Iterator[Removal]:
         units = page.sentences
+        headed = page.starts_with(HEADER_CUES)  # HEADER can only match in these
         i = 0
         while i < len(units):
             seg = units[i]
-            m = HEADER.match(page.view_of(seg))
+            m = HEADER.match(page.view_of(seg)) if seg.start in headed else None
             if not m or han_count(seg.text[m.end():]) > self.max_header_tail:
                 i += 1
                 continue
@@ -81,8 +86,9 @@ class HeadlineRun:
 
     def find(self, page: Page) -> Iterator[Removal]:
         run: list = []
-        for seg in page.sentences + [None]:
-            if seg is not None and self._is_headline(seg.text):
+        marks = page.counts_of("!！?？")  # a headline ends with one
+        for k, seg in enumerate(page.sentences + [None]):
+            if seg is not None and marks[k] and self._is_headline(seg.text):
                 run.append(seg)
                 continue
             if len(run) >= self.min_run:

@@ -18,6 +18,11 @@ SERVICE_PHRASE = regex.compile(
     r"(?:售后|客服|维修|服务|人工|报修|保养|安装|清洗|移机|加氟)(?:服务)?(?:中心|网点|点)?(?:热线|电话|号码|网点|中心|查询)"
     r"|(?:官方网站|官网|客服电话|服务热线|售后电话|维修电话|全国联保|24小时(?:人工|客服|售后|服务|维修))"
 )
+#: Every DECORATION match contains one of these ...
+DECORATION_CUES = ("《", "【", "(", "（")
+#: ... and every SERVICE_PHRASE match one of these.
+SERVICE_CUES = ("售后", "客服", "维修", "服务", "人工", "报修", "保养", "安装", "清洗", "移机", "加氟",
+                "官方网站", "官网", "全国联保", "24小时")
 _HAN_CHARS = regex.compile(r"\p{Han}")
 _MASK = regex.compile(r"[\d\p{P}\p{S}\s a-z]+")
 _PIPE_TITLE = regex.compile(r"[^|｜_\n]{2,30}(?:\s*[|｜_]\s*[^|｜_\n]{2,30}){2,}")
@@ -51,23 +56,33 @@ class SeoTitle:
 
     code: ClassVar[str] = "spam.seo_title"
     strength: ClassVar[str] = HARD
+    cue_sets: ClassVar[tuple[tuple[str, ...], ...]] = (DECORATION_CUES, SERVICE_CUES)
     max_chars: int = 80
     min_repeats: int = 3
     prefix_chars: int = 4
     min_service_phrases: int = 2
 
     def find(self, page: Page) -> Iterator[Removal]:
-        candidates = [s for s in page.sentences if self._title_like(s)]
-        keys = Counter(template_key(s.text) for s in candidates)
-        prefixes = Counter(self._prefix(s.text) for s in candidates)
-        phrases = sum(len(SERVICE_PHRASE.findall(page.view_of(s))) + len(DECORATION.findall(page.view_of(s)))
+        decorated = page.starts_with(DECORATION_CUES)  # the patterns only run where they can match
+        serviced = page.starts_with(SERVICE_CUES)
+        cued = decorated | serviced
+        # Phrases and decorations are only in sentences with a cue; without a phrase on the
+        # page, only decorated sentences can go, so the other title-like lines need no look.
+        candidates = [s for s in page.sentences if s.start in cued and self._title_like(s)]
+        phrases = sum((len(SERVICE_PHRASE.findall(page.view_of(s))) if s.start in serviced else 0)
+                      + (len(DECORATION.findall(page.view_of(s))) if s.start in decorated else 0)
                       for s in candidates)
-        brand_repeats = max((n for p, n in prefixes.items() if p), default=0) >= self.min_repeats
-        service_page = phrases >= self.min_service_phrases or (phrases and brand_repeats)
+        service_page = False
+        if phrases:  # keys and prefixes only matter on a page with a service phrase
+            candidates = [s for s in page.sentences if self._title_like(s)]
+            keys = Counter(template_key(s.text) for s in candidates)
+            prefixes = Counter(self._prefix(s.text) for s in candidates)
+            brand_repeats = max((n for p, n in prefixes.items() if p), default=0) >= self.min_repeats
+            service_page = phrases >= self.min_service_phrases or brand_repeats
         for seg in candidates:
             view = page.view_of(seg)
             detail = None
-            if m := DECORATION.search(view):
+            if seg.start in decorated and (m := DECORATION.search(view)):
                 detail = {"decoration": m[0]}
             elif service_page and (m := SERVICE_PHRASE.search(view)):
                 detail = {"service_phrase": m[0]}

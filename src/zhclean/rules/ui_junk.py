@@ -21,9 +21,12 @@ UI_INLINE = regex.compile(
     r"|为什么显示这个广告[?？]?|为什么你不喜欢这个广告[?？]?|广告意见与建议|不喜欢减少或屏蔽此类内容"
     r"|(?<!\d)\d+\s*(?:跟贴|跟帖|条评论|人参与|人正在学习|人点赞|次阅读)"
 )
-#: Every inline UI match contains one of these.
-CUES = ("[", "(", "注", "图", "▲", "分享", "二维码", "已显示", "展开", "查看全部", "广告", "不喜欢",
-        "跟贴", "跟帖", "评论", "参与", "学习", "点赞", "阅读", "摘要")
+#: Every inline UI match contains one of these (one per alternative of UI_INLINE: the image
+#: file's extension and "]", 图 for the captions and credits, the widget phrases, the counter
+#: words), so the pattern only runs on the few sentences that hold one.
+CUES = ("gif]", "jpg]", "jpeg]", "png]", "bmp]", "webp]", "svg]", "图", "[摘要]", "分享至", "二维码分享",
+        "已显示全部内容", "展开全部", "查看全部", "广告", "不喜欢减少", "跟贴", "跟帖", "条评论", "人参与",
+        "人正在学习", "人点赞", "次阅读")
 UI_SEGMENT = regex.compile(
     r"^(?:阅读原文|展开全文|收起全文|展开全部|查看全文|点击展开|赞赏|打赏|留言|写留言|评论|发表评论|我要评论|我来说两句|"
     r"收藏|分享|分享到|分享至|点赞|在看|转发|举报|微信扫一扫|扫一扫|关注该公众号|知道了|取消|允许|预览时标签不可点|"
@@ -43,9 +46,14 @@ class InterfaceText:
     code: ClassVar[str] = "boilerplate.ui_junk"
     strength: ClassVar[str] = HARD
     trigger: ClassVar[regex.Pattern | None] = None
+    max_chars: int = 40
+
+    def candidates(self, page: Page) -> list[int]:
+        """The sentences short enough to be checked."""
+        return [k for k, s in enumerate(page.sentences) if s.end - s.start <= self.max_chars]
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
-        if len(seg) <= 40 and (m := UI_SEGMENT.search(page.view_of(seg))):
+        if len(seg) <= self.max_chars and (m := UI_SEGMENT.search(page.view_of(seg))):
             return Removal(seg.start, seg.end, self.code, {"match": m[0].strip()[:30]})
         return None
 
@@ -58,6 +66,7 @@ class InterfacePhrase:
 
     code: ClassVar[str] = "boilerplate.ui_junk"
     strength: ClassVar[str] = HARD
+    cue_sets: ClassVar[tuple[tuple[str, ...], ...]] = (CUES,)
 
     def find(self, page: Page) -> Iterator[Removal]:
         for start, end in page.spans_with(CUES):

@@ -33,6 +33,10 @@ class UnpunctuatedRun:
     chars_per_mark: int = 60
     max_function_share: float = 0.05
 
+    def candidates(self, page: Page) -> list[int]:
+        """The sentences long enough to hold `min_han` Han characters."""
+        return [k for k, s in enumerate(page.sentences) if s.end - s.start >= self.min_han]
+
     def check(self, seg: Segment, page: Page) -> Removal | None:
         if len(seg) < self.min_han:
             return None

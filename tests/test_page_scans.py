@@ -1,0 +1,115 @@
+"""The fast paths behind `Page` and the rules give the answers of the plain code they replace.
+
+Each shortcut (one Aho-Corasick scan for all cue sets, separator counts per sentence, the
+top 4-gram counted over frequent characters only, the gazetteer coverage by merged spans,
+a line that is one sentence) is compared with the straightforward version on hand-written
+pages and on hypothesis-generated strings of the characters that matter to it.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zhclean.resources import division_automaton, place_coverage
+from zhclean.rules.base import Page
+from zhclean.rules.stuffed_page import _top_4gram
+from zhclean.segment import split_lines, split_sentences
+
+PAGE = (
+    "首页 > 新闻中心 > 正文\n"
+    "  格林空调售后服务电话：400-612-8377（点击咨询）  扫码关注我们……\n"
+    "\n"
+    "2024年5月12日，城南街道积水点整治工程全面完工。记者 张博 摄\n"
+    "杭州市、宁波市、温州市、嘉兴市、湖州市/绍兴市|金华市\n"
+    "上一篇：暴雨过后  下一篇：积水退去...相关阅读：城市内涝的治理\n"
+    "型号 abc、bc"
+)
+CUE_SETS = (
+    ("首页", ">", "上一", "下一"),
+    ("年", "月", "-", "/", "."),
+    ("服务", "客服", "售后服务", "服务电话"),  # nested cues
+    ("ab", "b", "abc", "bc"),  # overlapping cues
+    ("相关", "阅读", "相关阅读"),
+)
+TEXT = st.text(alphabet="ab c。！…\n\t服务客服售后电话年月-/.首页>上一下、，,|", max_size=80)
+
+
+def _plain_counts(page: Page, chars: str) -> list[int]:
+    return [sum(map(page.view_of(s).count, chars)) for s in page.sentences]
+
+
+def _plain_top_4gram(han: str) -> tuple[str, int]:
+    return Counter(han[i:i + 4] for i in range(len(han) - 3)).most_common(1)[0]
+
+
+def _plain_coverage(text: str) -> float:
+    covered = bytearray(len(text))
+    for end, length in division_automaton().iter(text):
+        covered[end - length + 1:end + 1] = b"\x01" * length
+    han = [flag for ch, flag in zip(text, covered) if "\u4e00" <= ch <= "\u9fff"]
+    return sum(han) / len(han) if han else 0.0
+
+
+def _scanned_and_plain(text: str) -> tuple[Page, Page]:
+    scanned, plain = Page(text), Page(text)
+    scanned.scan_cues(CUE_SETS)
+    return scanned, plain
+
+
+def test_one_scan_finds_the_sentences_of_each_cue_set():
+    scanned, plain = _scanned_and_plain(PAGE)
+    for cues in CUE_SETS:
+        assert scanned.sentences_with(cues) == plain.sentences_with(cues)
+        assert scanned.sentences_with(cues)  # the page holds every set
+    assert scanned.sentences_with(("整治",)) == plain.sentences_with(("整治",))  # not scanned
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_one_scan_equals_a_scan_per_set(text):
+    scanned, plain = _scanned_and_plain(text)
+    for cues in CUE_SETS:
+        assert scanned.sentences_with(cues) == plain.sentences_with(cues)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="a 、，,/|-。\n\ud800\U0001F600城", max_size=80))
+def test_counts_of_equals_str_count(text):
+    page = Page(text)
+    for chars in ("、，, /|", "/|、-,"):
+        assert list(page.counts_of(chars)) == _plain_counts(page, chars)
+
+
+def test_top_4gram_on_a_stuffed_page_and_on_ties():
+    stuffed = "空调维修杭州空调维修宁波空调维修温州空调维修" * 30
+    assert _top_4gram(stuffed, 0.15) == _plain_top_4gram(stuffed)
+    tie = "甲乙丙丁" * 50 + "戊己庚辛" * 50  # equal counts: the first to occur wins
+    assert _top_4gram(tie, 0.15) == _plain_top_4gram(tie) == ("甲乙丙丁", 50)
+    assert _top_4gram("城南街道积水点整治工程全面完工" * 30, 0.99) is None  # no character is that frequent
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="甲乙丙丁的了", min_size=4, max_size=200), st.sampled_from([0.05, 0.15, 0.3]))
+def test_top_4gram_is_exact_when_the_share_can_pass(han, share):
+    expected = _plain_top_4gram(han)
+    found = _top_4gram(han, share)
+    if 4 * expected[1] / len(han) >= share:
+        assert found == expected
+    else:
+        assert found is None or 4 * found[1] / len(han) < share
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["杭州市", "宁波", "西湖区", "、", "，", "a", "的", "北京市朝阳区"]), max_size=12))
+def test_place_coverage_equals_the_per_character_count(parts):
+    text = "".join(parts)
+    assert place_coverage(text) == _plain_coverage(text)
+
+
+def test_a_line_without_sentence_ends_is_one_sentence():
+    text = "  第一行没有句号  \n第二行。有两句！\n"
+    lines = split_lines(text)
+    assert [(s.start, s.end, s.text) for s in split_sentences(text, lines[0])] == [(2, 9, "第一行没有句号")]
+    assert [s.text for s in split_sentences(text, lines[1])] == ["第二行。", "有两句！"]
