@@ -47,6 +47,12 @@ JUNK, SOFT, GOOD, NEUTRAL = "junk", "soft", "good", "neutral"
 #: Lines that structure a document (markdown headings, list items, table rows, quotes,
 #: numbered points): neither evidence of an article nor of page chrome.
 _STRUCTURED = regex.compile(r"#{1,6}\s|[-*+>]\s|\||\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
+#: Lines of a code listing or a shell session: mostly Latin text with the operators of code
+#: (``-e KEY=value \\``, ``a && b``, ``f(x);``, ``$VAR``). Page chrome is words, not code.
+_CODE_MARK = regex.compile(r"[=$\\{};]|&&|\|\||(?:^|\s)--?[a-zA-Z][\w-]*|\w\(|^\s*(?://|/\*)")
+_QUOTED = regex.compile(r'"[^"]*"|\'[^\']*\'')
+#: Links and image links (``[text](url)``, bare URLs): their query strings look like code.
+_LINK = regex.compile(r"!?\[[^\]]*\]\([^)]*\)|(?:https?:)?//\S+|www\.\S+")
 SPAM, ANCHOR, EDGE = "spam", "anchor", "edge"
 
 TRANSPARENT_CODES = frozenset({"boilerplate.ui_junk", "artifact.llm"})
@@ -85,6 +91,9 @@ class ContextPolicy:
     short_chars: int = 20
     short_penalty: float = 0.8
     long_penalty: float = 0.15
+    #: Lines of a code listing (see `_code_lines`): at most this share of CJK characters
+    #: outside quoted strings. They score nothing.
+    code_max_cjk_share: float = 0.3
     #: A further block is kept when it scores this share of the best block, and at least
     #: `min_block_score`.
     second_block_share: float = 0.15
@@ -231,15 +240,16 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
     answer thread or a two-part article keeps all its parts.
     """
     scores = []
-    for u in units:
+    code = _code_lines(units, policy)
+    for k, u in enumerate(units):
         if u.state == GOOD:
             scores.append(word_count(u.seg.text))
         elif u.state == JUNK and u.code in ANCHOR_CODES:
             scores.append(0.0)
         elif u.state == JUNK:
             scores.append(-policy.junk_penalty * u.size)
-        elif _STRUCTURED.match(u.seg.text):
-            scores.append(0.0)  # headings, list items, table rows, quotes of a document
+        elif _STRUCTURED.match(u.seg.text) or code[k]:
+            scores.append(0.0)  # headings, list items, table rows, quotes, code of a document
         elif u.size <= policy.short_chars:
             scores.append(-policy.short_penalty * u.size)
         else:
@@ -259,6 +269,45 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
         blocks.append((start, end))
         pending += [(lo, start), (end, hi)]
     return sorted(blocks)
+
+
+def _code_lines(units: list[Unit], policy: ContextPolicy) -> list[bool]:
+    """For each unit: is it on a line of a code listing? Runs of consecutive Latin lines (CJK
+    only inside quoted strings, at most `code_max_cjk_share`; links do not count) are code
+    when at least a third of their lines carry code operators (``then``, ``fi`` and
+    ``sleep 5s`` belong to the script around them); a line of Latin page chrome
+    ("Powered by …") carries none. Judged by whole lines: a URL's ``?`` splits sentences."""
+    lines: list[list[int]] = []  # unit indexes of each line, in order
+    for k, u in enumerate(units):
+        if lines and units[lines[-1][0]].seg.line == u.seg.line:
+            lines[-1].append(k)
+        else:
+            lines.append([k])
+    texts = [" ".join(units[k].seg.text for k in line) for line in lines]
+    latin = [all(units[k].state in (NEUTRAL, SOFT) for k in line) and _latin_line(text, policy)
+             for line, text in zip(lines, texts)]
+    out = [False] * len(units)
+    i = 0
+    while i < len(lines):
+        end = i
+        while end < len(lines) and latin[end]:
+            end += 1
+        if end == i:
+            i += 1
+            continue
+        marked = sum(1 for text in texts[i:end] if _CODE_MARK.search(_LINK.sub(" ", text)))
+        if marked and 3 * marked >= end - i:
+            for line in lines[i:end]:
+                for k in line:
+                    out[k] = True
+        i = end
+    return out
+
+
+def _latin_line(text: str, policy: ContextPolicy) -> bool:
+    bare = _QUOTED.sub("", _LINK.sub("", text))
+    visible = visible_count(bare)
+    return visible > 0 and word_count(bare) <= policy.code_max_cjk_share * visible
 
 
 def _max_subarray(scores: list[float], lo: int, hi: int) -> tuple[int, int, float] | None:
