@@ -41,6 +41,7 @@ from typing import Iterable
 import regex
 
 from zhclean.document import Removal, Segment
+from zhclean.rules.related import RelatedLinks, ends_article
 from zhclean.rules.base import CLOSERS, TERMINAL, Page, ends_sentence, han_count, visible_count, word_count
 
 JUNK, SOFT, GOOD, NEUTRAL = "junk", "soft", "good", "neutral"
@@ -57,6 +58,7 @@ SPAM, ANCHOR, EDGE = "spam", "anchor", "edge"
 
 TRANSPARENT_CODES = frozenset({"boilerplate.ui_junk", "artifact.llm"})
 ANCHOR_CODES = frozenset({"meta.byline", "boilerplate.listing_meta"})
+RELATED_CODE = RelatedLinks.code
 
 
 @dataclass(frozen=True)
@@ -237,7 +239,9 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
     is not (junk, short lines); the best-scoring contiguous range is the article (the
     maximum-subarray idea of Finn et al.'s Body Text Extraction). Further ranges on either
     side are taken while they score at least `second_block_share` of the best one, so an
-    answer thread or a two-part article keeps all its parts.
+    answer thread or a two-part article keeps all its parts. A header of related articles,
+    rankings or comments after the best range's start ends the article: nothing from it on
+    is taken (the excerpts of a "你可能还想看" feed are prose, but not this page's).
     """
     scores = []
     code = _code_lines(units, policy)
@@ -258,6 +262,12 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
     best = _max_subarray(scores, 0, len(scores))
     if best is None:
         return blocks
+    end = _article_end(units, scores, best[0])
+    if end < len(scores):  # a "相关阅读"/"最新评论" header after the article ends it
+        scores = scores[:end]
+        best = _max_subarray(scores, 0, end)
+        if best is None:
+            return blocks
     floor = max(policy.min_block_score, policy.second_block_share * best[2])
     pending = [(0, len(scores))]
     while pending:
@@ -269,6 +279,27 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
         blocks.append((start, end))
         pending += [(lo, start), (end, hi)]
     return sorted(blocks)
+
+
+def _article_end(units: list[Unit], scores: list[float], start: int, reach: int = 8) -> int:
+    """Index of the first header of related articles, rankings or comments at or after
+    `start` (the best block's first unit); len(units) when there is none. When such a header
+    also stands just above `start` (within `reach` units), the best block may itself be a
+    sidebar list or a comment thread above the article: then a header ends the article only
+    where more text lies above it than below it."""
+    def is_end(u: Unit) -> bool:
+        return u.state == JUNK and u.code == RELATED_CODE and ends_article(u.seg.text)
+
+    in_section = any(is_end(u) for u in units[max(0, start - reach):start])
+    for k in range(start, len(units)):
+        if is_end(units[k]):
+            if not in_section:
+                return k
+            above = _max_subarray(scores, 0, k)
+            below = _max_subarray(scores, k + 1, len(scores))
+            if above is not None and (below is None or above[2] >= below[2]):
+                return k
+    return len(units)
 
 
 def _code_lines(units: list[Unit], policy: ContextPolicy) -> list[bool]:
