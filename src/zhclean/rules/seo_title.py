@@ -60,10 +60,13 @@ class SeoTitle:
         candidates = [s for s in page.sentences if self._title_like(s)]
         keys = Counter(template_key(s.text) for s in candidates)
         prefixes = Counter(self._prefix(s.text) for s in candidates)
-        phrases = sum(len(SERVICE_PHRASE.findall(page.view_of(s))) + len(DECORATION.findall(page.view_of(s)))
-                      for s in candidates)
+        views = {page.view_of(s) for s in candidates}  # a toolbar repeated at the foot counts once
+        services = sum(len(SERVICE_PHRASE.findall(view)) for view in views)
+        phrases = services + sum(len(DECORATION.findall(view)) for view in views)
         brand_repeats = max((n for p, n in prefixes.items() if p), default=0) >= self.min_repeats
-        service_page = phrases >= self.min_service_phrases or (phrases and brand_repeats)
+        # a lone decoration ("【推荐】" in a site's toolbar) does not make a hard-wrapped article
+        # whose lines often start with its topic ("民间资本…") a doorway page
+        service_page = phrases >= self.min_service_phrases or (services and brand_repeats)
         for seg in candidates:
             view = page.view_of(seg)
             detail = None
