@@ -7,6 +7,7 @@ match on a folded view and report offsets into the unfolded text.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import Callable
 
 import regex
@@ -57,6 +58,31 @@ def fold_width(text: str) -> str:
     return text.translate(_FULLWIDTH)
 
 
+@lru_cache(maxsize=1)
+def _t2s_converter():
+    """OpenCC's Traditional-to-Simplified converter, when the optional ``opencc`` package
+    (extra ``zhclean[t2s]``) is installed; None otherwise."""
+    try:
+        import opencc
+    except ImportError:
+        return None
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters become Simplified (OpenCC t2s: 還→还, 閱讀→阅读), line by line,
+    keeping a line as it is where the conversion would change its length. A no-op without
+    the optional ``opencc`` package. Length-preserving."""
+    converter = _t2s_converter()
+    if converter is None:
+        return text
+    out = converter.convert(text)
+    if len(out) == len(text):
+        return out
+    lines = text.splitlines(keepends=True)
+    return "".join(c if len(c := converter.convert(line)) == len(line) else line for line in lines)
+
+
 def apply_nfkc(text: str) -> str:
     """Unicode NFKC: compatibility forms folded (also circled digits, ligatures)."""
     return unicodedata.normalize("NFKC", text)
@@ -80,6 +106,7 @@ FIXES: dict[str, Callable[[str], str]] = {
     "compose_unicode": compose_unicode,
     "fold_width": fold_width,
     "apply_nfkc": apply_nfkc,
+    "to_simplified": to_simplified,
 }
 
 
@@ -91,7 +118,9 @@ def normalize(text: str, fixes: tuple[str, ...] = DEFAULT_FIXES) -> str:
 
 
 def matching_view(text: str) -> str:
-    """The string rules match against: width-folded and lower-cased, same length as `text`."""
+    """The string rules match against: width-folded, lower-cased and, with the optional
+    ``opencc`` package, in Simplified characters (the rules' cues are Simplified: a
+    Traditional page's "你可能還想看" is matched as "你可能还想看"); same length as `text`."""
     folded = fold_width(text)
     lowered = folded.lower()
-    return lowered if len(lowered) == len(folded) else folded
+    return to_simplified(lowered if len(lowered) == len(folded) else folded)

@@ -7,6 +7,7 @@ from typing import ClassVar, Iterator
 import regex
 
 from zhclean.document import Removal
+from zhclean.normalize import matching_view
 from zhclean.rules.base import HARD, Page, han_count
 
 HEADER = regex.compile(
@@ -26,8 +27,9 @@ _TAG_HEADER = regex.compile(r"^[•·●■\-—\s]*(?:本文标签|标签|tags?
 def ends_article(text: str, max_tail_han: int = 4) -> bool:
     """True for a line that is only a related-articles, ranking or comments header (not a
     tag line): "网友评论@网友…" opens quoted comments inside a news story."""
-    m = HEADER.match(text)
-    return m is not None and han_count(text[m.end():]) <= max_tail_han and _TAG_HEADER.match(text) is None
+    view = matching_view(text)
+    m = HEADER.match(view)
+    return m is not None and han_count(view[m.end():]) <= max_tail_han and _TAG_HEADER.match(view) is None
 
 
 @dataclass(frozen=True)
