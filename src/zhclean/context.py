@@ -42,6 +42,7 @@ import regex
 
 from zhclean.document import Removal, Segment
 from zhclean.rules.related import RelatedLinks, ends_article
+from zhclean.rules.seo_title import title_main
 from zhclean.rules.base import CLOSERS, TERMINAL, Page, ends_sentence, han_count, visible_count, word_count
 
 JUNK, SOFT, GOOD, NEUTRAL = "junk", "soft", "good", "neutral"
@@ -110,6 +111,7 @@ class Unit:
     covered: int = 0
     size: int = 0
     whole_line: bool = False
+    given_title: bool = False  # the first line that is the page's given title (see `_given_title`)
     outside: bool = False  # outside every article block
 
     @property
@@ -355,6 +357,8 @@ def _max_subarray(scores: list[float], lo: int, hi: int) -> tuple[int, int, floa
 
 def _spread(page: Page, units: list[Unit], soft: dict[int, Removal], policy: ContextPolicy) -> list[Removal]:
     out: list[Removal] = []
+    for k in _given_title(units, page.title, len(units)) if page.title else ():
+        units[k].given_title = True
     good = sum(u.size for u in units if u.state == GOOD)
     if len(page.lines) >= policy.block_min_lines and good >= policy.block_min_good_share * sum(u.size for u in units):
         blocks = article_blocks(units, policy)
@@ -385,14 +389,21 @@ def _decide_runs(units: list[Unit], policy: ContextPolicy, edge: str) -> list[Re
 
 
 def _outside_blocks(units: list[Unit], blocks: list[tuple[int, int]]) -> list[Removal]:
-    """Units outside every article block go, except the headline: the last non-junk unit
-    before a block (skipping bylines and date lines)."""
+    """Units outside every article block go, except the headline: the line above the first
+    block that is the page's given title ("# 标题" above a cover image and the title's
+    repeat), or else the last non-junk unit before a block (skipping bylines and date lines)."""
     if not blocks:
         return []
     inside = bytearray(len(units))
+    titled = False
+    for k, u in enumerate(units[:blocks[0][0]]):
+        if u.given_title:
+            inside[k] = titled = 1
     for start, end in blocks:
         inside[start:end] = b"\x01" * (end - start)
         headline = _headline_before(units, start)
+        if titled and start == blocks[0][0] and headline is not None and not _SUBHEADING.match(units[headline].seg.text):
+            headline = None  # the title is the headline; an account name above the text is not
         if headline is not None:
             inside[headline] = 1
     lines_inside = {u.seg.line for k, u in enumerate(units) if inside[k]}
@@ -428,9 +439,32 @@ def _decide_run(run: list[Unit], left: Unit | None, right: Unit | None, policy: 
         if len(lines) != len(run):
             return []
         if lrole == EDGE and len(run) >= policy.top_run_lines:
-            return [_edge_removal(u, "top of page, outside the article") for u in run[:-1]]
+            return [_edge_removal(u, "top of page, outside the article") for u in run[:-1] if not u.given_title]
         if rrole == EDGE and len(run) >= policy.bottom_run_lines:
             return [_edge_removal(u, "bottom of page, outside the article") for u in run]
+    return []
+
+
+_HEADING_MARK = regex.compile(r"^\s*#{1,6}\s*")
+_SPACE = regex.compile(r"\s+")
+#: A section heading right above the text ("# 背景", "**1. 概述**", "二、…").
+_SUBHEADING = regex.compile(r"\s*(?:#{1,6}\s|\*\*|\d{1,3}[.、]|[一二三四五六七八九十]{1,3}、)")
+
+
+def _given_title(units: list[Unit], title: str, before: int) -> list[int]:
+    """Indexes of the units of the first line before unit `before` that is the page's given
+    title, whole or without its site suffix (markdown heading marks and spaces aside), and
+    holds no junk."""
+    wanted = {_SPACE.sub("", t) for t in (title, title_main(title)) if han_count(t) >= 4}
+    k = 0
+    while k < before:
+        end = k
+        while end < before and units[end].seg.line == units[k].seg.line:
+            end += 1
+        text = _SPACE.sub("", _HEADING_MARK.sub("", "".join(u.seg.text for u in units[k:end])))
+        if text in wanted and all(u.state != JUNK for u in units[k:end]):
+            return list(range(k, end))
+        k = end
     return []
 
 

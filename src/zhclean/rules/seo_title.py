@@ -23,6 +23,11 @@ _MASK = regex.compile(r"[\d\p{P}\p{S}\s a-z]+")
 _PIPE_TITLE = regex.compile(r"[^|｜_\n]{2,30}(?:\s*[|｜_]\s*[^|｜_\n]{2,30}){2,}")
 
 
+def title_main(title: str) -> str:
+    """The given HTML title without its site suffix ("标题_站点名", "标题 - 站点名")."""
+    return regex.split(r"\s*[_|｜—–]\s*|\s+-\s+", title.strip())[0]
+
+
 def template_key(text: str) -> str:
     """The line with digits, Latin letters, punctuation and spaces removed: lines that differ
     only by a number, an enumerator or a bracket share a key."""
@@ -94,7 +99,7 @@ class SeoTitle:
         title-like line that the page repeats)."""
         titles = set()
         if page.title:
-            main = regex.split(r"\s*[_|｜—–]\s*|\s+-\s+", page.title.strip())[0]
+            main = title_main(page.title)
             if han_count(main) >= 6:
                 titles.add(main)
         previous = None
