@@ -228,7 +228,8 @@ def _is_prose(text: str, policy: ContextPolicy) -> bool:
     han = word_count(text)
     if han >= policy.long_han:
         return True
-    if han >= policy.prose_han and (ends_sentence(text) or text.rstrip(CLOSERS).endswith("...")):
+    # a sentence that introduces a list ("建议用户升级到以下版本：") is prose too
+    if han >= policy.prose_han and (ends_sentence(text) or text.rstrip(CLOSERS).endswith(("...", "：", ":"))):
         return True
     inner = text.rstrip(CLOSERS + TERMINAL)
     return han >= policy.prose_han_unended and any(c in "，,；;。" for c in inner)
