@@ -20,6 +20,8 @@ SERVICE_PHRASE = regex.compile(
 )
 _HAN_CHARS = regex.compile(r"\p{Han}")
 _MASK = regex.compile(r"[\d\p{P}\p{S}\s a-z]+")
+#: Markup that copies of one line may differ by: HTML tags, list enumerators, punctuation.
+_MARKUP = regex.compile(r"<[^>\n]*>|^\s*(?:\d{1,3}[.、)）]|[-*+>#]+)\s*|[\p{P}\p{S}\s]+")
 _PIPE_TITLE = regex.compile(r"[^|｜_\n]{2,30}(?:\s*[|｜_]\s*[^|｜_\n]{2,30}){2,}")
 
 
@@ -63,8 +65,12 @@ class SeoTitle:
 
     def find(self, page: Page) -> Iterator[Removal]:
         candidates = [s for s in page.sentences if self._title_like(s)]
-        keys = Counter(template_key(s.text) for s in candidates)
-        prefixes = Counter(self._prefix(s.text) for s in candidates)
+        # lines that differ by a number or a Latin word, not copies of one line in other
+        # markup (a page that shows its text as markdown, as HTML and rendered repeats lines
+        # without being a template)
+        variants = {_MARKUP.sub("", s.text) for s in candidates}
+        keys = Counter(template_key(v) for v in variants)
+        prefixes = Counter(self._prefix(v) for v in variants)
         views = {page.view_of(s) for s in candidates}  # a toolbar repeated at the foot counts once
         services = sum(len(SERVICE_PHRASE.findall(view)) for view in views)
         phrases = services + sum(len(DECORATION.findall(view)) for view in views)
@@ -99,9 +105,9 @@ class SeoTitle:
         title-like line that the page repeats)."""
         titles = set()
         if page.title:
-            main = title_main(page.title)
-            if han_count(main) >= 6:
-                titles.add(main)
+            for form in (page.title.strip(), title_main(page.title)):  # whole, or without the site
+                if han_count(form) >= 6:
+                    titles.add(form)
         previous = None
         for seg in page.lines:
             if previous is not None and seg.text == previous.text and self._title_like(seg) and len(seg.text) >= 6:
