@@ -41,6 +41,7 @@ from typing import Iterable
 import regex
 
 from zhclean.document import Removal, Segment
+from zhclean.rules.footer import FooterSentence
 from zhclean.rules.related import RelatedLinks, ends_article
 from zhclean.rules.seo_title import title_main
 from zhclean.rules.base import CLOSERS, TERMINAL, Page, ends_sentence, han_count, visible_count, word_count
@@ -60,6 +61,9 @@ SPAM, ANCHOR, EDGE = "spam", "anchor", "edge"
 TRANSPARENT_CODES = frozenset({"boilerplate.ui_junk", "artifact.llm"})
 ANCHOR_CODES = frozenset({"meta.byline", "boilerplate.listing_meta"})
 RELATED_CODE = RelatedLinks.code
+FOOTER_CODE = FooterSentence.code
+#: Footer sentences that close an article: copyright, reprint and takedown notices.
+_END_NOTICE = regex.compile(r"版权|转载|侵权|免责|授权|copyright|©|icp|备案|创作者|原创", regex.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -285,23 +289,28 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
 
 
 def _article_end(units: list[Unit], scores: list[float], start: int, reach: int = 8) -> int:
-    """Index of the first header of related articles, rankings or comments at or after
-    `start` (the best block's first unit); len(units) when there is none. When such a header
-    also stands just above `start` (within `reach` units), the best block may itself be a
-    sidebar list or a comment thread above the article: then a header ends the article only
-    where more text lies above it than below it."""
+    """Index of the first unit at or after `start` (the best block's first unit) where the
+    article has ended; len(units) when there is none. That is a header of related articles,
+    rankings or comments, or a copyright/reprint notice ("如需授权…请联系", "以上内容为创作者
+    平台上传") with more text above it than below it (a notice mid-way through a digest does
+    not end it). When a header also stands just above `start` (within `reach` units), the
+    best block may itself be a sidebar list or a comment thread above the article: then a
+    header ends the article only where more text lies above it than below it too."""
     def is_end(u: Unit) -> bool:
         return u.state == JUNK and u.code == RELATED_CODE and ends_article(u.seg.text)
 
+    def more_above(k: int) -> bool:
+        above = _max_subarray(scores, 0, k)
+        below = _max_subarray(scores, k + 1, len(scores))
+        return above is not None and (below is None or above[2] >= below[2])
+
     in_section = any(is_end(u) for u in units[max(0, start - reach):start])
     for k in range(start, len(units)):
-        if is_end(units[k]):
-            if not in_section:
-                return k
-            above = _max_subarray(scores, 0, k)
-            below = _max_subarray(scores, k + 1, len(scores))
-            if above is not None and (below is None or above[2] >= below[2]):
-                return k
+        u = units[k]
+        if u.state == JUNK and u.code == FOOTER_CODE and _END_NOTICE.search(u.seg.text) and more_above(k):
+            return k
+        if is_end(u) and (not in_section or more_above(k)):
+            return k
     return len(units)
 
 
