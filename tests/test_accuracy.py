@@ -19,12 +19,12 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is not beside the checkout")
 
 #: (labelled file, content kept floor, junk removed floor); measured 2026-11-28:
-#: seed 1.000 / 1.000, spam pages 0.997 / 0.651, extraction pages 0.933 / 0.863 (0.883 removed
+#: seed 1.000 / 1.000, spam pages 0.997 / 0.651, extraction pages 0.947 / 0.873 (0.893 removed
 #: with the optional opencc package).
 FLOORS = [
     ("seed/seed.jsonl", 1.0, 0.99),
     ("dev/spam_pages.jsonl", 0.99, 0.63),
-    pytest.param("dev/extraction_pages.jsonl", 0.92, 0.85, marks=pytest.mark.slow),
+    pytest.param("dev/extraction_pages.jsonl", 0.935, 0.86, marks=pytest.mark.slow),
 ]
 
 
