@@ -41,16 +41,29 @@ from typing import Iterable
 import regex
 
 from zhclean.document import Removal, Segment
+from zhclean.rules.footer import FooterSentence
+from zhclean.rules.related import RelatedLinks, ends_article
+from zhclean.rules.seo_title import title_main
 from zhclean.rules.base import CLOSERS, TERMINAL, Page, ends_sentence, han_count, visible_count, word_count
 
 JUNK, SOFT, GOOD, NEUTRAL = "junk", "soft", "good", "neutral"
 #: Lines that structure a document (markdown headings, list items, table rows, quotes,
 #: numbered points): neither evidence of an article nor of page chrome.
 _STRUCTURED = regex.compile(r"#{1,6}\s|[-*+>]\s|\||\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
+#: Lines of a code listing or a shell session: mostly Latin text with the operators of code
+#: (``-e KEY=value \\``, ``a && b``, ``f(x);``, ``$VAR``). Page chrome is words, not code.
+_CODE_MARK = regex.compile(r"[=$\\{};]|&&|\|\||(?:^|\s)--?[a-zA-Z][\w-]*|\w\(|^\s*(?://|/\*)")
+_QUOTED = regex.compile(r'"[^"]*"|\'[^\']*\'')
+#: Links and image links (``[text](url)``, bare URLs): their query strings look like code.
+_LINK = regex.compile(r"!?\[[^\]]*\]\([^)]*\)|(?:https?:)?//\S+|www\.\S+")
 SPAM, ANCHOR, EDGE = "spam", "anchor", "edge"
 
 TRANSPARENT_CODES = frozenset({"boilerplate.ui_junk", "artifact.llm"})
 ANCHOR_CODES = frozenset({"meta.byline", "boilerplate.listing_meta"})
+RELATED_CODE = RelatedLinks.code
+FOOTER_CODE = FooterSentence.code
+#: Footer sentences that close an article: copyright, reprint and takedown notices.
+_END_NOTICE = regex.compile(r"版权|转载|侵权|免责|授权|copyright|©|icp|备案|创作者|原创", regex.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -85,6 +98,9 @@ class ContextPolicy:
     short_chars: int = 20
     short_penalty: float = 0.8
     long_penalty: float = 0.15
+    #: Lines of a code listing (see `_code_lines`): at most this share of CJK characters
+    #: outside quoted strings. They score nothing.
+    code_max_cjk_share: float = 0.3
     #: A further block is kept when it scores this share of the best block, and at least
     #: `min_block_score`.
     second_block_share: float = 0.15
@@ -99,6 +115,7 @@ class Unit:
     covered: int = 0
     size: int = 0
     whole_line: bool = False
+    given_title: bool = False  # the first line that is the page's given title (see `_given_title`)
     outside: bool = False  # outside every article block
     words: int = 0  # CJK characters, counted for the units judged as prose (GOOD)
 
@@ -225,7 +242,8 @@ def _is_prose(text: str, policy: ContextPolicy, han: int | None = None) -> bool:
         han = word_count(text)
     if han >= policy.long_han:
         return True
-    if han >= policy.prose_han and (ends_sentence(text) or text.rstrip(CLOSERS).endswith("...")):
+    # a sentence that introduces a list ("建议用户升级到以下版本：") is prose too
+    if han >= policy.prose_han and (ends_sentence(text) or text.rstrip(CLOSERS).endswith(("...", "：", ":"))):
         return True
     inner = text.rstrip(CLOSERS + TERMINAL)
     return han >= policy.prose_han_unended and any(map(inner.__contains__, "，,；;。"))
@@ -238,18 +256,21 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
     is not (junk, short lines); the best-scoring contiguous range is the article (the
     maximum-subarray idea of Finn et al.'s Body Text Extraction). Further ranges on either
     side are taken while they score at least `second_block_share` of the best one, so an
-    answer thread or a two-part article keeps all its parts.
+    answer thread or a two-part article keeps all its parts. A header of related articles,
+    rankings or comments after the best range's start ends the article: nothing from it on
+    is taken (the excerpts of a "你可能还想看" feed are prose, but not this page's).
     """
     scores = []
-    for u in units:
+    code = _code_lines(units, policy)
+    for k, u in enumerate(units):
         if u.state == GOOD:
             scores.append(u.words)
         elif u.state == JUNK and u.code in ANCHOR_CODES:
             scores.append(0.0)
         elif u.state == JUNK:
             scores.append(-policy.junk_penalty * u.size)
-        elif _STRUCTURED.match(u.seg.text):
-            scores.append(0.0)  # headings, list items, table rows, quotes of a document
+        elif _STRUCTURED.match(u.seg.text) or code[k]:
+            scores.append(0.0)  # headings, list items, table rows, quotes, code of a document
         elif u.size <= policy.short_chars:
             scores.append(-policy.short_penalty * u.size)
         else:
@@ -258,6 +279,12 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
     best = _max_subarray(scores, 0, len(scores))
     if best is None:
         return blocks
+    end = _article_end(units, scores, best[0])
+    if end < len(scores):  # a "相关阅读"/"最新评论" header after the article ends it
+        scores = scores[:end]
+        best = _max_subarray(scores, 0, end)
+        if best is None:
+            return blocks
     floor = max(policy.min_block_score, policy.second_block_share * best[2])
     pending = [(0, len(scores))]
     while pending:
@@ -269,6 +296,71 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
         blocks.append((start, end))
         pending += [(lo, start), (end, hi)]
     return sorted(blocks)
+
+
+def _article_end(units: list[Unit], scores: list[float], start: int, reach: int = 8) -> int:
+    """Index of the first unit at or after `start` (the best block's first unit) where the
+    article has ended; len(units) when there is none. That is a header of related articles,
+    rankings or comments, or a copyright/reprint notice ("如需授权…请联系", "以上内容为创作者
+    平台上传") with more text above it than below it (a notice mid-way through a digest does
+    not end it). When a header also stands just above `start` (within `reach` units), the
+    best block may itself be a sidebar list or a comment thread above the article: then a
+    header ends the article only where more text lies above it than below it too."""
+    def is_end(u: Unit) -> bool:
+        return u.state == JUNK and u.code == RELATED_CODE and ends_article(u.seg.text)
+
+    def more_above(k: int) -> bool:
+        above = _max_subarray(scores, 0, k)
+        below = _max_subarray(scores, k + 1, len(scores))
+        return above is not None and (below is None or above[2] >= below[2])
+
+    in_section = any(is_end(u) for u in units[max(0, start - reach):start])
+    for k in range(start, len(units)):
+        u = units[k]
+        if u.state == JUNK and u.code == FOOTER_CODE and _END_NOTICE.search(u.seg.text) and more_above(k):
+            return k
+        if is_end(u) and (not in_section or more_above(k)):
+            return k
+    return len(units)
+
+
+def _code_lines(units: list[Unit], policy: ContextPolicy) -> list[bool]:
+    """For each unit: is it on a line of a code listing? Runs of consecutive Latin lines (CJK
+    only inside quoted strings, at most `code_max_cjk_share`; links do not count) are code
+    when at least a third of their lines carry code operators (``then``, ``fi`` and
+    ``sleep 5s`` belong to the script around them); a line of Latin page chrome
+    ("Powered by …") carries none. Judged by whole lines: a URL's ``?`` splits sentences."""
+    lines: list[list[int]] = []  # unit indexes of each line, in order
+    for k, u in enumerate(units):
+        if lines and units[lines[-1][0]].seg.line == u.seg.line:
+            lines[-1].append(k)
+        else:
+            lines.append([k])
+    texts = [" ".join(units[k].seg.text for k in line) for line in lines]
+    latin = [all(units[k].state in (NEUTRAL, SOFT) for k in line) and _latin_line(text, policy)
+             for line, text in zip(lines, texts)]
+    out = [False] * len(units)
+    i = 0
+    while i < len(lines):
+        end = i
+        while end < len(lines) and latin[end]:
+            end += 1
+        if end == i:
+            i += 1
+            continue
+        marked = sum(1 for text in texts[i:end] if _CODE_MARK.search(_LINK.sub(" ", text)))
+        if marked and 3 * marked >= end - i:
+            for line in lines[i:end]:
+                for k in line:
+                    out[k] = True
+        i = end
+    return out
+
+
+def _latin_line(text: str, policy: ContextPolicy) -> bool:
+    bare = _QUOTED.sub("", _LINK.sub("", text))
+    visible = visible_count(bare)
+    return visible > 0 and word_count(bare) <= policy.code_max_cjk_share * visible
 
 
 def _max_subarray(scores: list[float], lo: int, hi: int) -> tuple[int, int, float] | None:
@@ -285,6 +377,8 @@ def _max_subarray(scores: list[float], lo: int, hi: int) -> tuple[int, int, floa
 
 def _spread(page: Page, units: list[Unit], soft: dict[int, Removal], policy: ContextPolicy) -> list[Removal]:
     out: list[Removal] = []
+    for k in _given_title(units, page.title, len(units)) if page.title else ():
+        units[k].given_title = True
     good = sum(u.size for u in units if u.state == GOOD)
     if len(page.lines) >= policy.block_min_lines and good >= policy.block_min_good_share * sum(u.size for u in units):
         blocks = article_blocks(units, policy)
@@ -315,14 +409,21 @@ def _decide_runs(units: list[Unit], policy: ContextPolicy, edge: str) -> list[Re
 
 
 def _outside_blocks(units: list[Unit], blocks: list[tuple[int, int]]) -> list[Removal]:
-    """Units outside every article block go, except the headline: the last non-junk unit
-    before a block (skipping bylines and date lines)."""
+    """Units outside every article block go, except the headline: the line above the first
+    block that is the page's given title ("# 标题" above a cover image and the title's
+    repeat), or else the last non-junk unit before a block (skipping bylines and date lines)."""
     if not blocks:
         return []
     inside = bytearray(len(units))
+    titled = False
+    for k, u in enumerate(units[:blocks[0][0]]):
+        if u.given_title:
+            inside[k] = titled = 1
     for start, end in blocks:
         inside[start:end] = b"\x01" * (end - start)
         headline = _headline_before(units, start)
+        if titled and start == blocks[0][0] and headline is not None and not _SUBHEADING.match(units[headline].seg.text):
+            headline = None  # the title is the headline; an account name above the text is not
         if headline is not None:
             inside[headline] = 1
     lines_inside = {u.seg.line for k, u in enumerate(units) if inside[k]}
@@ -358,9 +459,32 @@ def _decide_run(run: list[Unit], left: Unit | None, right: Unit | None, policy: 
         if len(lines) != len(run):
             return []
         if lrole == EDGE and len(run) >= policy.top_run_lines:
-            return [_edge_removal(u, "top of page, outside the article") for u in run[:-1]]
+            return [_edge_removal(u, "top of page, outside the article") for u in run[:-1] if not u.given_title]
         if rrole == EDGE and len(run) >= policy.bottom_run_lines:
             return [_edge_removal(u, "bottom of page, outside the article") for u in run]
+    return []
+
+
+_HEADING_MARK = regex.compile(r"^\s*#{1,6}\s*")
+_SPACE = regex.compile(r"\s+")
+#: A section heading right above the text ("# 背景", "**1. 概述**", "二、…").
+_SUBHEADING = regex.compile(r"\s*(?:#{1,6}\s|\*\*|\d{1,3}[.、]|[一二三四五六七八九十]{1,3}、)")
+
+
+def _given_title(units: list[Unit], title: str, before: int) -> list[int]:
+    """Indexes of the units of the first line before unit `before` that is the page's given
+    title, whole or without its site suffix (markdown heading marks and spaces aside), and
+    holds no junk."""
+    wanted = {_SPACE.sub("", t) for t in (title, title_main(title)) if han_count(t) >= 4}
+    k = 0
+    while k < before:
+        end = k
+        while end < before and units[end].seg.line == units[k].seg.line:
+            end += 1
+        text = _SPACE.sub("", _HEADING_MARK.sub("", "".join(u.seg.text for u in units[k:end])))
+        if text in wanted and all(u.state != JUNK for u in units[k:end]):
+            return list(range(k, end))
+        k = end
     return []
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Callable
 
 import regex
@@ -64,6 +65,38 @@ def fold_width(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1)
+def _t2s_converter():
+    """OpenCC's Traditional-to-Simplified converter (``opencc``, a core dependency), or None
+    where it cannot be imported (then the view stays unconverted)."""
+    try:
+        import opencc
+    except ImportError:
+        return None
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters become Simplified (OpenCC t2s: 還→还, 閱讀→阅读), line by line,
+    keeping a line as it is where the conversion would change its length (or OpenCC cannot
+    read it). A no-op where ``opencc`` cannot be imported. Length-preserving."""
+    converter = _t2s_converter()
+    if converter is None:
+        return text
+
+    def convert(part: str) -> str | None:
+        try:
+            out = converter.convert(part)
+        except UnicodeEncodeError:  # a lone surrogate: OpenCC reads UTF-8
+            return None
+        return out if len(out) == len(part) else None
+
+    whole = convert(text)
+    if whole is not None:
+        return whole
+    return "".join(line if (c := convert(line)) is None else c for line in text.splitlines(keepends=True))
+
+
 def apply_nfkc(text: str) -> str:
     """Unicode NFKC: compatibility forms folded (also circled digits, ligatures)."""
     return unicodedata.normalize("NFKC", text)
@@ -87,6 +120,7 @@ FIXES: dict[str, Callable[[str], str]] = {
     "compose_unicode": compose_unicode,
     "fold_width": fold_width,
     "apply_nfkc": apply_nfkc,
+    "to_simplified": to_simplified,
 }
 
 
@@ -98,7 +132,9 @@ def normalize(text: str, fixes: tuple[str, ...] = DEFAULT_FIXES) -> str:
 
 
 def matching_view(text: str) -> str:
-    """The string rules match against: width-folded and lower-cased, same length as `text`."""
+    """The string rules match against: width-folded, lower-cased and in Simplified characters
+    by OpenCC (the rules' cues are Simplified: a Traditional page's "你可能還想看" is matched as
+    "你可能还想看"); same length as `text`."""
     folded = fold_width(text)
     lowered = folded.lower()
-    return lowered if len(lowered) == len(folded) else folded
+    return to_simplified(lowered if len(lowered) == len(folded) else folded)

@@ -8,7 +8,7 @@ from typing import ClassVar, Iterator
 import regex
 
 from zhclean.document import Removal, Segment
-from zhclean.rules.base import HARD, TERMINAL, Page
+from zhclean.rules.base import CJK, HARD, TERMINAL, Page
 
 NAV_INLINE = regex.compile(
     r"[▲△↑]?返回搜狐[,，]?\s*查看更多|查看更多\s*>+|更多\s*>{1,3}|>>\s*更多"
@@ -48,7 +48,8 @@ class NavigationLine:
     menu lines: at least `min_items` short items (≤ `max_item_chars`) separated by |, ·, or
     spaces, with no sentence punctuation; or three or more '|'-separated links of at most
     `max_link_chars` ("历史:轶闻秘档|历史映像室历史专题|民间说史").
-    Must keep: a sentence that lists words with 、 (that is a list, judged elsewhere)."""
+    Must keep: a sentence that lists words with 、 (that is a list, judged elsewhere); a line
+    of Latin words or a shell command separated by spaces only (no CJK: not a Chinese menu)."""
 
     code: ClassVar[str] = "boilerplate.nav"
     strength: ClassVar[str] = HARD
@@ -84,6 +85,8 @@ class NavigationLine:
             return None  # words separated by spaces inside running text
         if not _MENU_MARK.search(text):
             return None  # one item, one link
+        if not _HARD_SEPARATOR.search(text) and not CJK.search(text):
+            return None  # Latin words or a command line ("docker stop web && docker rm web")
         items = [i for i in _MENU_SPLIT.split(text) if i]
         if len(items) >= self.min_items and all(len(i) <= self.max_item_chars for i in items):
             return Removal(seg.start, seg.end, self.code, {"menu_items": len(items)})

@@ -1,4 +1,4 @@
-"""boilerplate.related: "相关新闻/推荐阅读/热门文章" headers and the headlines under them."""
+"""boilerplate.related: "相关新闻/推荐阅读/热门文章/阅读排行榜/最新评论" headers and the headlines under them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,17 +7,33 @@ from typing import ClassVar, Iterator
 import regex
 
 from zhclean.document import Removal
+from zhclean.normalize import matching_view
 from zhclean.rules.base import HARD, Page, han_count
 
 HEADER = regex.compile(
     r"^[•·●■\-—\s]*(?:相关(?:阅读|新闻|文章|推荐|链接|报道|资讯|内容|专题|问题|搜索)|推荐阅读|延伸阅读|扩展阅读|热门(?:文章|推荐|新闻|排行|阅读|资讯|标签)"
-    r"|猜你(?:喜欢|还会看|想看|还喜欢)|你可能(?:还)?(?:喜欢|感兴趣|也喜欢)|精彩推荐|最新(?:文章|资讯|新闻|发布)|图文推荐|热点(?:文章|新闻|推荐)"
-    r"|往期(?:回顾|精选|推荐)|历史文章|更多(?:文章|新闻|精彩)|点击排行|本周热门|今日推荐|编辑推荐|本文标签|标签|tags?)"
+    r"|猜你(?:喜欢|还会看|想看|还喜欢)|你可能(?:还)?(?:喜欢|感兴趣|也喜欢|想看)|精彩推荐|最新(?:文章|资讯|新闻|发布)|图文推荐|热点(?:文章|新闻|推荐)"
+    r"|往期(?:回顾|精选|推荐)|历史文章|更多(?:文章|新闻|精彩)|点击排行|本周热门|今日推荐|编辑推荐|本文标签|标签|tags?"
+    r"|(?:阅读|评论|点击|推荐|热门|人气|热度|本周|本月|今日|24小时|热门点击)排行榜?|排行榜|大家都在看|其他人(?:也|还)在看"
+    r"|(?:最新|热门|最热|精彩|全部|相关)评论|评论列表)"
     r"\s*[:：]?"
 )
 #: Every HEADER match contains one of these (its words, past the bullets).
 HEADER_CUES = ("相关", "推荐阅读", "延伸阅读", "扩展阅读", "热门", "猜你", "你可能", "精彩推荐", "最新", "图文推荐",
-               "热点", "往期", "历史文章", "更多", "点击排行", "本周热门", "今日推荐", "编辑推荐", "标签", "tag")
+               "热点", "往期", "历史文章", "更多", "点击排行", "本周热门", "今日推荐", "编辑推荐", "标签", "tag",
+               "排行", "大家都在看", "其他人", "评论")
+#: Headers of what follows an article (lists of other articles, rankings, comments), not of a
+#: part of it: the article has ended above one (`zhclean.context` ends the main block there).
+#: Tag lines are not among them: they may stand under a headline.
+_TAG_HEADER = regex.compile(r"^[•·●■\-—\s]*(?:本文标签|标签|tags?)\s*[:：]?")
+
+
+def ends_article(text: str, max_tail_han: int = 4) -> bool:
+    """True for a line that is only a related-articles, ranking or comments header (not a
+    tag line): "网友评论@网友…" opens quoted comments inside a news story."""
+    view = matching_view(text)
+    m = HEADER.match(view)
+    return m is not None and han_count(view[m.end():]) <= max_tail_han and _TAG_HEADER.match(view) is None
 
 
 @dataclass(frozen=True)

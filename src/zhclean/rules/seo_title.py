@@ -25,7 +25,14 @@ SERVICE_CUES = ("售后", "客服", "维修", "服务", "人工", "报修", "保
                 "官方网站", "官网", "全国联保", "24小时")
 _HAN_CHARS = regex.compile(r"\p{Han}")
 _MASK = regex.compile(r"[\d\p{P}\p{S}\s a-z]+")
+#: Markup that copies of one line may differ by: HTML tags, list enumerators, punctuation.
+_MARKUP = regex.compile(r"<[^>\n]*>|^\s*(?:\d{1,3}[.、)）]|[-*+>#]+)\s*|[\p{P}\p{S}\s]+")
 _PIPE_TITLE = regex.compile(r"[^|｜_\n]{2,30}(?:\s*[|｜_]\s*[^|｜_\n]{2,30}){2,}")
+
+
+def title_main(title: str) -> str:
+    """The given HTML title without its site suffix ("标题_站点名", "标题 - 站点名")."""
+    return regex.split(r"\s*[_|｜—–]\s*|\s+-\s+", title.strip())[0]
 
 
 def template_key(text: str) -> str:
@@ -66,19 +73,27 @@ class SeoTitle:
         decorated = page.starts_with(DECORATION_CUES)  # the patterns only run where they can match
         serviced = page.starts_with(SERVICE_CUES)
         cued = decorated | serviced
-        # Phrases and decorations are only in sentences with a cue; without a phrase on the
-        # page, only decorated sentences can go, so the other title-like lines need no look.
+        # Phrases and decorations are only in sentences with a cue; a toolbar repeated at the
+        # foot counts once.
+        views = {page.view_of(s): s.start for s in page.sentences if s.start in cued and self._title_like(s)}
+        services = sum(len(SERVICE_PHRASE.findall(v)) for v, start in views.items() if start in serviced)
+        phrases = services + sum(len(DECORATION.findall(v)) for v, start in views.items() if start in decorated)
+        # Without a service phrase on the page (or enough decorations), only decorated
+        # sentences can go, so the other title-like lines need no look.
         candidates = [s for s in page.sentences if s.start in cued and self._title_like(s)]
-        phrases = sum((len(SERVICE_PHRASE.findall(page.view_of(s))) if s.start in serviced else 0)
-                      + (len(DECORATION.findall(page.view_of(s))) if s.start in decorated else 0)
-                      for s in candidates)
         service_page = False
-        if phrases:  # keys and prefixes only matter on a page with a service phrase
+        if services or phrases >= self.min_service_phrases:
             candidates = [s for s in page.sentences if self._title_like(s)]
-            keys = Counter(template_key(s.text) for s in candidates)
-            prefixes = Counter(self._prefix(s.text) for s in candidates)
+            # lines that differ by a number or a Latin word, not copies of one line in other
+            # markup (a page that shows its text as markdown, as HTML and rendered repeats
+            # lines without being a template)
+            variants = {_MARKUP.sub("", s.text) for s in candidates}
+            keys = Counter(template_key(v) for v in variants)
+            prefixes = Counter(self._prefix(v) for v in variants)
             brand_repeats = max((n for p, n in prefixes.items() if p), default=0) >= self.min_repeats
-            service_page = phrases >= self.min_service_phrases or brand_repeats
+            # a lone decoration ("【推荐】" in a site's toolbar) does not make a hard-wrapped
+            # article whose lines often start with its topic ("民间资本…") a doorway page
+            service_page = phrases >= self.min_service_phrases or bool(services and brand_repeats)
         for seg in candidates:
             view = page.view_of(seg)
             detail = None
@@ -106,9 +121,9 @@ class SeoTitle:
         title-like line that the page repeats)."""
         titles = set()
         if page.title:
-            main = regex.split(r"\s*[_|｜—–]\s*|\s+-\s+", page.title.strip())[0]
-            if han_count(main) >= 6:
-                titles.add(main)
+            for form in (page.title.strip(), title_main(page.title)):  # whole, or without the site
+                if han_count(form) >= 6:
+                    titles.add(form)
         previous = None
         for seg in page.lines:
             if previous is not None and seg.text == previous.text and self._title_like(seg) and len(seg.text) >= 6:
