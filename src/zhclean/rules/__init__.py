@@ -14,6 +14,7 @@ from zhclean.rules.listing_meta import ListingField
 from zhclean.rules.llm_artifact import ChatbotLeftover
 from zhclean.rules.marketing import MarketingSentence
 from zhclean.rules.nav import NavigationLine, NavigationPhrase
+from zhclean.rules.off_topic import OffTopicRun
 from zhclean.rules.region_list import RegionList
 from zhclean.rules.related import HeadlineRun, RelatedLinks
 from zhclean.rules.seo_title import SeoTitle
@@ -46,6 +47,7 @@ SPAN_RULES = (
     InterfacePhrase,
     RelatedLinks,
     HeadlineRun,
+    OffTopicRun,
 )
 
 #: Rules that judge the whole page after the others (`judge(page, removals)`).
