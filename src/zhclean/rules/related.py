@@ -15,6 +15,13 @@ HEADER = regex.compile(
     r"|往期(?:回顾|精选|推荐)|历史文章|更多(?:文章|新闻|精彩)|点击排行|本周热门|今日推荐|编辑推荐|本文标签|标签|tags?)"
     r"\s*[:：]?"
 )
+#: A header after the site's or account's name ("城南生活网精彩要闻回顾"), ending its sentence
+#: (often glued to the byline before it).
+NAMED_HEADER = regex.compile(
+    r"[\p{Han}a-z0-9]{0,10}?(?:精彩要闻回顾|要闻回顾|精彩回顾|往期精彩|往期回顾|往期精选|往期推荐)[\s:：?？!！]*$"
+)
+#: A segment left of an emoji that the scraper turned into '?' (counts as no item).
+_PLACEHOLDER = regex.compile(r"^[?？\s]+$")
 
 
 @dataclass(frozen=True)
@@ -24,7 +31,9 @@ class RelatedLinks:
     characters ending in 。) or a blank run ends the list.
     Must keep: an article's own text after such a header word used in a sentence
     ("相关新闻报道称，…" is not a header: the header must open its line or sentence and be
-    followed by a list)."""
+    followed by a list). A 往期/要闻回顾 header may follow the site's name and end a
+    sentence ("…城南生活网精彩要闻回顾?"); '?' placeholders of dropped emoji between the
+    headlines do not count as items."""
 
     code: ClassVar[str] = "boilerplate.related"
     strength: ClassVar[str] = HARD
@@ -38,21 +47,24 @@ class RelatedLinks:
         i = 0
         while i < len(units):
             seg = units[i]
-            m = HEADER.match(page.view_of(seg))
+            view = page.view_of(seg)
+            m = HEADER.match(view) or NAMED_HEADER.search(view)
             if not m or han_count(seg.text[m.end():]) > self.max_header_tail:
                 i += 1
                 continue
-            yield Removal(seg.start, seg.end, self.code, {"header": m[0].strip()})
+            yield Removal(seg.start + m.start(), seg.end, self.code, {"header": m[0].strip()})
             j = i + 1
-            while j < len(units) and j - i <= self.max_items:
+            items = 0
+            while j < len(units) and items < self.max_items:
                 item = units[j]
                 text = item.text
+                items += not _PLACEHOLDER.match(text)
                 if len(text) > self.max_chars or (han_count(text) >= self.prose_han and text.endswith("。")):
                     break
                 if text.endswith("。") and han_count(text) >= 15 and item.line == units[j - 1].line:
                     break
-                if "。" in text[:-1] or ("，" in text and han_count(text) >= 20):
-                    break  # a fragment of prose, not a headline
+                if "。" in text[:-1] or ("，" in text and han_count(text) >= 20 and not _HEADLINE_END.search(text)):
+                    break  # a fragment of prose, not a headline (one ending in ？/！ may hold a comma)
                 yield Removal(item.start, item.end, self.code, {"under_header": m[0].strip()})
                 j += 1
             i = j
