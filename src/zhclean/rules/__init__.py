@@ -21,7 +21,7 @@ from zhclean.rules.seo_title import SeoTitle
 from zhclean.rules.spliced_page import SplicedPage
 from zhclean.rules.stuffed_page import StuffedPage
 from zhclean.rules.ui_junk import InterfacePhrase, InterfaceText
-from zhclean.rules.unpunctuated_run import UnpunctuatedRun
+from zhclean.rules.unpunctuated_run import RepeatedLinkStretch, UnpunctuatedRun
 
 #: Rules that judge one segment at a time (`check(seg, page)`).
 SEGMENT_RULES = (
@@ -48,6 +48,7 @@ SPAN_RULES = (
     RelatedLinks,
     HeadlineRun,
     OffTopicRun,
+    RepeatedLinkStretch,
 )
 
 #: Rules that judge the whole page after the others (`judge(page, removals)`).
