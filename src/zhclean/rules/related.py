@@ -70,15 +70,18 @@ class RelatedLinks:
             i = j
 
 
-_HEADLINE_END = regex.compile(r"[!！?？]+[”’」』\"')）]*$")
+_HEADLINE_END = regex.compile(r"(?:[!！?？]+|\.{3,}|…+)[”’」』\"')）]*$")
 _CLAUSE_MARK = regex.compile(r"[，,；;。]")
+_ELLIPSIS_END = regex.compile(r"(?:\.{3,}|…+)[”’」』\"')）]*$")
+_LIST_MARK = regex.compile(r"[、:：]")
 _FUNCTION_CHARS = frozenset("的了是在和我你他她们这那就都也很吗呢吧啊")
 
 
 @dataclass(frozen=True)
 class HeadlineRun:
     """Headlines of other articles glued into the text: at least `min_run` consecutive
-    sentences of `min_chars`–`max_chars` characters that end in ！ or ？, carry no comma or
+    sentences of `min_chars`–`max_chars` characters that end in ！, ？ or an ellipsis
+    ("原来是因为……", without 、 or ：, which mark a list trailing off), carry no comma or
     full stop, and few function characters ("美联储加息再添市场动荡让人措手不及!",
     "今晚耶伦德拉基将成焦点本周能否突破阻力?").
     Must keep: exclamations and questions in prose and dialogue ("真的吗？我不信！"): they are
@@ -107,5 +110,7 @@ class HeadlineRun:
             return False
         if _CLAUSE_MARK.search(text):
             return False
+        if _ELLIPSIS_END.search(text) and _LIST_MARK.search(text):
+            return False  # "地质勘探：地灾预警、地震资料处理……": a list trailing off, not a headline
         han = han_count(text)
         return han >= self.min_chars and sum(1 for c in text if c in _FUNCTION_CHARS) <= self.max_function_share * han
