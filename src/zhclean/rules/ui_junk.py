@@ -17,6 +17,7 @@ UI_INLINE = regex.compile(
     r"|图片(?:来源|来自)(?:于)?(?:网络|网上)|图源(?:网络)?[:：]?"
     r"|▲\s*(?:网络图|图片|资料图|配图)[^\n。]{0,20}[。]?"
     r"|(?:网络|资料)(?:配)?图(?:片)?(?=\s|$|[。\n])|\[摘要\]"
+    r"|(?<![^\s。！？!?”])(?:网络图|网图|资料图)(?![书谱形像表论层标片])"              # 。网络图小伙回忆称…
     r"|分享至(?:好友和)?朋友圈|用微信扫(?:码|描)?二维码分享|二维码分享至[^\n。]{0,10}|已显示全部内容|展开全部|查看全部\d*条?"
     r"|为什么显示这个广告[?？]?|为什么你不喜欢这个广告[?？]?|广告意见与建议|不喜欢减少或屏蔽此类内容"
     r"|(?<!\d)\d+\s*(?:跟贴|跟帖|条评论|人参与|人正在学习|人点赞|次阅读)"
@@ -35,10 +36,16 @@ UI_SEGMENT = regex.compile(
 )
 
 
+#: A caption marked with a triangle: "▷村民正在整理家中的煤球" (a short segment, no punctuation).
+CAPTION = regex.compile(r"^[▷▶►]\s*[^。！？!?，,；;]{2,30}$")
+
+
 @dataclass(frozen=True)
 class InterfaceText:
-    """A segment made only of UI words: buttons, counters, "展开全文", "—end—".
-    Must keep: sentences that use these words ("他在留言中写道…")."""
+    """A segment made only of UI words: buttons, counters, "展开全文", "—end—"; or a short
+    caption opened by ▷/▶ ("▷村民正在整理家中的煤球").
+    Must keep: sentences that use these words ("他在留言中写道…"), and a ▷ item that is a
+    sentence (punctuated or longer than a caption)."""
 
     code: ClassVar[str] = "boilerplate.ui_junk"
     strength: ClassVar[str] = HARD
@@ -47,6 +54,8 @@ class InterfaceText:
     def check(self, seg: Segment, page: Page) -> Removal | None:
         if len(seg) <= 40 and (m := UI_SEGMENT.search(page.view_of(seg))):
             return Removal(seg.start, seg.end, self.code, {"match": m[0].strip()[:30]})
+        if len(seg) <= 40 and CAPTION.match(page.view_of(seg)):
+            return Removal(seg.start, seg.end, self.code, {"caption": seg.text[:30]})
         return None
 
 
