@@ -22,6 +22,13 @@ UI_INLINE = regex.compile(
     r"|为什么显示这个广告[?？]?|为什么你不喜欢这个广告[?？]?|广告意见与建议|不喜欢减少或屏蔽此类内容"
     r"|(?<!\d)\d+\s*(?:跟贴|跟帖|条评论|人参与|人正在学习|人点赞|次阅读)"
 )
+#: The tail of an image tag left in the text ("=999) this.width=1000; src=http://…jpg
+#: style=max-width:100%;/>"); its semicolons cut sentences, so it is matched on the page.
+IMAGE_TAG = regex.compile(
+    r"(?:=\d+\)\s*)?(?:this\.(?:width|height)\s*=\s*\d+;?\s*)*"
+    r"src\s*=\s*[\"']?https?://[^\s\"'<>\]]{1,300}?\.(?:jpe?g|png|gif|bmp|webp)[\"']?"
+    r"(?:\s*[a-z\-]{1,12}\s*=\s*[\"']?[^\s\"'<>]{0,60}[\"']?)*\s*/?>"
+)
 #: Every inline UI match contains one of these.
 CUES = ("[", "(", "注", "图", "▲", "分享", "二维码", "已显示", "展开", "查看全部", "广告", "不喜欢",
         "跟贴", "跟帖", "评论", "参与", "学习", "点赞", "阅读", "摘要")
@@ -62,7 +69,8 @@ class InterfaceText:
 @dataclass(frozen=True)
 class InterfacePhrase:
     """Inline UI remnants: image placeholders ("[logo.gif]"), bracketed captions
-    ("（网络配图）"), "注：图片来源于网络", "▲网络图", share and ad-feedback widgets.
+    ("（网络配图）"), "注：图片来源于网络", "▲网络图", share and ad-feedback widgets, the tail
+    of an image tag ("this.width=1000; src=http://….jpg style=…/>").
     Must keep: full descriptive captions (LABELS.md) and prose about pictures ("图片显示…")."""
 
     code: ClassVar[str] = "boilerplate.ui_junk"
@@ -72,6 +80,9 @@ class InterfacePhrase:
         for start, end in page.spans_with(CUES):
             for m in UI_INLINE.finditer(page.view, start, end):
                 yield Removal(m.start(), m.end(), self.code, {"match": m[0][:30]})
+        if "src" in page.view:
+            for m in IMAGE_TAG.finditer(page.view):
+                yield Removal(m.start(), m.end(), self.code, {"image_tag": m[0][:30]})
 
 
 def is_bare_caption(text: str) -> bool:
