@@ -10,7 +10,7 @@ from zhclean.rules.footer import FooterSentence
 from zhclean.rules.gambling import GamblingInjection
 from zhclean.rules.hotline import HotlineSegment
 from zhclean.rules.keyword_list import KeywordList
-from zhclean.rules.listing_meta import ListingField
+from zhclean.rules.listing_meta import ComplaintForm, ListingField
 from zhclean.rules.llm_artifact import ChatbotLeftover
 from zhclean.rules.marketing import MarketingSentence
 from zhclean.rules.nav import NavigationLine, NavigationPhrase
@@ -49,6 +49,7 @@ SPAN_RULES = (
     HeadlineRun,
     OffTopicRun,
     RepeatedLinkStretch,
+    ComplaintForm,
 )
 
 #: Rules that judge the whole page after the others (`judge(page, removals)`).
