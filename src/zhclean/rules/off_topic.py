@@ -35,7 +35,8 @@ class OffTopicRun:
     (a copy of the run elsewhere does not count). LABELS.md: an unrelated story spliced into
     a page is junk ("小事也是这样，高高的堂叔…" in the middle of a drink-driving report).
 
-    Spam evidence is required too: a call to action or contact detail inside the run or
+    Spam evidence is required too: a call to action (covering at least `min_cta_share` of
+    its sentence: "点赞" inside prose is not one) or a contact detail inside the run or
     within `reach` sentences of it; and the run is an insertion, at most `max_page_share` of
     the page's Han characters (a statute whose title names only its first article is not
     off-topic). A copy of the run elsewhere on the page (spliced stories are often pasted
@@ -55,6 +56,7 @@ class OffTopicRun:
     max_shared: float = 0.04
     max_page_share: float = 0.5
     reach: int = 3
+    min_cta_share: float = 0.3
 
     def find(self, page: Page) -> Iterator[Removal]:
         title = topic_bigrams(page.title or "")
@@ -134,7 +136,7 @@ class OffTopicRun:
         view = page.view
         for k in range(max(0, lo - self.reach), min(len(page.sentences), hi + self.reach)):
             s = page.sentences[k]
-            if CTA.search(view, s.start, s.end):
+            if any(len(m[0]) >= self.min_cta_share * len(s) for m in CTA.finditer(view, s.start, s.end)):
                 return "call to action"
             if find_contacts(view, s.start, s.end):
                 return "contact"
