@@ -31,18 +31,24 @@ CTA = regex.compile(
     r"|(?:推荐|欢迎|敬请|请)关注(?:[:：][^。！？\n]{0,20}|$|(?=[\s。！!]))"
     r"|分享给(?:身边的|更多的?)?(?:朋友|好友|亲朋好友|家人)[^。！？\n]{0,20}"
     r"|[-—]*(?:底部|下方|文末)可?留言[-—]*"
-    # 请您先点击上面的蓝色字体“xx”，再点关注…: the whole follow-the-account sentence
-    r"|(?:[^。！？\n]{0,12}?(?:请您?先|您先)\s*)?点击?[^。！？\n]{0,10}?蓝色?字体?[^。！？\n]{0,40}?(?:关\s?注|订阅)[^。！？\n\s]{0,60}"
     r"|搜索(?:添加)?(?:微信)?公众号\s*[:：]?[^。！？\n]{0,20}"
     r"|每(?:晚|天|日)[^。！？\n]{0,10}?(?:我|小编)?都?会?在这里(?:陪伴|等)着?(?:你|大家)[^。！？\n]{0,6}"
     r"|(?:把(?:这个|这篇文章|此文)?)?告诉(?:身边|周围)的?(?:亲朋好友|朋友|家人)[^。！？\n]{0,20}"
+)
+#: Prompts taken with their lead-in; they open with a wildcard, so they only run on the
+#: sentences that hold one of `LEAD_CUES`.
+CTA_WITH_LEAD = regex.compile(
+    # 请您先点击上面的蓝色字体“xx”，再点关注…: the whole follow-the-account sentence
+    r"(?:[^。！？\n]{0,12}?(?:请您?先|您先)\s*)?点击?[^。！？\n]{0,10}?蓝色?字体?[^。！？\n]{0,40}?(?:关\s?注|订阅)[^。！？\n\s]{0,60}"
+    # 百度搜索“xx书屋”最新章节第一时间免费阅读
     r"|[^。！？\n]{0,30}最新章节(?:第一时间)?(?:免费)?(?:阅读|更新)"
 )
+LEAD_CUES = ("蓝", "最新章节")
 
 #: Every CTA match contains one of these; the pattern only runs on sentences that do.
 CUES = ("咨询", "预约", "报名", "下单", "购买", "抢购", "领取", "拨打", "来电", "致电", "扫码", "扫描",
         "二维码", "长按", "关注", "添加", "赞", "在看", "转发", "分享", "留言", "告诉", "转给", "精彩",
-        "阅读原文", "蓝字", "搜索", "点击", "收藏", "三连", "蓝色字", "在这里", "最新章节")
+        "阅读原文", "蓝字", "搜索", "点击", "收藏", "三连", "在这里")
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,11 @@ class CallToAction:
     strength: ClassVar[str] = HARD
 
     def find(self, page: Page) -> Iterator[Removal]:
+        led = [m.span() for start, end in page.spans_with(LEAD_CUES)
+               for m in CTA_WITH_LEAD.finditer(page.view, start, end)]
+        for lo, hi in led:
+            yield Removal(lo, hi, self.code, {"match": page.view[lo:hi][:40]})
         for start, end in page.spans_with(CUES):
             for m in CTA.finditer(page.view, start, end):
-                yield Removal(m.start(), m.end(), self.code, {"match": m[0][:40]})
+                if not any(lo <= m.start() and m.end() <= hi for lo, hi in led):
+                    yield Removal(m.start(), m.end(), self.code, {"match": m[0][:40]})
