@@ -4,26 +4,54 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Iterator
 
+import ahocorasick
 import regex
 
 from zhclean.document import Removal, Segment
+from zhclean.rules.base import HAN as _HAN
 from zhclean.rules.base import HARD, Page, han_count
 from zhclean.rules.contacts import find_contacts
 from zhclean.rules.cta import CTA
+from zhclean.rules.cta import CUES as CTA_CUES
 
 _HAN_RUN = regex.compile(r"\p{Han}+")
+#: Every contact detail holds one of these (a cheap test before `find_contacts`).
+_CONTACT_HINT = regex.compile(r"\d{5}|qq|q号|扣扣|企鹅|微信|威信|薇信|v信|vx|wx|加v|公众号|@")
 #: Characters that make a bigram say nothing about the topic ("的时", "我们", "一个").
 _FUNCTION_CHARS = frozenset("的了是在和与就都也很我你他她它们这那有说着过吧呢吗啊一不个人为上中大到以及之")
 
 
+#: A run of Han characters without function characters.
+_TOPIC_RUN = regex.compile(r"[\p{Han}--[" + "".join(sorted(_FUNCTION_CHARS)) + r"]]+", regex.V1)
+
+
 def topic_bigrams(text: str) -> frozenset[str]:
     """The Han character bigrams of `text` that carry topic (no function character)."""
-    out = set()
-    for run in _HAN_RUN.findall(text):
-        for i in range(len(run) - 1):
-            if run[i] not in _FUNCTION_CHARS and run[i + 1] not in _FUNCTION_CHARS:
-                out.add(run[i:i + 2])
-    return frozenset(out)
+    return frozenset(run[i:i + 2] for run in _TOPIC_RUN.findall(text) for i in range(len(run) - 1))
+
+
+def _automaton(words: set[str] | frozenset[str]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for index, word in enumerate(words):
+        automaton.add_word(word, index)
+    automaton.make_automaton()
+    return automaton
+
+
+class _LazyBigrams:
+    """Topic bigrams of each sentence, computed when first asked for."""
+
+    def __init__(self, texts: list[str]):
+        self.texts = texts
+        self.cache: dict[int, frozenset[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, k: int) -> frozenset[str]:
+        if k not in self.cache:
+            self.cache[k] = topic_bigrams(self.texts[k])
+        return self.cache[k]
 
 
 @dataclass(frozen=True)
@@ -44,6 +72,8 @@ class OffTopicRun:
     ends that share more with the article sentence next to them than with the run are left to
     the article.
 
+    Pages longer than `max_chars` (books, manuals, long reports: not news pages with a story
+    spliced in) are not judged, which also bounds the work.
     Must keep: a long article's digressions and a novel's chapters (they share names and
     topic words with the rest of the page: measured on real pages, 0.07 and up, against
     0.01–0.03 for spliced stories), multi-story digests without spam around them.
@@ -57,62 +87,67 @@ class OffTopicRun:
     max_page_share: float = 0.5
     reach: int = 3
     min_cta_share: float = 0.3
+    max_chars: int = 20_000
 
     def find(self, page: Page) -> Iterator[Removal]:
         title = topic_bigrams(page.title or "")
-        if len(title) < self.anchor_bigrams:
+        if len(title) < self.anchor_bigrams or len(page.source) > self.max_chars:
             return
         sents = page.sentences
-        grams = [topic_bigrams(s.text) for s in sents]
-        anchors = [k for k, g in enumerate(grams) if len(g & title) >= self.anchor_bigrams]
+        texts = [s.text for s in sents]
+        in_title = _automaton(title)  # bigrams found by substring search: no set per sentence
+        anchors = [k for k, t in enumerate(texts)
+                   if len({i for _, i in in_title.iter(t)}) >= self.anchor_bigrams]
         if not anchors:
             return
         topic = set(title)
         for k in anchors:
-            topic |= grams[k]
+            topic |= topic_bigrams(texts[k])
+        in_topic = _automaton(topic)
+        off = [_HAN.search(t) is not None and next(in_topic.iter(t), None) is None for t in texts]
+        grams = _LazyBigrams(texts)
         page_han = han_count(page.source)
-        for lo, hi in self._runs(sents, grams, topic):
+        for lo, hi in self._runs(off):
+            if sum(han_count(texts[k]) for k in range(lo, hi)) < self.min_han:
+                continue  # trimming only shortens a run
             lo, hi = self._trim(grams, lo, hi)
-            han = sum(han_count(sents[k].text) for k in range(lo, hi))
-            if han < self.min_han or han > self.max_page_share * page_han:
-                continue
-            run_grams = frozenset().union(*grams[lo:hi])
-            copies = self._copies(sents, lo, hi)
-            rest = set()
-            for k, g in enumerate(grams):
-                if not (lo <= k < hi) and k not in copies:
-                    rest |= g
-            shared = len(run_grams & rest) / max(len(run_grams), 1)
-            if shared > self.max_shared:
+            run_han = sum(han_count(texts[k]) for k in range(lo, hi))
+            if run_han < self.min_han or run_han > self.max_page_share * page_han:
                 continue
             if (evidence := self._evidence(page, lo, hi)) is None:
                 continue
+            run_grams = frozenset().union(*(grams[k] for k in range(lo, hi)))
+            inside = "\n".join(texts[k] for k in list(range(lo, hi)) + sorted(self._copies(sents, lo, hi)))
+            # a bigram is shared when the page holds it outside the run and its copies
+            shared = sum(1 for g in run_grams if page.source.count(g) > inside.count(g)) / max(len(run_grams), 1)
+            if shared > self.max_shared:
+                continue
             yield Removal(sents[lo].start, sents[hi - 1].end, self.code,
-                          {"sentences": hi - lo, "han": han, "shared_bigrams": round(shared, 3),
+                          {"sentences": hi - lo, "han": run_han, "shared_bigrams": round(shared, 3),
                            "evidence": evidence})
 
     @staticmethod
-    def _runs(sents: list[Segment], grams: list[frozenset[str]], topic: set[str]) -> Iterator[tuple[int, int]]:
+    def _runs(off: list[bool]) -> Iterator[tuple[int, int]]:
         start = None
-        for k in range(len(sents) + 1):
-            off = k < len(sents) and han_count(sents[k].text) > 0 and not grams[k] & topic
-            if off and start is None:
-                start = k
-            elif not off and start is not None:
+        for k in range(len(off) + 1):
+            if k < len(off) and off[k]:
+                if start is None:
+                    start = k
+            elif start is not None:
                 yield start, k
                 start = None
 
     @staticmethod
-    def _trim(grams: list[frozenset[str]], lo: int, hi: int) -> tuple[int, int]:
+    def _trim(grams: _LazyBigrams, lo: int, hi: int) -> tuple[int, int]:
         """Leave to the article the end sentences that share more with the sentence next
         to the run than with the rest of the run (its last sentence, its closing advice)."""
         while hi - lo > 1 and lo > 0:
-            inner = frozenset().union(*grams[lo + 1:hi])
+            inner = frozenset().union(*(grams[k] for k in range(lo + 1, hi)))
             if len(grams[lo] & grams[lo - 1]) <= len(grams[lo] & inner):
                 break
             lo += 1
         while hi - lo > 1 and hi < len(grams):
-            inner = frozenset().union(*grams[lo:hi - 1])
+            inner = frozenset().union(*(grams[k] for k in range(lo, hi - 1)))
             if len(grams[hi - 1] & grams[hi]) <= len(grams[hi - 1] & inner):
                 break
             hi -= 1
@@ -134,10 +169,12 @@ class OffTopicRun:
 
     def _evidence(self, page: Page, lo: int, hi: int) -> str | None:
         view = page.view
+        with_cue = page.starts_with(CTA_CUES)
         for k in range(max(0, lo - self.reach), min(len(page.sentences), hi + self.reach)):
             s = page.sentences[k]
-            if any(len(m[0]) >= self.min_cta_share * len(s) for m in CTA.finditer(view, s.start, s.end)):
+            if s.start in with_cue and any(len(m[0]) >= self.min_cta_share * len(s)
+                                           for m in CTA.finditer(view, s.start, s.end)):
                 return "call to action"
-            if find_contacts(view, s.start, s.end):
+            if _CONTACT_HINT.search(view, s.start, s.end) and find_contacts(view, s.start, s.end):
                 return "contact"
         return None
