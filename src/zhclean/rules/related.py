@@ -16,10 +16,9 @@ HEADER = regex.compile(
     r"\s*[:：]?"
 )
 #: A header after the site's or account's name ("城南生活网精彩要闻回顾"), ending its sentence
-#: (often glued to the byline before it).
-NAMED_HEADER = regex.compile(
-    r"[\p{Han}a-z0-9]{0,10}?(?:精彩要闻回顾|要闻回顾|精彩回顾|往期精彩|往期回顾|往期精选|往期推荐)[\s:：?？!！]*$"
-)
+#: (often glued to the byline before it); the name before it is taken back by `_NAME_BEFORE`.
+NAMED_HEADER = regex.compile(r"(?:精彩要闻回顾|要闻回顾|精彩回顾|往期精彩|往期回顾|往期精选|往期推荐)[\s:：?？!！]*$")
+_NAME_BEFORE = regex.compile(r"[\p{Han}a-z0-9]{1,10}$")
 #: A segment left of an emoji that the scraper turned into '?' (counts as no item).
 _PLACEHOLDER = regex.compile(r"^[?？\s]+$")
 
@@ -52,7 +51,10 @@ class RelatedLinks:
             if not m or han_count(seg.text[m.end():]) > self.max_header_tail:
                 i += 1
                 continue
-            yield Removal(seg.start + m.start(), seg.end, self.code, {"header": m[0].strip()})
+            start = m.start()
+            if m.re is NAMED_HEADER and (name := _NAME_BEFORE.search(view, 0, start)):
+                start = name.start()
+            yield Removal(seg.start + start, seg.end, self.code, {"header": m[0].strip()})
             j = i + 1
             items = 0
             while j < len(units) and items < self.max_items:
