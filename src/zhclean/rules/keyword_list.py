@@ -20,8 +20,8 @@ class KeywordList:
     """Keyword stuffing: at least `min_items` short items (2–`max_item_chars` chars) split by
     / | 、 - or commas, few function characters (的, 了, 是 … < `max_function_share`), and
     either `/`/`|`/`-` separators or items that repeat a common word.
-    A segment opening with / or | is the tail of such a list cut by a '?' inside it
-    (`min_fragment_items` items suffice).
+    A segment opening with / is the tail of such a list cut by a '?' inside it
+    (`min_fragment_items` items suffice; not one opening with |, a markdown table row).
     Must keep: a sentence listing things with 、 ("包括：东湖分馆、桂花园分馆和滨江分馆等。"):
     those have function characters and a lead-in, and end like a sentence."""
 
@@ -32,14 +32,14 @@ class KeywordList:
     max_item_chars: int = 14
     max_function_share: float = 0.06
     min_han_share: float = 0.5
-    #: A segment that opens with a separator is the rest of a list cut by a "?" inside it
+    #: A segment that opens with "/" is the rest of a list cut by a "?" inside it
     #: ("/怎么鉴定/去哪里卖?/最新价格/…"): fewer items suffice, and longer ones are allowed.
     min_fragment_items: int = 3
     min_fragment_short: float = 0.6
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
         text = page.view_of(seg)
-        fragment = text.startswith(("/", "|", "｜"))
+        fragment = text.startswith("/")  # not "|": a markdown table row opens with one
         min_items = self.min_fragment_items if fragment else self.min_items
         if sum(map(text.count, "/|、-,")) < min_items - 1:
             return None
