@@ -305,7 +305,8 @@ def _article_end(units: list[Unit], scores: list[float], start: int, reach: int 
     平台上传") with more text above it than below it (a notice mid-way through a digest does
     not end it). When a header also stands just above `start` (within `reach` units), the
     best block may itself be a sidebar list or a comment thread above the article: then a
-    header ends the article only where more text lies above it than below it too."""
+    header ends the article only where more text lies above it than below it too. (The
+    header's own list of items between it and `start` does not count toward `reach`.)"""
     def is_end(u: Unit) -> bool:
         return u.state == JUNK and u.code == RELATED_CODE and ends_article(u.seg.text)
 
@@ -314,7 +315,18 @@ def _article_end(units: list[Unit], scores: list[float], start: int, reach: int 
         below = _max_subarray(scores, k + 1, len(scores))
         return above is not None and (below is None or above[2] >= below[2])
 
-    in_section = any(is_end(u) for u in units[max(0, start - reach):start])
+    def header_above() -> bool:  # within `reach` units, not counting the header's own list
+        seen = 0
+        for u in reversed(units[:start]):
+            if is_end(u):
+                return True
+            if not (u.state == JUNK and u.code == RELATED_CODE):
+                seen += 1
+                if seen >= reach:
+                    return False
+        return False
+
+    in_section = header_above()
     for k in range(start, len(units)):
         u = units[k]
         if u.state == JUNK and u.code == FOOTER_CODE and _END_NOTICE.search(u.seg.text) and more_above(k):

@@ -10,17 +10,18 @@ from zhclean.rules.footer import FooterSentence
 from zhclean.rules.gambling import GamblingInjection
 from zhclean.rules.hotline import HotlineSegment
 from zhclean.rules.keyword_list import KeywordList
-from zhclean.rules.listing_meta import ListingField
+from zhclean.rules.listing_meta import ComplaintForm, ListingField
 from zhclean.rules.llm_artifact import ChatbotLeftover
 from zhclean.rules.marketing import MarketingSentence
 from zhclean.rules.nav import NavigationLine, NavigationPhrase
+from zhclean.rules.off_topic import OffTopicRun
 from zhclean.rules.region_list import RegionList
 from zhclean.rules.related import HeadlineRun, RelatedLinks
 from zhclean.rules.seo_title import SeoTitle
 from zhclean.rules.spliced_page import SplicedPage
 from zhclean.rules.stuffed_page import StuffedPage
 from zhclean.rules.ui_junk import InterfacePhrase, InterfaceText
-from zhclean.rules.unpunctuated_run import UnpunctuatedRun
+from zhclean.rules.unpunctuated_run import RepeatedLinkStretch, UnpunctuatedRun
 
 #: Rules that judge one segment at a time (`check(seg, page)`).
 SEGMENT_RULES = (
@@ -46,6 +47,9 @@ SPAN_RULES = (
     InterfacePhrase,
     RelatedLinks,
     HeadlineRun,
+    OffTopicRun,
+    RepeatedLinkStretch,
+    ComplaintForm,
 )
 
 #: Rules that judge the whole page after the others (`judge(page, removals)`).

@@ -24,6 +24,8 @@ PHONE_CANDIDATE = regex.compile(
 QQ = regex.compile(r"(?:qq|q号|扣扣|企鹅)(?:号|群)?\s*[:：]?\s*[1-9]\d{4,10}(?!\d)")
 WECHAT = regex.compile(
     r"(?:微信|威信|薇信|v信|vx|wx|加v|微信号|公众号)(?:号)?\s*[:：]?\s*[a-z][a-z0-9_\-]{5,19}(?![a-z0-9_\-])"
+    # a number given as a WeChat ID too: "1737260833(微信同号)"
+    r"|\d[\d \-]{5,14}\d\s*[(（]?\s*(?:微信|v信|vx)同号[)）]?"
 )
 EMAIL = regex.compile(r"[a-z0-9._%+\-]{1,64}@[a-z0-9.\-]{1,100}\.[a-z]{2,10}")
 #: Words that say a segment is about reaching someone.

@@ -22,6 +22,8 @@ class KeywordList:
     """Keyword stuffing: at least `min_items` short items (2–`max_item_chars` chars) split by
     / | 、 - or commas, few function characters (的, 了, 是 … < `max_function_share`), and
     either `/`/`|`/`-` separators or items that repeat a common word.
+    A segment opening with / is the tail of such a list cut by a '?' inside it
+    (`min_fragment_items` items suffice; not one opening with |, a markdown table row).
     Must keep: a sentence listing things with 、 ("包括：东湖分馆、桂花园分馆和滨江分馆等。"):
     those have function characters and a lead-in, and end like a sentence."""
 
@@ -32,20 +34,28 @@ class KeywordList:
     max_item_chars: int = 14
     max_function_share: float = 0.06
     min_han_share: float = 0.5
+    #: A segment that opens with "/" is the rest of a list cut by a "?" inside it
+    #: ("/怎么鉴定/去哪里卖?/最新价格/…"): fewer items suffice, and longer ones are allowed.
+    min_fragment_items: int = 3
+    min_fragment_short: float = 0.6
 
     def candidates(self, page: Page) -> list[int]:
-        """The sentences with the `min_items` - 1 separators that `check` asks for first."""
-        return np.flatnonzero(page.counts_of(_SEPARATOR_CHARS) >= self.min_items - 1).tolist()
+        """The sentences with the separators that `check` asks for first (fewer for a list's
+        tail that opens with "/")."""
+        least = min(self.min_items, self.min_fragment_items) - 1
+        return np.flatnonzero(page.counts_of(_SEPARATOR_CHARS) >= least).tolist()
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
         text = page.view_of(seg)
-        if sum(map(text.count, _SEPARATOR_CHARS)) < self.min_items - 1:
+        fragment = text.startswith("/")  # not "|": a markdown table row opens with one
+        min_items = self.min_fragment_items if fragment else self.min_items
+        if sum(map(text.count, _SEPARATOR_CHARS)) < min_items - 1:
             return None
         items = [i for i in _SEPARATORS.split(text) if i]
-        if len(items) < self.min_items:
+        if len(items) < min_items:
             return None
         short = sum(1 for i in items if 2 <= len(i) <= self.max_item_chars)
-        if short < 0.8 * len(items):
+        if short < (self.min_fragment_short if fragment else 0.8) * len(items):
             return None
         han = han_count(text)
         if han < self.min_han_share * visible_count(text):
@@ -54,13 +64,14 @@ class KeywordList:
         if function_share > self.max_function_share:
             return None
         hard_separators = len(_HARD_SEPARATORS.findall(text))
-        if hard_separators < self.min_items - 1 and ends_sentence(text):
+        if hard_separators < min_items - 1 and ends_sentence(text):
             return None  # "…遗址，…遗址等。": an enumeration inside prose
         repeated = self._shared_word(items)
-        if hard_separators >= self.min_items - 1 or repeated:
+        if hard_separators >= min_items - 1 or repeated:
             return Removal(seg.start, seg.end, self.code,
                            {"items": len(items), "function_share": round(function_share, 3),
-                            **({"shared_word": repeated} if repeated else {})})
+                            **({"shared_word": repeated} if repeated else {}),
+                            **({"fragment": True} if fragment else {})})
         return None
 
     @staticmethod

@@ -13,7 +13,7 @@ from zhclean.rules.base import HARD, Page, han_count
 HEADER = regex.compile(
     r"^[•·●■\-—\s]*(?:相关(?:阅读|新闻|文章|推荐|链接|报道|资讯|内容|专题|问题|搜索)|推荐阅读|延伸阅读|扩展阅读|热门(?:文章|推荐|新闻|排行|阅读|资讯|标签)"
     r"|猜你(?:喜欢|还会看|想看|还喜欢)|你可能(?:还)?(?:喜欢|感兴趣|也喜欢|想看)|精彩推荐|最新(?:文章|资讯|新闻|发布)|图文推荐|热点(?:文章|新闻|推荐)"
-    r"|往期(?:回顾|精选|推荐)|历史文章|更多(?:文章|新闻|精彩)|点击排行|本周热门|今日推荐|编辑推荐|本文标签|标签|tags?"
+    r"|往期(?:回顾|精选|推荐)|(?:本期|今日)导读|历史文章|更多(?:文章|新闻|精彩)|点击排行|本周热门|今日推荐|编辑推荐|本文标签|标签|tags?"
     r"|(?:阅读|评论|点击|推荐|热门|人气|热度|本周|本月|今日|24小时|热门点击)排行榜?|排行榜|大家都在看|其他人(?:也|还)在看"
     r"|(?:最新|热门|最热|精彩|全部|相关)评论|评论列表)"
     r"\s*[:：]?"
@@ -21,11 +21,12 @@ HEADER = regex.compile(
 #: Every HEADER match contains one of these (its words, past the bullets).
 HEADER_CUES = ("相关", "推荐阅读", "延伸阅读", "扩展阅读", "热门", "猜你", "你可能", "精彩推荐", "最新", "图文推荐",
                "热点", "往期", "历史文章", "更多", "点击排行", "本周热门", "今日推荐", "编辑推荐", "标签", "tag",
-               "排行", "大家都在看", "其他人", "评论")
+               "排行", "大家都在看", "其他人", "评论", "导读", "回顾")
 #: Headers of what follows an article (lists of other articles, rankings, comments), not of a
 #: part of it: the article has ended above one (`zhclean.context` ends the main block there).
-#: Tag lines are not among them: they may stand under a headline.
-_TAG_HEADER = regex.compile(r"^[•·●■\-—\s]*(?:本文标签|标签|tags?)\s*[:：]?")
+#: Tag lines and tables of contents (本期导读) are not among them: they stand above the article
+#: or under its headline.
+_TAG_HEADER = regex.compile(r"^[•·●■\-—\s]*(?:本文标签|标签|tags?|(?:本期|今日)导读)\s*[:：]?")
 
 
 def ends_article(text: str, max_tail_han: int = 4) -> bool:
@@ -34,6 +35,12 @@ def ends_article(text: str, max_tail_han: int = 4) -> bool:
     view = matching_view(text)
     m = HEADER.match(view)
     return m is not None and han_count(view[m.end():]) <= max_tail_han and _TAG_HEADER.match(view) is None
+#: A header after the site's or account's name ("城南生活网精彩要闻回顾"), ending its sentence
+#: (often glued to the byline before it); the name before it is taken back by `_NAME_BEFORE`.
+NAMED_HEADER = regex.compile(r"(?:精彩要闻回顾|要闻回顾|精彩回顾|往期精彩|往期回顾|往期精选|往期推荐)[\s:：?？!！]*$")
+_NAME_BEFORE = regex.compile(r"[\p{Han}a-z0-9]{1,10}$")
+#: A segment left of an emoji that the scraper turned into '?' (counts as no item).
+_PLACEHOLDER = regex.compile(r"^[?？\s]+$")
 
 
 @dataclass(frozen=True)
@@ -43,7 +50,9 @@ class RelatedLinks:
     characters ending in 。) or a blank run ends the list.
     Must keep: an article's own text after such a header word used in a sentence
     ("相关新闻报道称，…" is not a header: the header must open its line or sentence and be
-    followed by a list)."""
+    followed by a list). A 往期/要闻回顾 header may follow the site's name and end a
+    sentence ("…城南生活网精彩要闻回顾?"); '?' placeholders of dropped emoji between the
+    headlines do not count as items."""
 
     code: ClassVar[str] = "boilerplate.related"
     strength: ClassVar[str] = HARD
@@ -59,35 +68,44 @@ class RelatedLinks:
         i = 0
         while i < len(units):
             seg = units[i]
-            m = HEADER.match(page.view_of(seg)) if seg.start in headed else None
+            view = page.view_of(seg) if seg.start in headed else None
+            m = (HEADER.match(view) or NAMED_HEADER.search(view)) if view is not None else None
             if not m or han_count(seg.text[m.end():]) > self.max_header_tail:
                 i += 1
                 continue
-            yield Removal(seg.start, seg.end, self.code, {"header": m[0].strip()})
+            start = m.start()
+            if m.re is NAMED_HEADER and (name := _NAME_BEFORE.search(view, 0, start)):
+                start = name.start()
+            yield Removal(seg.start + start, seg.end, self.code, {"header": m[0].strip()})
             j = i + 1
-            while j < len(units) and j - i <= self.max_items:
+            items = 0
+            while j < len(units) and items < self.max_items:
                 item = units[j]
                 text = item.text
+                items += not _PLACEHOLDER.match(text)
                 if len(text) > self.max_chars or (han_count(text) >= self.prose_han and text.endswith("。")):
                     break
                 if text.endswith("。") and han_count(text) >= 15 and item.line == units[j - 1].line:
                     break
-                if "。" in text[:-1] or ("，" in text and han_count(text) >= 20):
-                    break  # a fragment of prose, not a headline
+                if "。" in text[:-1] or ("，" in text and han_count(text) >= 20 and not _HEADLINE_END.search(text)):
+                    break  # a fragment of prose, not a headline (one ending in ？/！ may hold a comma)
                 yield Removal(item.start, item.end, self.code, {"under_header": m[0].strip()})
                 j += 1
             i = j
 
 
-_HEADLINE_END = regex.compile(r"[!！?？]+[”’」』\"')）]*$")
+_HEADLINE_END = regex.compile(r"(?:[!！?？]+|\.{3,}|…+)[”’」』\"')）]*$")
 _CLAUSE_MARK = regex.compile(r"[，,；;。]")
+_ELLIPSIS_END = regex.compile(r"(?:\.{3,}|…+)[”’」』\"')）]*$")
+_LIST_MARK = regex.compile(r"[、:：]")
 _FUNCTION_CHARS = frozenset("的了是在和我你他她们这那就都也很吗呢吧啊")
 
 
 @dataclass(frozen=True)
 class HeadlineRun:
     """Headlines of other articles glued into the text: at least `min_run` consecutive
-    sentences of `min_chars`–`max_chars` characters that end in ！ or ？, carry no comma or
+    sentences of `min_chars`–`max_chars` characters that end in ！, ？ or an ellipsis
+    ("原来是因为……", without 、 or ：, which mark a list trailing off), carry no comma or
     full stop, and few function characters ("美联储加息再添市场动荡让人措手不及!",
     "今晚耶伦德拉基将成焦点本周能否突破阻力?").
     Must keep: exclamations and questions in prose and dialogue ("真的吗？我不信！"): they are
@@ -102,7 +120,7 @@ class HeadlineRun:
 
     def find(self, page: Page) -> Iterator[Removal]:
         run: list = []
-        marks = page.counts_of("!！?？")  # a headline ends with one
+        marks = page.counts_of("!！?？….")  # a headline ends with one (or an ellipsis)
         for k, seg in enumerate(page.sentences + [None]):
             if seg is not None and marks[k] and self._is_headline(seg.text):
                 run.append(seg)
@@ -117,5 +135,7 @@ class HeadlineRun:
             return False
         if _CLAUSE_MARK.search(text):
             return False
+        if _ELLIPSIS_END.search(text) and _LIST_MARK.search(text):
+            return False  # "地质勘探：地灾预警、地震资料处理……": a list trailing off, not a headline
         han = han_count(text)
         return han >= self.min_chars and sum(1 for c in text if c in _FUNCTION_CHARS) <= self.max_function_share * han

@@ -17,16 +17,25 @@ UI_INLINE = regex.compile(
     r"|图片(?:来源|来自)(?:于)?(?:网络|网上)|图源(?:网络)?[:：]?"
     r"|▲\s*(?:网络图|图片|资料图|配图)[^\n。]{0,20}[。]?"
     r"|(?:网络|资料)(?:配)?图(?:片)?(?=\s|$|[。\n])|\[摘要\]"
+    r"|(?<![^\s。！？!?”])(?:网络图|网图|资料图)(?![书谱形像表论层标片])"              # 。网络图小伙回忆称…
+    r"|(?<![^\s。！？!?”])导读\s*[:：]"                                                   # 导读：美妞们，上午好…
     r"|分享至(?:好友和)?朋友圈|用微信扫(?:码|描)?二维码分享|二维码分享至[^\n。]{0,10}|已显示全部内容|展开全部|查看全部\d*条?"
     r"|为什么显示这个广告[?？]?|为什么你不喜欢这个广告[?？]?|广告意见与建议|不喜欢减少或屏蔽此类内容"
     r"|(?<!\d)\d+\s*(?:跟贴|跟帖|条评论|人参与|人正在学习|人点赞|次阅读)"
+)
+#: The tail of an image tag left in the text ("=999) this.width=1000; src=http://…jpg
+#: style=max-width:100%;/>"); its semicolons cut sentences, so it is matched on the page.
+IMAGE_TAG = regex.compile(
+    r"(?:=\d+\)\s*)?(?:this\.(?:width|height)\s*=\s*\d+;?\s*)*"
+    r"src\s*=\s*[\"']?https?://[^\s\"'<>\]]{1,300}?\.(?:jpe?g|png|gif|bmp|webp)[\"']?"
+    r"(?:\s*[a-z\-]{1,12}\s*=\s*[\"']?[^\s\"'<>]{0,60}[\"']?)*\s*/?>"
 )
 #: Every inline UI match contains one of these (one per alternative of UI_INLINE: the image
 #: file's extension and "]", 图 for the captions and credits, the widget phrases, the counter
 #: words), so the pattern only runs on the few sentences that hold one.
 CUES = ("gif]", "jpg]", "jpeg]", "png]", "bmp]", "webp]", "svg]", "图", "[摘要]", "分享至", "二维码分享",
         "已显示全部内容", "展开全部", "查看全部", "广告", "不喜欢减少", "跟贴", "跟帖", "条评论", "人参与",
-        "人正在学习", "人点赞", "次阅读")
+        "人正在学习", "人点赞", "次阅读", "导读")
 UI_SEGMENT = regex.compile(
     r"^(?:阅读原文|展开全文|收起全文|展开全部|查看全文|点击展开|赞赏|打赏|留言|写留言|评论|发表评论|我要评论|我来说两句|"
     r"收藏|分享|分享到|分享至|点赞|在看|转发|举报|微信扫一扫|扫一扫|关注该公众号|知道了|取消|允许|预览时标签不可点|"
@@ -38,10 +47,16 @@ UI_SEGMENT = regex.compile(
 )
 
 
+#: A caption marked with a triangle: "▷村民正在整理家中的煤球" (a short segment, no punctuation).
+CAPTION = regex.compile(r"^[▷▶►]\s*[^。！？!?，,；;]{2,30}$")
+
+
 @dataclass(frozen=True)
 class InterfaceText:
-    """A segment made only of UI words: buttons, counters, "展开全文", "—end—".
-    Must keep: sentences that use these words ("他在留言中写道…")."""
+    """A segment made only of UI words: buttons, counters, "展开全文", "—end—"; or a short
+    caption opened by ▷/▶ ("▷村民正在整理家中的煤球").
+    Must keep: sentences that use these words ("他在留言中写道…"), and a ▷ item that is a
+    sentence (punctuated or longer than a caption)."""
 
     code: ClassVar[str] = "boilerplate.ui_junk"
     strength: ClassVar[str] = HARD
@@ -55,13 +70,16 @@ class InterfaceText:
     def check(self, seg: Segment, page: Page) -> Removal | None:
         if len(seg) <= self.max_chars and (m := UI_SEGMENT.search(page.view_of(seg))):
             return Removal(seg.start, seg.end, self.code, {"match": m[0].strip()[:30]})
+        if len(seg) <= 40 and CAPTION.match(page.view_of(seg)):
+            return Removal(seg.start, seg.end, self.code, {"caption": seg.text[:30]})
         return None
 
 
 @dataclass(frozen=True)
 class InterfacePhrase:
     """Inline UI remnants: image placeholders ("[logo.gif]"), bracketed captions
-    ("（网络配图）"), "注：图片来源于网络", "▲网络图", share and ad-feedback widgets.
+    ("（网络配图）"), "注：图片来源于网络", "▲网络图", share and ad-feedback widgets, the tail
+    of an image tag ("this.width=1000; src=http://….jpg style=…/>").
     Must keep: full descriptive captions (LABELS.md) and prose about pictures ("图片显示…")."""
 
     code: ClassVar[str] = "boilerplate.ui_junk"
@@ -72,6 +90,17 @@ class InterfacePhrase:
         for start, end in page.spans_with(CUES):
             for m in UI_INLINE.finditer(page.view, start, end):
                 yield Removal(m.start(), m.end(), self.code, {"match": m[0][:30]})
+        if "src" in page.view:
+            for m in IMAGE_TAG.finditer(page.view):
+                if not _inside_img_tag(page.view, m.start()):
+                    yield Removal(m.start(), m.end(), self.code, {"image_tag": m[0][:30]})
+
+
+def _inside_img_tag(view: str, pos: int, reach: int = 300) -> bool:
+    """True when `pos` lies inside a whole ``<img …>`` tag (markup the page shows, not the tail
+    of a broken tag left in the text)."""
+    opened = view.rfind("<", max(0, pos - reach), pos)
+    return opened >= 0 and view.startswith("<img", opened) and ">" not in view[opened:pos]
 
 
 def is_bare_caption(text: str) -> bool:
