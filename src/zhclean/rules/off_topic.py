@@ -1,6 +1,7 @@
 """spam.off_topic: an unrelated story spliced into a titled page among spam."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import ClassVar, Iterator
 
@@ -93,6 +94,9 @@ class OffTopicRun:
         title = topic_bigrams(page.title or "")
         if len(title) < self.anchor_bigrams or len(page.source) > self.max_chars:
             return
+        evidence = self._evidence_sentences(page)
+        if not evidence:  # no run can qualify: skip the topic work (most pages)
+            return
         sents = page.sentences
         texts = [s.text for s in sents]
         in_title = _automaton(title)  # bigrams found by substring search: no set per sentence
@@ -114,7 +118,9 @@ class OffTopicRun:
             run_han = sum(han_count(texts[k]) for k in range(lo, hi))
             if run_han < self.min_han or run_han > self.max_page_share * page_han:
                 continue
-            if (evidence := self._evidence(page, lo, hi)) is None:
+            near = [evidence[k] for k in range(max(0, lo - self.reach), min(len(sents), hi + self.reach))
+                    if k in evidence]
+            if not near:
                 continue
             run_grams = frozenset().union(*(grams[k] for k in range(lo, hi)))
             inside = "\n".join(texts[k] for k in list(range(lo, hi)) + sorted(self._copies(sents, lo, hi)))
@@ -124,7 +130,7 @@ class OffTopicRun:
                 continue
             yield Removal(sents[lo].start, sents[hi - 1].end, self.code,
                           {"sentences": hi - lo, "han": run_han, "shared_bigrams": round(shared, 3),
-                           "evidence": evidence})
+                           "evidence": near[0]})
 
     @staticmethod
     def _runs(off: list[bool]) -> Iterator[tuple[int, int]]:
@@ -167,14 +173,23 @@ class OffTopicRun:
                 out.add(k)
         return out
 
-    def _evidence(self, page: Page, lo: int, hi: int) -> str | None:
+    def _evidence_sentences(self, page: Page) -> dict[int, str]:
+        """Sentence index -> "call to action" or "contact", for the sentences that carry one
+        (a call to action covering at least `min_cta_share` of its sentence). Only sentences
+        with a CTA cue or a contact hint are looked at (one scan of the page each)."""
         view = page.view
+        sents = page.sentences
+        starts = [s.start for s in sents]
         with_cue = page.starts_with(CTA_CUES)
-        for k in range(max(0, lo - self.reach), min(len(page.sentences), hi + self.reach)):
-            s = page.sentences[k]
+        hinted = {bisect_right(starts, m.start()) - 1 for m in _CONTACT_HINT.finditer(view)}
+        out: dict[int, str] = {}
+        for k in sorted(hinted | {k for k, s in enumerate(sents) if s.start in with_cue}):
+            if k < 0:
+                continue
+            s = sents[k]
             if s.start in with_cue and any(len(m[0]) >= self.min_cta_share * len(s)
                                            for m in CTA.finditer(view, s.start, s.end)):
-                return "call to action"
-            if _CONTACT_HINT.search(view, s.start, s.end) and find_contacts(view, s.start, s.end):
-                return "contact"
-        return None
+                out[k] = "call to action"
+            elif k in hinted and find_contacts(view, s.start, s.end):
+                out[k] = "contact"
+        return out
