@@ -56,6 +56,9 @@ _CODE_MARK = regex.compile(r"[=$\\{};]|&&|\|\||(?:^|\s)--?[a-zA-Z][\w-]*|\w\(|^\
 _QUOTED = regex.compile(r'"[^"]*"|\'[^\']*\'')
 #: Links and image links (``[text](url)``, bare URLs): their query strings look like code.
 _LINK = regex.compile(r"!?\[[^\]]*\]\([^)]*\)|(?:https?:)?//\S+|www\.\S+")
+#: The same, line by line, for one search over all the lines of a page (`_code_lines`' gate).
+_CODE_MARK_LINES = regex.compile(_CODE_MARK.pattern, regex.MULTILINE)
+_LINK_IN_LINE = regex.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)|(?:https?:)?//\S+|www\.\S+")
 SPAM, ANCHOR, EDGE = "spam", "anchor", "edge"
 
 TRANSPARENT_CODES = frozenset({"boilerplate.ui_junk", "artifact.llm"})
@@ -349,6 +352,8 @@ def _code_lines(units: list[Unit], policy: ContextPolicy) -> list[bool]:
         else:
             lines.append([k])
     texts = [" ".join(units[k].seg.text for k in line) for line in lines]
+    if not _CODE_MARK_LINES.search(_LINK_IN_LINE.sub(" ", "\n".join(texts))):
+        return [False] * len(units)  # no line carries a code operator: no listing
     latin = [all(units[k].state in (NEUTRAL, SOFT) for k in line) and _latin_line(text, policy)
              for line, text in zip(lines, texts)]
     out = [False] * len(units)

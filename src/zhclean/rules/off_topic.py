@@ -183,7 +183,8 @@ class OffTopicRun:
         with_cue = page.starts_with(CTA_CUES)
         hinted = {bisect_right(starts, m.start()) - 1 for m in _CONTACT_HINT.finditer(view)}
         out: dict[int, str] = {}
-        for k in sorted(hinted | {k for k, s in enumerate(sents) if s.start in with_cue}):
+        cued = {bisect_right(starts, x) - 1 for x in with_cue}  # with_cue holds sentence starts
+        for k in sorted(hinted | cued):
             if k < 0:
                 continue
             s = sents[k]
