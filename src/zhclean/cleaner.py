@@ -9,13 +9,14 @@ from time import process_time
 from typing import Iterable
 
 from zhclean.config import CleanConfig, NormalizeConfig
-from zhclean.context import ContextPolicy, decide, residue
+from zhclean.context import decide, residue
 from zhclean.document import CleanedPage, Removal, merge_removals, render_kept, render_kept_with_offsets
 from zhclean.errors import ConfigError
 from zhclean.normalize import normalize
 from zhclean.rules import CATALOGUE, PAGE_RULES, SEGMENT_RULES, SPAN_RULES
 from zhclean.rules.base import HARD, Page, han_count, visible_count
 from zhclean.rules.byline import byline_metadata
+from zhclean.units import ContextPolicy
 
 
 class Cleaner:

@@ -9,9 +9,9 @@ Every sentence/clause of the page ("unit") gets a state from the rule hits:
 * ``good``: prose (enough CJK characters, punctuated like sentences).
 * ``neutral``: short, no evidence (titles, subheadings, labels, names).
 
-1. **Article blocks.** On line-structured pages with some prose, `article_blocks` finds the
-   page's text blocks by maximum-subarray scoring (prose scores its characters, short lines
-   and junk cost theirs). Units outside every block are page chrome
+1. **Article blocks.** On line-structured pages with some prose, `article_blocks`
+   (`zhclean.blocks`) finds the page's text blocks by maximum-subarray scoring (prose scores
+   its characters, short lines and junk cost theirs). Units outside every block are page chrome
    (``boilerplate.edge_block``), except the headline right above a block.
 2. **Runs.** Inside a block (or on the whole page when there are no blocks), each run of
    soft/neutral units is decided by its two neighbours:
@@ -35,105 +35,16 @@ Every sentence/clause of the page ("unit") gets a state from the rule hits:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterable
 
 import regex
 
-from zhclean.document import Removal, Segment
-from zhclean.rules.footer import FooterSentence
-from zhclean.rules.related import RelatedLinks, ends_article
-from zhclean.rules.seo_title import title_main
+from zhclean.blocks import article_blocks
+from zhclean.document import Removal
 from zhclean.rules.base import CLOSERS, TERMINAL, Page, ends_sentence, han_count, visible_count, word_count
-
-JUNK, SOFT, GOOD, NEUTRAL = "junk", "soft", "good", "neutral"
-#: Lines that structure a document (markdown headings, list items, table rows, quotes,
-#: numbered points): neither evidence of an article nor of page chrome.
-_STRUCTURED = regex.compile(r"#{1,6}\s|[-*+>]\s|\||\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
-#: Lines of a code listing or a shell session: mostly Latin text with the operators of code
-#: (``-e KEY=value \\``, ``a && b``, ``f(x);``, ``$VAR``). Page chrome is words, not code.
-_CODE_MARK = regex.compile(r"[=$\\{};]|&&|\|\||(?:^|\s)--?[a-zA-Z][\w-]*|\w\(|^\s*(?://|/\*)")
-_QUOTED = regex.compile(r'"[^"]*"|\'[^\']*\'')
-#: Links and image links (``[text](url)``, bare URLs): their query strings look like code.
-_LINK = regex.compile(r"!?\[[^\]]*\]\([^)]*\)|(?:https?:)?//\S+|www\.\S+")
-#: The same, line by line, for one search over all the lines of a page (`_code_lines`' gate).
-_CODE_MARK_LINES = regex.compile(_CODE_MARK.pattern, regex.MULTILINE)
-_LINK_IN_LINE = regex.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)|(?:https?:)?//\S+|www\.\S+")
-SPAM, ANCHOR, EDGE = "spam", "anchor", "edge"
-
-TRANSPARENT_CODES = frozenset({"boilerplate.ui_junk", "artifact.llm"})
-ANCHOR_CODES = frozenset({"meta.byline", "boilerplate.listing_meta"})
-RELATED_CODE = RelatedLinks.code
-FOOTER_CODE = FooterSentence.code
-#: Footer sentences that close an article: copyright, reprint and takedown notices.
-_END_NOTICE = regex.compile(r"版权|转载|侵权|免责|授权|copyright|©|icp|备案|创作者|原创", regex.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class ContextPolicy:
-    """Thresholds of the context decisions (see the module docstring)."""
-
-    #: A unit counts as junk when hard removals cover this share of its characters.
-    junk_share: float = 0.5
-    #: What is left of a junk unit is dropped with it when it has at most this many Han
-    #: characters (a "(点击咨询)" remnant, a comma).
-    remnant_han: int = 3
-    #: Prose: at least this many Han characters and a sentence ending ...
-    prose_han: int = 10
-    #: ... or this many Han characters with punctuation inside (hard-wrapped article lines).
-    prose_han_unended: int = 15
-    #: Or simply this many Han characters.
-    long_han: int = 40
-    #: Top-of-page runs of at least this many whole lines keep only their last line.
-    top_run_lines: int = 2
-    #: Bottom-of-page runs of at least this many whole lines are dropped.
-    bottom_run_lines: int = 3
-    #: Spam share of the page above which a page with no prose left is emptied.
-    residue_share: float = 0.5
-    #: Article blocks (see `article_blocks`) are looked for on pages of at least this many lines.
-    block_min_lines: int = 8
-    #: ... and only where prose makes up at least this share of the page (schedules, code
-    #: listings and tables are left to the other decisions).
-    block_min_good_share: float = 0.1
-    #: Score per character of a junk unit, of a short (≤ `short_chars`) neutral or soft unit,
-    #: and of a longer one (table rows, code, lists: often content).
-    junk_penalty: float = 1.0
-    short_chars: int = 20
-    short_penalty: float = 0.8
-    long_penalty: float = 0.15
-    #: Lines of a code listing (see `_code_lines`): at most this share of CJK characters
-    #: outside quoted strings. They score nothing.
-    code_max_cjk_share: float = 0.3
-    #: A further block is kept when it scores this share of the best block, and at least
-    #: `min_block_score`.
-    second_block_share: float = 0.15
-    min_block_score: float = 30.0
-
-
-@dataclass(slots=True)
-class Unit:
-    seg: Segment
-    state: str
-    code: str | None = None
-    covered: int = 0
-    size: int = 0
-    whole_line: bool = False
-    given_title: bool = False  # the first line that is the page's given title (see `_given_title`)
-    outside: bool = False  # outside every article block
-    words: int = 0  # CJK characters, counted for the units judged as prose (GOOD)
-
-    @property
-    def role(self) -> str | None:
-        """How this unit acts as a neighbour."""
-        if self.state == GOOD:
-            return GOOD
-        if self.state != JUNK:
-            return None
-        if self.code in TRANSPARENT_CODES:
-            return None
-        if self.code in ANCHOR_CODES:
-            return ANCHOR
-        return SPAM
+from zhclean.rules.seo_title import title_main
+from zhclean.units import (ANCHOR, ANCHOR_CODES, EDGE, GOOD, JUNK, NEUTRAL, SOFT, SPAM, TRANSPARENT_CODES,
+                           ContextPolicy, Unit)
 
 
 def decide(page: Page, hard: list[Removal], soft: dict[int, Removal],
@@ -250,146 +161,6 @@ def _is_prose(text: str, policy: ContextPolicy, han: int | None = None) -> bool:
         return True
     inner = text.rstrip(CLOSERS + TERMINAL)
     return han >= policy.prose_han_unended and any(map(inner.__contains__, "，,；;。"))
-
-
-def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, int]]:
-    """The page's main text as [start, end) ranges of unit indexes.
-
-    Each unit scores its Han characters when it is prose and a penalty per character when it
-    is not (junk, short lines); the best-scoring contiguous range is the article (the
-    maximum-subarray idea of Finn et al.'s Body Text Extraction). Further ranges on either
-    side are taken while they score at least `second_block_share` of the best one, so an
-    answer thread or a two-part article keeps all its parts. A header of related articles,
-    rankings or comments after the best range's start ends the article: nothing from it on
-    is taken (the excerpts of a "你可能还想看" feed are prose, but not this page's).
-    """
-    scores = []
-    code = _code_lines(units, policy)
-    for k, u in enumerate(units):
-        if u.state == GOOD:
-            scores.append(u.words)
-        elif u.state == JUNK and u.code in ANCHOR_CODES:
-            scores.append(0.0)
-        elif u.state == JUNK:
-            scores.append(-policy.junk_penalty * u.size)
-        elif _STRUCTURED.match(u.seg.text) or code[k]:
-            scores.append(0.0)  # headings, list items, table rows, quotes, code of a document
-        elif u.size <= policy.short_chars:
-            scores.append(-policy.short_penalty * u.size)
-        else:
-            scores.append(-policy.long_penalty * u.size)
-    blocks: list[tuple[int, int]] = []
-    best = _max_subarray(scores, 0, len(scores))
-    if best is None:
-        return blocks
-    end = _article_end(units, scores, best[0])
-    if end < len(scores):  # a "相关阅读"/"最新评论" header after the article ends it
-        scores = scores[:end]
-        best = _max_subarray(scores, 0, end)
-        if best is None:
-            return blocks
-    floor = max(policy.min_block_score, policy.second_block_share * best[2])
-    pending = [(0, len(scores))]
-    while pending:
-        lo, hi = pending.pop()
-        found = _max_subarray(scores, lo, hi)
-        if found is None or (blocks and found[2] < floor):
-            continue
-        start, end, _ = found
-        blocks.append((start, end))
-        pending += [(lo, start), (end, hi)]
-    return sorted(blocks)
-
-
-def _article_end(units: list[Unit], scores: list[float], start: int, reach: int = 8) -> int:
-    """Index of the first unit at or after `start` (the best block's first unit) where the
-    article has ended; len(units) when there is none. That is a header of related articles,
-    rankings or comments, or a copyright/reprint notice ("如需授权…请联系", "以上内容为创作者
-    平台上传") with more text above it than below it (a notice mid-way through a digest does
-    not end it). When a header also stands just above `start` (within `reach` units), the
-    best block may itself be a sidebar list or a comment thread above the article: then a
-    header ends the article only where more text lies above it than below it too. (The
-    header's own list of items between it and `start` does not count toward `reach`.)"""
-    def is_end(u: Unit) -> bool:
-        return u.state == JUNK and u.code == RELATED_CODE and ends_article(u.seg.text)
-
-    def more_above(k: int) -> bool:
-        above = _max_subarray(scores, 0, k)
-        below = _max_subarray(scores, k + 1, len(scores))
-        return above is not None and (below is None or above[2] >= below[2])
-
-    def header_above() -> bool:  # within `reach` units, not counting the header's own list
-        seen = 0
-        for u in reversed(units[:start]):
-            if is_end(u):
-                return True
-            if not (u.state == JUNK and u.code == RELATED_CODE):
-                seen += 1
-                if seen >= reach:
-                    return False
-        return False
-
-    in_section = header_above()
-    for k in range(start, len(units)):
-        u = units[k]
-        if u.state == JUNK and u.code == FOOTER_CODE and _END_NOTICE.search(u.seg.text) and more_above(k):
-            return k
-        if is_end(u) and (not in_section or more_above(k)):
-            return k
-    return len(units)
-
-
-def _code_lines(units: list[Unit], policy: ContextPolicy) -> list[bool]:
-    """For each unit: is it on a line of a code listing? Runs of consecutive Latin lines (CJK
-    only inside quoted strings, at most `code_max_cjk_share`; links do not count) are code
-    when at least a third of their lines carry code operators (``then``, ``fi`` and
-    ``sleep 5s`` belong to the script around them); a line of Latin page chrome
-    ("Powered by …") carries none. Judged by whole lines: a URL's ``?`` splits sentences."""
-    lines: list[list[int]] = []  # unit indexes of each line, in order
-    for k, u in enumerate(units):
-        if lines and units[lines[-1][0]].seg.line == u.seg.line:
-            lines[-1].append(k)
-        else:
-            lines.append([k])
-    texts = [" ".join(units[k].seg.text for k in line) for line in lines]
-    if not _CODE_MARK_LINES.search(_LINK_IN_LINE.sub(" ", "\n".join(texts))):
-        return [False] * len(units)  # no line carries a code operator: no listing
-    latin = [all(units[k].state in (NEUTRAL, SOFT) for k in line) and _latin_line(text, policy)
-             for line, text in zip(lines, texts)]
-    out = [False] * len(units)
-    i = 0
-    while i < len(lines):
-        end = i
-        while end < len(lines) and latin[end]:
-            end += 1
-        if end == i:
-            i += 1
-            continue
-        marked = sum(1 for text in texts[i:end] if _CODE_MARK.search(_LINK.sub(" ", text)))
-        if marked and 3 * marked >= end - i:
-            for line in lines[i:end]:
-                for k in line:
-                    out[k] = True
-        i = end
-    return out
-
-
-def _latin_line(text: str, policy: ContextPolicy) -> bool:
-    bare = _QUOTED.sub("", _LINK.sub("", text))
-    visible = visible_count(bare)
-    return visible > 0 and word_count(bare) <= policy.code_max_cjk_share * visible
-
-
-def _max_subarray(scores: list[float], lo: int, hi: int) -> tuple[int, int, float] | None:
-    best = None
-    run_start, total = lo, 0.0
-    for k in range(lo, hi):
-        if total <= 0:
-            run_start, total = k, 0.0
-        total += scores[k]
-        if total > 0 and (best is None or total > best[2]):
-            best = (run_start, k + 1, total)
-    return best
 
 
 def _spread(page: Page, units: list[Unit], soft: dict[int, Removal], policy: ContextPolicy) -> list[Removal]:

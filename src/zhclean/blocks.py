@@ -1,0 +1,170 @@
+"""Article blocks: the page's main text as ranges of units, by maximum-subarray scoring (the
+idea of Finn et al.'s Body Text Extraction), ended by a related-articles, ranking or comments
+header or a reprint notice after the article. Used by `zhclean.context` on line-structured
+pages; units outside every block are page chrome (``boilerplate.edge_block``)."""
+from __future__ import annotations
+
+import regex
+
+from zhclean.rules.base import visible_count, word_count
+from zhclean.rules.footer import FooterSentence
+from zhclean.rules.related import RelatedLinks, ends_article
+from zhclean.units import ANCHOR_CODES, GOOD, JUNK, NEUTRAL, SOFT, ContextPolicy, Unit
+
+#: Lines that structure a document (markdown headings, list items, table rows, quotes,
+#: numbered points): neither evidence of an article nor of page chrome.
+_STRUCTURED = regex.compile(r"#{1,6}\s|[-*+>]\s|\||\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
+#: Lines of a code listing or a shell session: mostly Latin text with the operators of code
+#: (``-e KEY=value \\``, ``a && b``, ``f(x);``, ``$VAR``). Page chrome is words, not code.
+_CODE_MARK = regex.compile(r"[=$\\{};]|&&|\|\||(?:^|\s)--?[a-zA-Z][\w-]*|\w\(|^\s*(?://|/\*)")
+_QUOTED = regex.compile(r'"[^"]*"|\'[^\']*\'')
+#: Links and image links (``[text](url)``, bare URLs): their query strings look like code.
+_LINK = regex.compile(r"!?\[[^\]]*\]\([^)]*\)|(?:https?:)?//\S+|www\.\S+")
+#: The same, line by line, for one search over all the lines of a page (`_code_lines`' gate).
+_CODE_MARK_LINES = regex.compile(_CODE_MARK.pattern, regex.MULTILINE)
+_LINK_IN_LINE = regex.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)|(?:https?:)?//\S+|www\.\S+")
+
+RELATED_CODE = RelatedLinks.code
+FOOTER_CODE = FooterSentence.code
+#: Footer sentences that close an article: copyright, reprint and takedown notices.
+_END_NOTICE = regex.compile(r"版权|转载|侵权|免责|授权|copyright|©|icp|备案|创作者|原创", regex.IGNORECASE)
+
+
+def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, int]]:
+    """The page's main text as [start, end) ranges of unit indexes.
+
+    Each unit scores its Han characters when it is prose and a penalty per character when it
+    is not (junk, short lines); the best-scoring contiguous range is the article (the
+    maximum-subarray idea of Finn et al.'s Body Text Extraction). Further ranges on either
+    side are taken while they score at least `second_block_share` of the best one, so an
+    answer thread or a two-part article keeps all its parts. A header of related articles,
+    rankings or comments after the best range's start ends the article: nothing from it on
+    is taken (the excerpts of a "你可能还想看" feed are prose, but not this page's).
+    """
+    scores = []
+    code = _code_lines(units, policy)
+    for k, u in enumerate(units):
+        if u.state == GOOD:
+            scores.append(u.words)
+        elif u.state == JUNK and u.code in ANCHOR_CODES:
+            scores.append(0.0)
+        elif u.state == JUNK:
+            scores.append(-policy.junk_penalty * u.size)
+        elif _STRUCTURED.match(u.seg.text) or code[k]:
+            scores.append(0.0)  # headings, list items, table rows, quotes, code of a document
+        elif u.size <= policy.short_chars:
+            scores.append(-policy.short_penalty * u.size)
+        else:
+            scores.append(-policy.long_penalty * u.size)
+    blocks: list[tuple[int, int]] = []
+    best = _max_subarray(scores, 0, len(scores))
+    if best is None:
+        return blocks
+    end = _article_end(units, scores, best[0])
+    if end < len(scores):  # a "相关阅读"/"最新评论" header after the article ends it
+        scores = scores[:end]
+        best = _max_subarray(scores, 0, end)
+        if best is None:
+            return blocks
+    floor = max(policy.min_block_score, policy.second_block_share * best[2])
+    pending = [(0, len(scores))]
+    while pending:
+        lo, hi = pending.pop()
+        found = _max_subarray(scores, lo, hi)
+        if found is None or (blocks and found[2] < floor):
+            continue
+        start, end, _ = found
+        blocks.append((start, end))
+        pending += [(lo, start), (end, hi)]
+    return sorted(blocks)
+
+
+def _article_end(units: list[Unit], scores: list[float], start: int, reach: int = 8) -> int:
+    """Index of the first unit at or after `start` (the best block's first unit) where the
+    article has ended; len(units) when there is none. That is a header of related articles,
+    rankings or comments, or a copyright/reprint notice ("如需授权…请联系", "以上内容为创作者
+    平台上传") with more text above it than below it (a notice mid-way through a digest does
+    not end it). When a header also stands just above `start` (within `reach` units), the
+    best block may itself be a sidebar list or a comment thread above the article: then a
+    header ends the article only where more text lies above it than below it too. (The
+    header's own list of items between it and `start` does not count toward `reach`.)"""
+    def is_end(u: Unit) -> bool:
+        return u.state == JUNK and u.code == RELATED_CODE and ends_article(u.seg.text)
+
+    def more_above(k: int) -> bool:
+        above = _max_subarray(scores, 0, k)
+        below = _max_subarray(scores, k + 1, len(scores))
+        return above is not None and (below is None or above[2] >= below[2])
+
+    def header_above() -> bool:  # within `reach` units, not counting the header's own list
+        seen = 0
+        for u in reversed(units[:start]):
+            if is_end(u):
+                return True
+            if not (u.state == JUNK and u.code == RELATED_CODE):
+                seen += 1
+                if seen >= reach:
+                    return False
+        return False
+
+    in_section = header_above()
+    for k in range(start, len(units)):
+        u = units[k]
+        if u.state == JUNK and u.code == FOOTER_CODE and _END_NOTICE.search(u.seg.text) and more_above(k):
+            return k
+        if is_end(u) and (not in_section or more_above(k)):
+            return k
+    return len(units)
+
+
+def _code_lines(units: list[Unit], policy: ContextPolicy) -> list[bool]:
+    """For each unit: is it on a line of a code listing? Runs of consecutive Latin lines (CJK
+    only inside quoted strings, at most `code_max_cjk_share`; links do not count) are code
+    when at least a third of their lines carry code operators (``then``, ``fi`` and
+    ``sleep 5s`` belong to the script around them); a line of Latin page chrome
+    ("Powered by …") carries none. Judged by whole lines: a URL's ``?`` splits sentences."""
+    lines: list[list[int]] = []  # unit indexes of each line, in order
+    for k, u in enumerate(units):
+        if lines and units[lines[-1][0]].seg.line == u.seg.line:
+            lines[-1].append(k)
+        else:
+            lines.append([k])
+    texts = [" ".join(units[k].seg.text for k in line) for line in lines]
+    if not _CODE_MARK_LINES.search(_LINK_IN_LINE.sub(" ", "\n".join(texts))):
+        return [False] * len(units)  # no line carries a code operator: no listing
+    latin = [all(units[k].state in (NEUTRAL, SOFT) for k in line) and _latin_line(text, policy)
+             for line, text in zip(lines, texts)]
+    out = [False] * len(units)
+    i = 0
+    while i < len(lines):
+        end = i
+        while end < len(lines) and latin[end]:
+            end += 1
+        if end == i:
+            i += 1
+            continue
+        marked = sum(1 for text in texts[i:end] if _CODE_MARK.search(_LINK.sub(" ", text)))
+        if marked and 3 * marked >= end - i:
+            for line in lines[i:end]:
+                for k in line:
+                    out[k] = True
+        i = end
+    return out
+
+
+def _latin_line(text: str, policy: ContextPolicy) -> bool:
+    bare = _QUOTED.sub("", _LINK.sub("", text))
+    visible = visible_count(bare)
+    return visible > 0 and word_count(bare) <= policy.code_max_cjk_share * visible
+
+
+def _max_subarray(scores: list[float], lo: int, hi: int) -> tuple[int, int, float] | None:
+    best = None
+    run_start, total = lo, 0.0
+    for k in range(lo, hi):
+        if total <= 0:
+            run_start, total = k, 0.0
+        total += scores[k]
+        if total > 0 and (best is None or total > best[2]):
+            best = (run_start, k + 1, total)
+    return best

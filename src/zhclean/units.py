@@ -1,0 +1,80 @@
+"""The units that the context decisions are made over (`zhclean.context`), their states and
+roles as neighbours, and the thresholds of those decisions (`ContextPolicy`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from zhclean.document import Segment
+
+JUNK, SOFT, GOOD, NEUTRAL = "junk", "soft", "good", "neutral"
+SPAM, ANCHOR, EDGE = "spam", "anchor", "edge"
+
+TRANSPARENT_CODES = frozenset({"boilerplate.ui_junk", "artifact.llm"})
+ANCHOR_CODES = frozenset({"meta.byline", "boilerplate.listing_meta"})
+
+
+@dataclass(frozen=True)
+class ContextPolicy:
+    """Thresholds of the context decisions (see the module docstring)."""
+
+    #: A unit counts as junk when hard removals cover this share of its characters.
+    junk_share: float = 0.5
+    #: What is left of a junk unit is dropped with it when it has at most this many Han
+    #: characters (a "(点击咨询)" remnant, a comma).
+    remnant_han: int = 3
+    #: Prose: at least this many Han characters and a sentence ending ...
+    prose_han: int = 10
+    #: ... or this many Han characters with punctuation inside (hard-wrapped article lines).
+    prose_han_unended: int = 15
+    #: Or simply this many Han characters.
+    long_han: int = 40
+    #: Top-of-page runs of at least this many whole lines keep only their last line.
+    top_run_lines: int = 2
+    #: Bottom-of-page runs of at least this many whole lines are dropped.
+    bottom_run_lines: int = 3
+    #: Spam share of the page above which a page with no prose left is emptied.
+    residue_share: float = 0.5
+    #: Article blocks (see `article_blocks`) are looked for on pages of at least this many lines.
+    block_min_lines: int = 8
+    #: ... and only where prose makes up at least this share of the page (schedules, code
+    #: listings and tables are left to the other decisions).
+    block_min_good_share: float = 0.1
+    #: Score per character of a junk unit, of a short (≤ `short_chars`) neutral or soft unit,
+    #: and of a longer one (table rows, code, lists: often content).
+    junk_penalty: float = 1.0
+    short_chars: int = 20
+    short_penalty: float = 0.8
+    long_penalty: float = 0.15
+    #: Lines of a code listing (see `_code_lines`): at most this share of CJK characters
+    #: outside quoted strings. They score nothing.
+    code_max_cjk_share: float = 0.3
+    #: A further block is kept when it scores this share of the best block, and at least
+    #: `min_block_score`.
+    second_block_share: float = 0.15
+    min_block_score: float = 30.0
+
+
+@dataclass(slots=True)
+class Unit:
+    seg: Segment
+    state: str
+    code: str | None = None
+    covered: int = 0
+    size: int = 0
+    whole_line: bool = False
+    given_title: bool = False  # the first line that is the page's given title (see `_given_title`)
+    outside: bool = False  # outside every article block
+    words: int = 0  # CJK characters, counted for the units judged as prose (GOOD)
+
+    @property
+    def role(self) -> str | None:
+        """How this unit acts as a neighbour."""
+        if self.state == GOOD:
+            return GOOD
+        if self.state != JUNK:
+            return None
+        if self.code in TRANSPARENT_CODES:
+            return None
+        if self.code in ANCHOR_CODES:
+            return ANCHOR
+        return SPAM
