@@ -39,6 +39,8 @@ CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _CJK_RUN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]+")
 _SPACE = regex.compile(r"\s+")
 TERMINAL = "。！？!?…；;"
+#: Function characters: a run of text with few of them is a list of terms, not prose.
+FUNCTION_CHARS = frozenset("的了是在和与就都也很我你他她它们这那有说着过吧呢吗啊")
 CLOSERS = "”’」』\"')）]】"
 
 

@@ -28,6 +28,9 @@ WECHAT = regex.compile(
 #: A number given as a WeChat ID too: "1737260833(微信同号)". It starts at any digit, so it
 #: only runs where "同号" is (a long run of digits would cost 15 steps a digit).
 WECHAT_SAME_NUMBER = regex.compile(r"\d[\d \-]{5,14}\d\s*[(（]?\s*(?:微信|v信|vx)同号[)）]?")
+#: Every `find_contacts` match holds one of these: five digits (separators allowed, as in a
+#: phone candidate), a QQ/WeChat word, or "@". A cheap test before `find_contacts`.
+CONTACT_HINT = regex.compile(rf"\d(?:{_SEP}\d){{4}}|qq|q号|扣扣|企鹅|微信|威信|薇信|v信|vx|wx|加v|公众号|@")
 EMAIL = regex.compile(r"[a-z0-9._%+\-]{1,64}@[a-z0-9.\-]{1,100}\.[a-z]{2,10}")
 #: Words that say a segment is about reaching someone.
 CONTACT_CUE = regex.compile(

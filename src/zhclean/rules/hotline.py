@@ -8,12 +8,12 @@ import regex
 
 from zhclean.document import Removal, Segment
 from zhclean.rules.base import HARD, Page, ends_sentence, han_count
-from zhclean.rules.contacts import CONTACT_CUE, find_contacts
+from zhclean.rules.contacts import CONTACT_CUE, CONTACT_HINT, find_contacts
 
 SERVICE_KINDS = ("shared_cost", "toll_free")
 #: A line that announces a contact block ("附：客服联系方式：", "商务合作：").
 CONTACT_HEADER = regex.compile(r"(?:客服|联系|咨询|服务|售后|报修|投诉)(?:联系)?(?:方式|电话|热线|qq|微信)\s*[:：]?\s*$|^商务合作\s*[:：]?\s*$")
-TRIGGER = regex.compile(r"联系方式|联系电话|服务热线|客服热线|商务合作|\d(?:[ \-‐–—·]?\d){4}|qq|q号|扣扣|企鹅|微信|威信|薇信|v信|vx|wx|加v|公众号|@")
+TRIGGER = regex.compile(r"联系方式|联系电话|服务热线|客服热线|商务合作|" + CONTACT_HINT.pattern)
 
 
 @dataclass(frozen=True)

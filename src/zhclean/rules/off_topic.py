@@ -10,16 +10,13 @@ import regex
 
 from zhclean.document import Removal, Segment
 from zhclean.rules.base import HAN as _HAN
-from zhclean.rules.base import HARD, Page, han_count
-from zhclean.rules.contacts import find_contacts
+from zhclean.rules.base import FUNCTION_CHARS, HARD, Page, han_count
+from zhclean.rules.contacts import CONTACT_HINT, find_contacts
 from zhclean.rules.cta import CTA
 from zhclean.rules.cta import CUES as CTA_CUES
 
-_HAN_RUN = regex.compile(r"\p{Han}+")
-#: Every contact detail holds one of these (a cheap test before `find_contacts`).
-_CONTACT_HINT = regex.compile(r"\d{5}|qq|q号|扣扣|企鹅|微信|威信|薇信|v信|vx|wx|加v|公众号|@")
 #: Characters that make a bigram say nothing about the topic ("的时", "我们", "一个").
-_FUNCTION_CHARS = frozenset("的了是在和与就都也很我你他她它们这那有说着过吧呢吗啊一不个人为上中大到以及之")
+_FUNCTION_CHARS = FUNCTION_CHARS | frozenset("一不个人为上中大到以及之")
 
 
 #: A run of Han characters without function characters.
@@ -181,7 +178,7 @@ class OffTopicRun:
         sents = page.sentences
         starts = [s.start for s in sents]
         with_cue = page.starts_with(CTA_CUES)
-        hinted = {bisect_right(starts, m.start()) - 1 for m in _CONTACT_HINT.finditer(view)}
+        hinted = {bisect_right(starts, m.start()) - 1 for m in CONTACT_HINT.finditer(view)}
         out: dict[int, str] = {}
         cued = {bisect_right(starts, x) - 1 for x in with_cue}  # with_cue holds sentence starts
         for k in sorted(hinted | cued):

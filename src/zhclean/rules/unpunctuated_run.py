@@ -8,12 +8,11 @@ from typing import ClassVar, Iterator
 import regex
 
 from zhclean.document import Removal, Segment
-from zhclean.rules.base import HARD, Page, han_count
+from zhclean.rules.base import FUNCTION_CHARS, HARD, Page, han_count
 
 #: Marks that break a sentence into clauses (not brackets or quotes: 《》 and “” are used
 #: inside glued titles too).
 _PUNCT = regex.compile(r"[，,。．！!？?；;：:、\s]")
-_FUNCTION_CHARS = frozenset("的了是在和与就都也很我你他她它们这那有说着过吧呢吗啊")
 #: Inside a sentence, list bullets separate items too ("◎建立…机制◎密切关注…").
 _STRETCH_BREAK = regex.compile(r"[，,。．！!？?；;：:、\s◎●○■□◆◇•·▪►▶]")
 
@@ -49,7 +48,7 @@ class UnpunctuatedRun:
         marks = len(_PUNCT.findall(seg.text))
         if marks * self.chars_per_mark >= len(seg.text):
             return None
-        function_share = sum(1 for c in seg.text if c in _FUNCTION_CHARS) / han
+        function_share = sum(1 for c in seg.text if c in FUNCTION_CHARS) / han
         if function_share < self.max_function_share:
             return Removal(seg.start, seg.end, self.code,
                            {"han": han, "punctuation": marks, "function_share": round(function_share, 3)})
@@ -97,7 +96,7 @@ class RepeatedLinkStretch:
         han = han_count(text)
         if han < self.min_han:
             return []
-        share = sum(1 for c in text if c in _FUNCTION_CHARS) / han
+        share = sum(1 for c in text if c in FUNCTION_CHARS) / han
         if share >= self.max_function_share:
             return []
         return [(start, end, {"han": han, "function_share": round(share, 3), "repeated": True})]
