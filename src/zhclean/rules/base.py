@@ -173,14 +173,20 @@ class Page:
         return len(self.lines) <= 2 and len(self.source) > 300
 
 
+def build_automaton(entries: Iterable[tuple[str, object]]) -> ahocorasick.Automaton:
+    """An Aho-Corasick automaton over ``(word, value)`` entries (a later entry for the same
+    word replaces the value)."""
+    automaton = ahocorasick.Automaton()
+    for word, value in entries:
+        automaton.add_word(word, value)
+    automaton.make_automaton()
+    return automaton
+
+
 @lru_cache(maxsize=128)
 def cue_automaton(cues: tuple[str, ...]) -> ahocorasick.Automaton:
     """Aho-Corasick automaton over literal cues; values are the cue lengths."""
-    automaton = ahocorasick.Automaton()
-    for cue in cues:
-        automaton.add_word(cue, len(cue))
-    automaton.make_automaton()
-    return automaton
+    return build_automaton((cue, len(cue)) for cue in cues)
 
 
 @lru_cache(maxsize=16)
@@ -191,11 +197,7 @@ def cue_sets_automaton(cue_sets: tuple[tuple[str, ...], ...]) -> tuple[ahocorasi
     for i, cues in enumerate(cue_sets):
         for cue in cues:
             masks[cue] = masks.get(cue, 0) | (1 << i)
-    automaton = ahocorasick.Automaton()
-    for cue, mask in masks.items():
-        automaton.add_word(cue, (len(cue), mask))
-    automaton.make_automaton()
-    return automaton, _set_bits
+    return build_automaton((cue, (len(cue), mask)) for cue, mask in masks.items()), _set_bits
 
 
 @lru_cache(maxsize=16)

@@ -9,7 +9,7 @@ import ahocorasick
 import regex
 
 from zhclean.document import Removal
-from zhclean.rules.base import HARD, Page
+from zhclean.rules.base import HARD, Page, build_automaton
 
 #: Terms that name a gambling/porn service (not the crime: "开设赌场罪" is legal news).
 TERMS = (
@@ -34,11 +34,7 @@ _PREFIX_CHARS = 4
 
 @lru_cache(maxsize=1)
 def _automaton() -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for term in TERMS:
-        automaton.add_word(term, term)
-    automaton.make_automaton()
-    return automaton
+    return build_automaton((term, term) for term in TERMS)
 
 
 @dataclass(frozen=True)

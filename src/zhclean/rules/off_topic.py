@@ -5,12 +5,10 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import ClassVar, Iterator
 
-import ahocorasick
 import regex
 
 from zhclean.document import Removal, Segment
-from zhclean.rules.base import HAN as _HAN
-from zhclean.rules.base import FUNCTION_CHARS, HARD, Page, han_count
+from zhclean.rules.base import FUNCTION_CHARS, HAN, HARD, Page, build_automaton, han_count
 from zhclean.rules.contacts import CONTACT_HINT, find_contacts
 from zhclean.rules.cta import CTA
 from zhclean.rules.cta import CUES as CTA_CUES
@@ -26,14 +24,6 @@ _TOPIC_RUN = regex.compile(r"[\p{Han}--[" + "".join(sorted(_FUNCTION_CHARS)) + r
 def topic_bigrams(text: str) -> frozenset[str]:
     """The Han character bigrams of `text` that carry topic (no function character)."""
     return frozenset(run[i:i + 2] for run in _TOPIC_RUN.findall(text) for i in range(len(run) - 1))
-
-
-def _automaton(words: set[str] | frozenset[str]) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for index, word in enumerate(words):
-        automaton.add_word(word, index)
-    automaton.make_automaton()
-    return automaton
 
 
 class _LazyBigrams:
@@ -96,7 +86,7 @@ class OffTopicRun:
             return
         sents = page.sentences
         texts = [s.text for s in sents]
-        in_title = _automaton(title)  # bigrams found by substring search: no set per sentence
+        in_title = build_automaton((g, i) for i, g in enumerate(title))  # bigrams found by substring search: no set per sentence
         anchors = [k for k, t in enumerate(texts)
                    if len({i for _, i in in_title.iter(t)}) >= self.anchor_bigrams]
         if not anchors:
@@ -104,8 +94,8 @@ class OffTopicRun:
         topic = set(title)
         for k in anchors:
             topic |= topic_bigrams(texts[k])
-        in_topic = _automaton(topic)
-        off = [_HAN.search(t) is not None and next(in_topic.iter(t), None) is None for t in texts]
+        in_topic = build_automaton((g, i) for i, g in enumerate(topic))
+        off = [HAN.search(t) is not None and next(in_topic.iter(t), None) is None for t in texts]
         grams = _LazyBigrams(texts)
         page_han = han_count(page.source)
         for lo, hi in self._runs(off):
