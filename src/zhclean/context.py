@@ -150,14 +150,20 @@ def _uncovered_han(source: str, unit: Unit, hard: list[Removal]) -> int:
     return sum(1 for ch, m in zip(seg.text, mask) if not m and "\u4e00" <= ch <= "\u9fff")
 
 
+#: A URL that ends a line (what `_is_prose` looks past).
+_TRAILING_URL = regex.compile(r"\s*https?://[!-~]+$")
+
+
 def _is_prose(text: str, policy: ContextPolicy, han: int | None = None) -> bool:
     """`han`: the `word_count` of `text`, when the caller has it."""
     if han is None:
         han = word_count(text)
     if han >= policy.long_han:
         return True
-    # a sentence that introduces a list ("建议用户升级到以下版本：") is prose too
-    if han >= policy.prose_han and (ends_sentence(text) or text.rstrip(CLOSERS).endswith(("...", "：", ":"))):
+    # a sentence that introduces a list ("建议用户升级到以下版本：") is prose too, and so is
+    # one that introduces a URL ("详细说明见官方文档：https://…")
+    if han >= policy.prose_han and (ends_sentence(text) or text.rstrip(CLOSERS).endswith(("...", "：", ":"))
+                                    or _TRAILING_URL.sub("", text).endswith(("：", ":"))):
         return True
     inner = text.rstrip(CLOSERS + TERMINAL)
     return han >= policy.prose_han_unended and any(map(inner.__contains__, "，,；;。"))
