@@ -113,13 +113,17 @@ def _units(page: Page, hard: list[Removal], soft: dict[int, Removal], policy: Co
         unit = Unit(seg, NEUTRAL, size=size, whole_line=start == line.start and end == line.end)
         units.append(unit)
         if j < count and ordered[j].start < end:  # hard removals reach into this unit
+            # coverage is the union of the removals: a character two of them cover counts once,
+            # for the first (by start) that reaches it
             covered_by: dict[str, int] = {}
+            reach = start
             k = j
             while k < count and ordered[k].start < end:
                 r = ordered[k]
-                lo, hi = max(r.start, start), min(r.end, end)
+                lo, hi = max(r.start, reach), min(r.end, end)
                 if hi > lo:
                     covered_by[r.code] = covered_by.get(r.code, 0) + (hi - lo)
+                    reach = hi
                 k += 1
             covered = unit.covered = min(size, sum(covered_by.values()))
             if covered and (covered >= policy.junk_share * size

@@ -70,5 +70,4 @@ class CallToAction:
             yield Removal(lo, hi, self.code, {"match": page.view[lo:hi][:40]})
         for start, end in page.spans_with(CUES):
             for m in CTA.finditer(page.view, start, end):
-                if not any(lo <= m.start() and m.end() <= hi for lo, hi in led):
-                    yield Removal(m.start(), m.end(), self.code, {"match": m[0][:40]})
+                yield Removal(m.start(), m.end(), self.code, {"match": m[0][:40]})
