@@ -64,6 +64,12 @@ _DATE_CUES = ("年", "月", "-", "/", ".", "阅读", "浏览", "点击", "播放
 #: Every DATE match holds "\d{4}\s*[-/.年]" or "\d月\d", every VIEWS match one of its words: a
 #: cheap test before the full pattern (whose optional lead-ins make each position costly).
 _DATE_OR_VIEWS_CORE = regex.compile(r"\d{4}\s*[-/.年]|\d月\d|阅读|浏览|点击|播放")
+#: A labelled timestamp with the time of day: a post header ("〓 某某论坛 发布时间 2005/03/15
+#: 22:36:13 by 某网友 〓", "发表于 2023-05-06 10:21") is metadata whatever else it names.
+_POSTED_AT = regex.compile(
+    r"(?:发布|发表|更新|回复)(?:时间|日期|于)\s*[:：]?\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}:\d{2}"
+)
+_SENTENCE_PUNCT = regex.compile(r"[，。！？；,!?;]")
 _META_WORDS = regex.compile(r"发布时间|发布日期|更新时间|时间|日期|来源|作者|编辑|字号|大|中|小|[:：|丨/\s·-]")
 
 
@@ -97,6 +103,8 @@ class Byline:
             rest = BYLINE.sub("", rest)
             if len(_META_WORDS.sub("", rest)) <= 2:
                 yield Removal(seg.start, seg.end, self.code, {"match": "date/metadata line"})
+            elif _POSTED_AT.search(text) and not _SENTENCE_PUNCT.search(text):
+                yield Removal(seg.start, seg.end, self.code, {"match": "post header"})
 
 
 _FIELDS = (
