@@ -49,7 +49,8 @@ class NavigationLine:
     spaces, with no sentence punctuation; or three or more '|'-separated links of at most
     `max_link_chars` ("历史:轶闻秘档|历史映像室历史专题|民间说史").
     Must keep: a sentence that lists words with 、 (that is a list, judged elsewhere); a line
-    of Latin words or a shell command separated by spaces only (no CJK: not a Chinese menu)."""
+    of Latin words or a shell command separated by spaces only (no CJK: not a Chinese menu);
+    the rows of a markdown table (a line that starts and ends with '|')."""
 
     code: ClassVar[str] = "boilerplate.nav"
     strength: ClassVar[str] = HARD
@@ -80,6 +81,8 @@ class NavigationLine:
         if punctuated:
             return None
         line = page.line_by_number[seg.line]
+        if len(line.text) > 1 and line.text[0] in "|｜" and line.text[-1] in "|｜":
+            return None  # a row of a markdown table ("| 工具 | 准确性 | 可读性 |"), not a menu
         whole_line = seg.start == line.start and seg.end == line.end
         if not whole_line and not _HARD_SEPARATOR.search(text):
             return None  # words separated by spaces inside running text
