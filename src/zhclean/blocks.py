@@ -9,6 +9,7 @@ import regex
 from zhclean.rules.base import visible_count, word_count
 from zhclean.rules.footer import FooterSentence
 from zhclean.rules.related import RelatedLinks, ends_article
+from zhclean.rules.ui_junk import RULE_LINE
 from zhclean.units import ANCHOR_CODES, GOOD, JUNK, NEUTRAL, SOFT, ContextPolicy, Unit
 
 #: Lines that structure a document (markdown headings, list items, table rows, quotes,
@@ -46,8 +47,8 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
     for k, u in enumerate(units):
         if u.state == GOOD:
             scores.append(u.words)
-        elif u.state == JUNK and u.code in ANCHOR_CODES:
-            scores.append(0.0)
+        elif u.state == JUNK and (u.code in ANCHOR_CODES or RULE_LINE.match(u.seg.text)):
+            scores.append(0.0)  # bylines, date lines, separator lines: structure, not chrome
         elif u.state == JUNK:
             scores.append(-policy.junk_penalty * u.size)
         elif _STRUCTURED.match(u.seg.text) or code[k]:
