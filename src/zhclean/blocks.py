@@ -25,6 +25,10 @@ _LINK = regex.compile(r"!?\[[^\]]*\]\([^)]*\)|(?:https?:)?//\S+|www\.\S+")
 _CODE_MARK_LINES = regex.compile(_CODE_MARK.pattern, regex.MULTILINE)
 _LINK_IN_LINE = regex.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)|(?:https?:)?//\S+|www\.\S+")
 
+#: A unit that is only image links ("![](https://…/640?wx_fmt=png)"): a picture between
+#: paragraphs, as much the article's as the page chrome's.
+_IMAGE_ONLY = regex.compile(r"(?:!\[[^\]\n]*\]\([^)\n]*\)\s*)+")
+
 RELATED_CODE = RelatedLinks.code
 FOOTER_CODE = FooterSentence.code
 #: Footer sentences that close an article: copyright, reprint and takedown notices.
@@ -51,8 +55,8 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
             scores.append(0.0)  # bylines, date lines, separator lines: structure, not chrome
         elif u.state == JUNK:
             scores.append(-policy.junk_penalty * u.size)
-        elif _STRUCTURED.match(u.seg.text) or code[k]:
-            scores.append(0.0)  # headings, list items, table rows, quotes, code of a document
+        elif _STRUCTURED.match(u.seg.text) or code[k] or _IMAGE_ONLY.fullmatch(u.seg.text):
+            scores.append(0.0)  # headings, list items, table rows, quotes, code, pictures of a document
         elif u.size <= policy.short_chars:
             scores.append(-policy.short_penalty * u.size)
         else:
