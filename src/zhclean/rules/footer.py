@@ -10,9 +10,9 @@ from zhclean.document import Removal, Segment
 from zhclean.rules.base import HARD, Page, han_count
 
 FOOTER = regex.compile(
-    r"版权所有|版权归.{0,8}所有|all rights reserved|copyright|©|\(c\)\s*\d{4}"
+    r"版权所有(?![人者方权])|版权归.{0,8}所有|all rights reserved|copyright|©|\(c\)\s*\d{4}"
     r"|icp[备证]|icp\s*\d|[京沪津渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新]icp|公网安备|网安备"
-    r"|免责声明|版权声明|法律声明"
+    r"|(?:免责声明|版权声明|法律声明)(?![、，,和与及])"
     r"|如(?:涉及|有涉及)(?:作品)?(?:内容|版权)|如有侵权|侵权(?:请)?(?:联系)?删除|若有侵权|涉嫌侵权"
     r"|转载请(?:注明|联系|保留)"
     r"|本文(?:系|为)?(?:转载|转自)|本文仅代表作者|不代表(?:本站|本网|本平台|本号|.{1,8}的?)(?:立场|观点|看法)"
