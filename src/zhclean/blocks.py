@@ -12,9 +12,9 @@ from zhclean.rules.related import RelatedLinks, ends_article
 from zhclean.rules.ui_junk import RULE_LINE
 from zhclean.units import ANCHOR_CODES, GOOD, JUNK, NEUTRAL, SOFT, ContextPolicy, Unit
 
-#: Lines that structure a document (markdown headings, list items, table rows, quotes,
-#: numbered points): neither evidence of an article nor of page chrome.
-_STRUCTURED = regex.compile(r"#{1,6}\s|[-*+>]\s|\||\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
+#: Lines that structure a document (markdown headings, bold subheadings, list items, table
+#: rows, quotes, numbered points): neither evidence of an article nor of page chrome.
+_STRUCTURED = regex.compile(r"\*\*[^*\n]+\*\*[:：]?$|#{1,6}\s|[-*+>]\s|\||\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
 #: Lines of a code listing or a shell session: mostly Latin text with the operators of code
 #: (``-e KEY=value \\``, ``a && b``, ``f(x);``, ``$VAR``). Page chrome is words, not code.
 _CODE_MARK = regex.compile(r"[=$\\{};]|&&|\|\||(?:^|\s)--?[a-zA-Z][\w-]*|\w\(|^\s*(?://|/\*)")
