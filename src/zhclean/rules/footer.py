@@ -19,7 +19,7 @@ FOOTER = regex.compile(
     r"|(?:投资者|读者)?据此操作[,，]?\s*风险(?:请)?自担|仅供(?:参考|学习|交流)[,，]?\s*(?:不构成|请勿)"
     r"|本站(?:内容|部分内容|信息|资源)(?:来自|来源于|均来自)|信息(?:并未|未经).{0,6}核实"
     r"|(?:本平台|平台)仅提供信息存储(?:空间)?服务|特别声明[:：]|仅供其?表达个人看法|不(?:代表|表明).{1,8}(?:立场|观点)"
-    r"|文明上网|理性发言|不传谣言|请遵守.{0,10}(?:法律法规|公约)|如存在侵权|原创标注"
+    r"|请遵守.{0,10}(?:法律法规|公约)|如存在侵权|原创标注"
     r"|(?:联系我们|关于我们|网站地图|广告服务|网站声明|意见反馈|帮助中心|加入我们)(?:\s*[|丨·/-]\s*(?:联系我们|关于我们|网站地图|广告服务|网站声明|意见反馈|帮助中心|加入我们|友情链接|招聘信息)){1,}"
 )
 
@@ -29,9 +29,10 @@ CUES = ("版权", "rights", "copyright", "©", "(c)", "icp", "公网安备", "�
         "联系我们", "关于我们", "网站地图", "广告服务", "意见反馈", "帮助中心", "加入我们", "平台", "个人看法",
         "文明上网", "理性发言", "不传谣言", "请遵守", "如存在", "原创标注")
 
-#: A formula that also occurs in news about it: it counts only in a short sentence or at a
-#: sentence start.
-WEAK_FOOTER = regex.compile(r"未经(?:本站|本网|书面)?(?:许可|授权|同意).{0,12}(?:转载|复制|使用)")
+#: Formulas that also occur in news and regulations ("…将依法用网、文明上网纳入校规"): they
+#: count only in a short sentence or at a sentence start.
+WEAK_FOOTER = regex.compile(r"未经(?:本站|本网|书面)?(?:许可|授权|同意).{0,12}(?:转载|复制|使用)"
+                            r"|文明上网|理性发言|不传谣言")
 #: Names of a site's documents and licences: a footer line is little more than the names
 #: ("隐私政策 | 用户协议", "[隐私政策](…)", "增值电信业务经营许可证：…"); a sentence that
 #: says something about them is prose ("您公司的隐私政策可能需要更新").
