@@ -14,9 +14,11 @@ import regex
 from zhclean.document import Segment
 
 #: A link or URL (stepped over whole), a sentence end (kept with its sentence) or a wide gap
-#: (dropped between sentences). A URL is printable ASCII and does not end in punctuation.
+#: (dropped between sentences). A URL is printable ASCII and does not end in punctuation. The
+#: link's parts are bounded and possessive, and its text holds no '[', so a run of brackets
+#: costs one step each.
 _BOUNDARY = regex.compile(
-    r"(?P<link>!?\[[^\]\n]{0,300}\]\(\s*[^()\s]{0,2000}(?:\s+\"[^\"\n]{0,300}\")?\s*\)|https?://[!-~]*[\w/=#&%+-])"
+    r"(?P<link>!?\[[^\[\]\n]{0,300}+\]\(\s*[^()\s]{0,2000}+(?:\s+\"[^\"\n]{0,300}+\")?\s*\)|https?://[!-~]*[\w/=#&%+-])"
     r"|(?P<end>(?:[。！？!?]+|[;；]|…+|\.{3,})[”’」』\"')）\]】]*)|[ \t]{2,}"
 )
 _CLAUSE_BREAK = regex.compile(r"[，,、：:]")
