@@ -18,3 +18,13 @@ def test_overlapping_removals_count_once_toward_a_units_coverage():
     assert 12 / len(sentence) < 0.5 < 24 / len(sentence)
     removed = {(r.start, r.end) for r in decide(Page(text), hard, {})}
     assert removed == {(at, at + 12)}
+
+
+def test_a_sentence_introducing_a_url_is_prose():
+    """"…文档：https://…" introduces the URL like "…如下：" introduces a list."""
+    from zhclean.context import _is_prose
+    from zhclean.units import ContextPolicy
+
+    policy = ContextPolicy()
+    assert _is_prose("这个插件对应的官方配置说明文档：https://docs.example.com/guide?id=12&lang=zh", policy)
+    assert not _is_prose("这个插件对应的官方配置说明文档 https://docs.example.com/guide?id=12", policy)

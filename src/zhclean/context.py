@@ -154,8 +154,15 @@ def _uncovered_han(source: str, unit: Unit, hard: list[Removal]) -> int:
     return sum(1 for ch, m in zip(seg.text, mask) if not m and "\u4e00" <= ch <= "\u9fff")
 
 
-#: A URL that ends a line (what `_is_prose` looks past).
-_TRAILING_URL = regex.compile(r"\s*https?://[!-~]+$")
+#: A URL (what `_is_prose` looks past at the end of a line).
+_URL = regex.compile(r"https?://[!-~]+")
+
+
+def _introduces_url(text: str) -> bool:
+    """True for "…文档：https://…": a colon, then only a URL to the end (one scan from the
+    last "http")."""
+    at = text.rfind("http")
+    return at > 0 and _URL.fullmatch(text, at) is not None and text[:at].rstrip().endswith(("：", ":"))
 
 
 def _is_prose(text: str, policy: ContextPolicy, han: int | None = None) -> bool:
@@ -167,7 +174,7 @@ def _is_prose(text: str, policy: ContextPolicy, han: int | None = None) -> bool:
     # a sentence that introduces a list ("建议用户升级到以下版本：") is prose too, and so is
     # one that introduces a URL ("详细说明见官方文档：https://…")
     if han >= policy.prose_han and (ends_sentence(text) or text.rstrip(CLOSERS).endswith(("...", "：", ":"))
-                                    or _TRAILING_URL.sub("", text).endswith(("：", ":"))):
+                                    or _introduces_url(text)):
         return True
     inner = text.rstrip(CLOSERS + TERMINAL)
     return han >= policy.prose_han_unended and any(map(inner.__contains__, "，,；;。"))
