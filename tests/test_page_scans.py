@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -113,3 +114,19 @@ def test_a_line_without_sentence_ends_is_one_sentence():
     lines = split_lines(text)
     assert [(s.start, s.end, s.text) for s in split_sentences(text, lines[0])] == [(2, 9, "第一行没有句号")]
     assert [s.text for s in split_sentences(text, lines[1])] == ["第二行。", "有两句！"]
+
+
+@pytest.mark.parametrize("line, sentences", [
+    ("如图所示![示意图](https://img.example.com/a.png \"图一\")后面还有话。结束了！",
+     ["如图所示![示意图](https://img.example.com/a.png \"图一\")后面还有话。", "结束了！"]),
+    ("![](https://img.example.org/pic/640?wx_fmt=png)",
+     ["![](https://img.example.org/pic/640?wx_fmt=png)"]),
+    ("详见[说明页](https://www.example.com/about?title=说明)。下一句？",
+     ["详见[说明页](https://www.example.com/about?title=说明)。", "下一句？"]),
+    ("原文地址：https://www.example.com/s?id=12&from=home。真的吗?是的!",
+     ["原文地址：https://www.example.com/s?id=12&from=home。", "真的吗?", "是的!"]),
+])
+def test_links_and_urls_are_not_cut_at_their_punctuation(line, sentences):
+    """The "!" of an image link and the "?" of a query string are not sentence ends."""
+    (seg,) = split_lines(line)
+    assert [s.text for s in split_sentences(line, seg)] == sentences

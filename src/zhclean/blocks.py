@@ -9,11 +9,12 @@ import regex
 from zhclean.rules.base import visible_count, word_count
 from zhclean.rules.footer import FooterSentence
 from zhclean.rules.related import RelatedLinks, ends_article
+from zhclean.rules.ui_junk import RULE_LINE
 from zhclean.units import ANCHOR_CODES, GOOD, JUNK, NEUTRAL, SOFT, ContextPolicy, Unit
 
-#: Lines that structure a document (markdown headings, list items, table rows, quotes,
-#: numbered points): neither evidence of an article nor of page chrome.
-_STRUCTURED = regex.compile(r"#{1,6}\s|[-*+>]\s|\||\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
+#: Lines that structure a document (markdown headings, bold subheadings, list items, table
+#: rows, quotes, numbered points): neither evidence of an article nor of page chrome.
+_STRUCTURED = regex.compile(r"\*\*[^*\n]+\*\*[:：]?$|#{1,6}\s|[-*+>]\s|\||\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
 #: Lines of a code listing or a shell session: mostly Latin text with the operators of code
 #: (``-e KEY=value \\``, ``a && b``, ``f(x);``, ``$VAR``). Page chrome is words, not code.
 _CODE_MARK = regex.compile(r"[=$\\{};]|&&|\|\||(?:^|\s)--?[a-zA-Z][\w-]*|\w\(|^\s*(?://|/\*)")
@@ -23,6 +24,10 @@ _LINK = regex.compile(r"!?\[[^\]]*\]\([^)]*\)|(?:https?:)?//\S+|www\.\S+")
 #: The same, line by line, for one search over all the lines of a page (`_code_lines`' gate).
 _CODE_MARK_LINES = regex.compile(_CODE_MARK.pattern, regex.MULTILINE)
 _LINK_IN_LINE = regex.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)|(?:https?:)?//\S+|www\.\S+")
+
+#: A unit that is only image links ("![](https://…/640?wx_fmt=png)"): a picture between
+#: paragraphs, as much the article's as the page chrome's.
+_IMAGE_ONLY = regex.compile(r"(?:!\[[^\]\n]*\]\([^)\n]*\)\s*)+")
 
 RELATED_CODE = RelatedLinks.code
 FOOTER_CODE = FooterSentence.code
@@ -46,12 +51,12 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
     for k, u in enumerate(units):
         if u.state == GOOD:
             scores.append(u.words)
-        elif u.state == JUNK and u.code in ANCHOR_CODES:
-            scores.append(0.0)
+        elif u.state == JUNK and (u.code in ANCHOR_CODES or RULE_LINE.match(u.seg.text)):
+            scores.append(0.0)  # bylines, date lines, separator lines: structure, not chrome
         elif u.state == JUNK:
             scores.append(-policy.junk_penalty * u.size)
-        elif _STRUCTURED.match(u.seg.text) or code[k]:
-            scores.append(0.0)  # headings, list items, table rows, quotes, code of a document
+        elif _STRUCTURED.match(u.seg.text) or code[k] or _IMAGE_ONLY.fullmatch(u.seg.text):
+            scores.append(0.0)  # headings, list items, table rows, quotes, code, pictures of a document
         elif u.size <= policy.short_chars:
             scores.append(-policy.short_penalty * u.size)
         else:

@@ -113,13 +113,17 @@ def _units(page: Page, hard: list[Removal], soft: dict[int, Removal], policy: Co
         unit = Unit(seg, NEUTRAL, size=size, whole_line=start == line.start and end == line.end)
         units.append(unit)
         if j < count and ordered[j].start < end:  # hard removals reach into this unit
+            # coverage is the union of the removals: a character two of them cover counts once,
+            # for the first (by start) that reaches it
             covered_by: dict[str, int] = {}
+            reach = start
             k = j
             while k < count and ordered[k].start < end:
                 r = ordered[k]
-                lo, hi = max(r.start, start), min(r.end, end)
+                lo, hi = max(r.start, reach), min(r.end, end)
                 if hi > lo:
                     covered_by[r.code] = covered_by.get(r.code, 0) + (hi - lo)
+                    reach = hi
                 k += 1
             covered = unit.covered = min(size, sum(covered_by.values()))
             if covered and (covered >= policy.junk_share * size
@@ -150,14 +154,27 @@ def _uncovered_han(source: str, unit: Unit, hard: list[Removal]) -> int:
     return sum(1 for ch, m in zip(seg.text, mask) if not m and "\u4e00" <= ch <= "\u9fff")
 
 
+#: A URL (what `_is_prose` looks past at the end of a line).
+_URL = regex.compile(r"https?://[!-~]+")
+
+
+def _introduces_url(text: str) -> bool:
+    """True for "…文档：https://…": a colon, then only a URL to the end (one scan from the
+    last "http")."""
+    at = text.rfind("http")
+    return at > 0 and _URL.fullmatch(text, at) is not None and text[:at].rstrip().endswith(("：", ":"))
+
+
 def _is_prose(text: str, policy: ContextPolicy, han: int | None = None) -> bool:
     """`han`: the `word_count` of `text`, when the caller has it."""
     if han is None:
         han = word_count(text)
     if han >= policy.long_han:
         return True
-    # a sentence that introduces a list ("建议用户升级到以下版本：") is prose too
-    if han >= policy.prose_han and (ends_sentence(text) or text.rstrip(CLOSERS).endswith(("...", "：", ":"))):
+    # a sentence that introduces a list ("建议用户升级到以下版本：") is prose too, and so is
+    # one that introduces a URL ("详细说明见官方文档：https://…")
+    if han >= policy.prose_han and (ends_sentence(text) or text.rstrip(CLOSERS).endswith(("...", "：", ":"))
+                                    or _introduces_url(text)):
         return True
     inner = text.rstrip(CLOSERS + TERMINAL)
     return han >= policy.prose_han_unended and any(map(inner.__contains__, "，,；;。"))

@@ -3,7 +3,9 @@
 Segments never include surrounding whitespace. Sentences end after terminal punctuation
 (。！？!?；; and ellipses) plus any closing quotes/brackets, or at a run of two or more spaces
 (scraped headers glued to the text: "扫黑除恶  重拳出击近日，…"). Pages that lost their line
-breaks are therefore still judged sentence by sentence.
+breaks are therefore still judged sentence by sentence. Markdown links and images
+(``![alt](url)``, ``[text](url)``) and bare URLs are never cut: the "!" of an image link and the
+"?" of a query string are not sentence ends.
 """
 from __future__ import annotations
 
@@ -11,9 +13,13 @@ import regex
 
 from zhclean.document import Segment
 
-#: A sentence end (kept with its sentence) or a wide gap (dropped between sentences).
+#: A link or URL (stepped over whole), a sentence end (kept with its sentence) or a wide gap
+#: (dropped between sentences). A URL is printable ASCII and does not end in punctuation. The
+#: link's parts are bounded and possessive, and its text holds no '[', so a run of brackets
+#: costs one step each.
 _BOUNDARY = regex.compile(
-    r"(?P<end>(?:[。！？!?]+|[;；]|…+|\.{3,})[”’」』\"')）\]】]*)|[ \t]{2,}"
+    r"(?P<link>!?\[[^\[\]\n]{0,300}+\]\(\s*[^()\s]{0,2000}+(?:\s+\"[^\"\n]{0,300}+\")?\s*\)|https?://[!-~]*[\w/=#&%+-])"
+    r"|(?P<end>(?:[。！？!?]+|[;；]|…+|\.{3,})[”’」』\"')）\]】]*)|[ \t]{2,}"
 )
 _CLAUSE_BREAK = regex.compile(r"[，,、：:]")
 
@@ -42,6 +48,8 @@ def split_sentences(text: str, line: Segment) -> list[Segment]:
     pos = line.start
     number = line.line
     for m in _BOUNDARY.finditer(text, line.start, line.end):
+        if m.lastgroup == "link":
+            continue
         end = m.end() if m.lastgroup == "end" else m.start()
         if end > pos:
             _add(out, text, pos, end, number)

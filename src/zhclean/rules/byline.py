@@ -19,6 +19,8 @@ _LABEL = (
     r"供稿|作者|撰文|提问者|回答者|楼主|发帖人|发布者|撰稿|文字|摄影|图片|视频|记者|通讯员|实习生|出品|策划|整理|排版|美编|制作"
 )
 _SOURCE = r"来源|文章来源|稿件来源|信息来源|稿源|出处|来自"
+#: Verbs that follow a reporter in a sentence rather than a name.
+_REPORTING = r"采访|表示|了解|获悉|调查|发现|注意到|看到|走访|探访|询问|提问|联系|介绍|说|从|在|的"
 _TAG_NAME = (rf"[\p{{Han}}a-z·]{{1,6}}?(?:[ 　][\p{{Han}}]{{2,4}}){{0,3}}"
              rf"(?=[\s，,。;；|丨｜?？(（)）】\]]|$|\\n|(?:{_LABEL}|{_SOURCE}))")
 BYLINE = regex.compile(
@@ -27,7 +29,8 @@ BYLINE = regex.compile(
     # 原标题： / 转帖： prefixes (the title after them is content)
     r"|(?:原标题|原题|转帖|转载自?)\s*[:：]"
     # □ 本报记者 张博 / 本报通讯员
-    rf"|[□■◎●]?\s*(?:本报|本刊|本台|本网)(?:记者|通讯员|特约记者|评论员)\s*{_NAME}(?=\s|$|[。，,)）】]|\\n)"
+    # (not "接受本报记者采访时表示", "对本报记者表示": a verb after the role is no name)
+    rf"|[□■◎●]?\s*(?:本报|本刊|本台|本网)(?:记者|通讯员|特约记者|评论员)(?!{_REPORTING})\s*{_NAME}(?=\s|$|[。，,)）】]|\\n)"
     # 新华社记者 谢环驰 摄 / 陕西日报记者 张辰摄 / （陕西日报记者 张辰）/ (记者 薛晓霞)
     rf"|[(（]?[\p{{Han}}]{{0,8}}记者\s+{_NAME}\s*(?:摄影?|报道)?[)）]?(?=\s|$|[。\n]|\\n)"
     rf"|[(（][\p{{Han}}]{{0,8}}记者\s*{_NAME}[)）]"
@@ -36,7 +39,9 @@ BYLINE = regex.compile(
     rf"|(?<![\p{{Han}}])(?:{_SOURCE}){_SEP}[^\s，,。；;！!？?\n]{{1,30}}[，,]?"
     # 本文首发于微信公众号：xx / 综合《华西都市报》等
     r"|(?:本文)?(?:首发|首发于|发表于|发布于|转自|来自)(?:微信)?(?:公众号)?\s*[:：][^。\n]{1,30}[。]?"
-    r"|(?<![\p{Han}])综合[《“]?[\p{Han}a-z]{2,12}[》”]?(?:[、，,][《“]?[\p{Han}a-z]{2,12}[》”]?){0,4}等?(?:媒体)?(?:报道|消息)?(?=\s|$|\\n)"
+    # (综合 + one plain name needs 报道/消息/等: "综合目前的情况来讲" is prose)
+    r"|(?<![\p{Han}])综合(?:[《“][^》”\n]{2,12}[》”]|[\p{Han}a-z]{2,12}(?=[、，,]|等|(?:媒体)?(?:报道|消息)))"
+    r"(?:[、，,][《“]?[\p{Han}a-z]{2,12}[》”]?){0,4}等?(?:媒体)?(?:报道|消息)?(?=\s|$|\\n)"
     # （图文/区委办）
     r"|[(（]图文?\s*[/:：]\s*[^)）\n]{1,12}[)）]"
     # 湖南日报新湖南客户端通讯员 阳靖 / 通讯员 李明 记者 王晗
@@ -64,6 +69,12 @@ _DATE_CUES = ("年", "月", "-", "/", ".", "阅读", "浏览", "点击", "播放
 #: Every DATE match holds "\d{4}\s*[-/.年]" or "\d月\d", every VIEWS match one of its words: a
 #: cheap test before the full pattern (whose optional lead-ins make each position costly).
 _DATE_OR_VIEWS_CORE = regex.compile(r"\d{4}\s*[-/.年]|\d月\d|阅读|浏览|点击|播放")
+#: A labelled timestamp with the time of day: a post header ("〓 某某论坛 发布时间 2005/03/15
+#: 22:36:13 by 某网友 〓", "发表于 2023-05-06 10:21") is metadata whatever else it names.
+_POSTED_AT = regex.compile(
+    r"(?:发布|发表|更新|回复)(?:时间|日期|于)\s*[:：]?\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}:\d{2}"
+)
+_SENTENCE_PUNCT = regex.compile(r"[，。！？；,!?;]")
 _META_WORDS = regex.compile(r"发布时间|发布日期|更新时间|时间|日期|来源|作者|编辑|字号|大|中|小|[:：|丨/\s·-]")
 
 
@@ -97,6 +108,8 @@ class Byline:
             rest = BYLINE.sub("", rest)
             if len(_META_WORDS.sub("", rest)) <= 2:
                 yield Removal(seg.start, seg.end, self.code, {"match": "date/metadata line"})
+            elif _POSTED_AT.search(text) and not _SENTENCE_PUNCT.search(text):
+                yield Removal(seg.start, seg.end, self.code, {"match": "post header"})
 
 
 _FIELDS = (

@@ -22,8 +22,10 @@ PHONE_CANDIDATE = regex.compile(
     r")(?![\d])"
 )
 QQ = regex.compile(r"(?:qq|q号|扣扣|企鹅)(?:号|群)?\s*[:：]?\s*[1-9]\d{4,10}(?!\d)")
+#: The Latin cues (vx, wx) start a word: inside an image URL's random letters
+#: ("…/640?wx_fmt", "…OvXQxBd…") they are not a WeChat label.
 WECHAT = regex.compile(
-    r"(?:微信|威信|薇信|v信|vx|wx|加v|微信号|公众号)(?:号)?\s*[:：]?\s*[a-z][a-z0-9_\-]{5,19}(?![a-z0-9_\-])"
+    r"(?:微信|威信|薇信|v信|(?<![a-z0-9/=._%-])(?:vx|wx)|加v|微信号|公众号)(?:号)?\s*[:：]?\s*[a-z][a-z0-9_\-]{5,19}(?![a-z0-9_\-])"
 )
 #: A number given as a WeChat ID too: "1737260833(微信同号)". It starts at any digit, so it
 #: only runs where "同号" is (a long run of digits would cost 15 steps a digit).

@@ -7,19 +7,19 @@ from typing import ClassVar
 import regex
 
 from zhclean.document import Removal, Segment
-from zhclean.rules.base import HARD, Page
+from zhclean.rules.base import HARD, Page, han_count
 
 FOOTER = regex.compile(
-    r"版权所有|版权归.{0,8}所有|all rights reserved|copyright|©|\(c\)\s*\d{4}"
+    r"版权所有(?![人者方权])|版权归.{0,8}所有|all rights reserved|copyright|©|\(c\)\s*\d{4}"
     r"|icp[备证]|icp\s*\d|[京沪津渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新]icp|公网安备|网安备"
-    r"|免责声明|版权声明|法律声明"
+    r"|(?:免责声明|版权声明|法律声明)(?![、，,和与及])"
     r"|如(?:涉及|有涉及)(?:作品)?(?:内容|版权)|如有侵权|侵权(?:请)?(?:联系)?删除|若有侵权|涉嫌侵权"
     r"|转载请(?:注明|联系|保留)"
     r"|本文(?:系|为)?(?:转载|转自)|本文仅代表作者|不代表(?:本站|本网|本平台|本号|.{1,8}的?)(?:立场|观点|看法)"
     r"|(?:投资者|读者)?据此操作[,，]?\s*风险(?:请)?自担|仅供(?:参考|学习|交流)[,，]?\s*(?:不构成|请勿)"
     r"|本站(?:内容|部分内容|信息|资源)(?:来自|来源于|均来自)|信息(?:并未|未经).{0,6}核实"
     r"|(?:本平台|平台)仅提供信息存储(?:空间)?服务|特别声明[:：]|仅供其?表达个人看法|不(?:代表|表明).{1,8}(?:立场|观点)"
-    r"|文明上网|理性发言|不传谣言|请遵守.{0,10}(?:法律法规|公约)|如存在侵权|原创标注"
+    r"|请遵守.{0,10}(?:法律法规|公约)|如存在侵权|原创标注"
     r"|(?:联系我们|关于我们|网站地图|广告服务|网站声明|意见反馈|帮助中心|加入我们)(?:\s*[|丨·/-]\s*(?:联系我们|关于我们|网站地图|广告服务|网站声明|意见反馈|帮助中心|加入我们|友情链接|招聘信息)){1,}"
 )
 
@@ -29,12 +29,14 @@ CUES = ("版权", "rights", "copyright", "©", "(c)", "icp", "公网安备", "�
         "联系我们", "关于我们", "网站地图", "广告服务", "意见反馈", "帮助中心", "加入我们", "平台", "个人看法",
         "文明上网", "理性发言", "不传谣言", "请遵守", "如存在", "原创标注")
 
-#: Formulas that also occur in news about them: they count only in short sentences or at a
-#: sentence start.
-WEAK_FOOTER = regex.compile(
-    r"隐私政策|用户协议|增值电信业务经营许可证|互联网新闻信息服务许可证"
-    r"|未经(?:本站|本网|书面)?(?:许可|授权|同意).{0,12}(?:转载|复制|使用)"
-)
+#: Formulas that also occur in news and regulations ("…将依法用网、文明上网纳入校规"): they
+#: count only in a short sentence or at a sentence start.
+WEAK_FOOTER = regex.compile(r"未经(?:本站|本网|书面)?(?:许可|授权|同意).{0,12}(?:转载|复制|使用)"
+                            r"|文明上网|理性发言|不传谣言")
+#: Names of a site's documents and licences: a footer line is little more than the names
+#: ("隐私政策 | 用户协议", "[隐私政策](…)", "增值电信业务经营许可证：…"); a sentence that
+#: says something about them is prose ("您公司的隐私政策可能需要更新").
+NAMED_FOOTER = regex.compile(r"隐私政策|用户协议|增值电信业务经营许可证|互联网新闻信息服务许可证")
 
 
 @dataclass(frozen=True)
@@ -42,8 +44,10 @@ class FooterSentence:
     """A sentence carrying a footer formula: copyright, ICP numbers, disclaimers
     ("如涉及作品内容、版权…请联系"), "转载请注明出处", "不代表本站立场".
     Must keep: articles *about* copyright cases: the sentence must be short (footers are
-    formulaic; `max_chars`) or begin with the formula; formulas that news also uses (隐私政策,
-    未经许可转载, 经营许可证) only count in very short sentences (`max_chars_weak`)."""
+    formulaic; `max_chars`) or begin with the formula; 未经许可转载, which news also uses, only
+    counts in very short sentences (`max_chars_weak`) or at their start; the names 隐私政策,
+    用户协议 and the licences only count when the sentence has at most `max_rest_han` Han
+    characters besides them (a sentence about a privacy policy or a licence is content)."""
 
     code: ClassVar[str] = "boilerplate.footer"
     strength: ClassVar[str] = HARD
@@ -51,6 +55,8 @@ class FooterSentence:
     cues: ClassVar[tuple[str, ...]] = CUES
     max_chars: int = 90
     max_chars_weak: int = 40
+    #: "我已阅读并同意《用户协议》和《隐私政策》" has 8 besides the names.
+    max_rest_han: int = 8
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
         view = page.view_of(seg)
@@ -60,4 +66,8 @@ class FooterSentence:
         m = WEAK_FOOTER.search(view)
         if m and (len(seg) <= self.max_chars_weak or m.start() < 4):
             return Removal(seg.start, seg.end, self.code, {"match": m[0]})
+        if "隐私政策" in view or "用户协议" in view or "许可证" in view:
+            names = NAMED_FOOTER.findall(view)
+            if names and han_count(view) - sum(han_count(n) for n in names) <= self.max_rest_han:
+                return Removal(seg.start, seg.end, self.code, {"match": names[0]})
         return None

@@ -19,7 +19,7 @@ NAV_SEGMENT = regex.compile(
     r"^(?:当前位置|您的位置|您现在的位置|你的位置|你现在的位置|所在位置|位置)\s*[:：]"
     r"|^(?:首页|主页|网站首页)\s*(?:[>›»/|＞→-]|$)"
     r"|^(?:上一篇|下一篇|上一页|下一页|上一条|下一条|前一篇|后一篇)\s*(?:[:：]|$)"
-    r"|^[▲△↑]?\s*返回(?:顶部|首页|列表|目录|上一页|栏目|上级)\s*$"
+    r"|^[▲△↑←<]?\s*返回(?:顶部|首页|列表|目录|上一页|栏目|上级)?\s*$"
     r"|^(?:首页|上一页|下一页|尾页|末页|\d{1,3}|\.\.\.)(?:\s+(?:首页|上一页|下一页|尾页|末页|\d{1,3}|\.\.\.|共\d+页)){2,}\s*$"
     r"|[\p{Han}]{1,8}\s*[>›»＞]\s*[\p{Han}]{1,8}\s*[>›»＞]"
     r"|^(?:切换导航|导航|网站导航|全部分类|热门搜索|热词|搜索|登录|注册|登录/注册|设为首页|加入收藏)\s*[:：]?\s*$"
@@ -38,6 +38,8 @@ _MENU_MARK = regex.compile(r"[\s|｜·•/]")
 #: The characters of _MENU_MARK (what `regex` calls \s, spelled out), for `Page.counts_of`.
 _MENU_MARK_CHARS = ("|｜·•/\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
                     + "\u2028\u2029\u202f\u205f\u3000")
+#: A markdown heading with one heading mark (a line of '#' tags, "# 安全 # 漏洞", is not one).
+_HEADING = regex.compile(r"#{1,6}\s+[^#]+$")
 #: Without a cue, NAV_SEGMENT can only match a pager line, which starts like this.
 _PAGER_START = regex.compile(r"\d|\.\.\.")
 
@@ -49,7 +51,9 @@ class NavigationLine:
     spaces, with no sentence punctuation; or three or more '|'-separated links of at most
     `max_link_chars` ("历史:轶闻秘档|历史映像室历史专题|民间说史").
     Must keep: a sentence that lists words with 、 (that is a list, judged elsewhere); a line
-    of Latin words or a shell command separated by spaces only (no CJK: not a Chinese menu)."""
+    of Latin words or a shell command separated by spaces only (no CJK: not a Chinese menu);
+    the rows of a markdown table (a line that starts and ends with '|') and a markdown
+    subheading ("## iOS 16 正式版")."""
 
     code: ClassVar[str] = "boilerplate.nav"
     strength: ClassVar[str] = HARD
@@ -80,6 +84,10 @@ class NavigationLine:
         if punctuated:
             return None
         line = page.line_by_number[seg.line]
+        if len(line.text) > 1 and line.text[0] in "|｜" and line.text[-1] in "|｜":
+            return None  # a row of a markdown table ("| 工具 | 准确性 | 可读性 |"), not a menu
+        if _HEADING.match(text):
+            return None  # a markdown subheading ("## iOS 16 正式版"), not a menu
         whole_line = seg.start == line.start and seg.end == line.end
         if not whole_line and not _HARD_SEPARATOR.search(text):
             return None  # words separated by spaces inside running text

@@ -15,6 +15,7 @@ from zhclean.rules.base import HARD, Page, ends_sentence, han_count
 HEADER_CUES = ("区域", "网点", "范围", "城市", "网络", "地区")
 _SEPARATORS = "、，, /|"
 _STOP = regex.compile(r"[。！？!?]")
+_CODED_ITEM = regex.compile(r"\d{1,4}\p{Han}")
 _ITEM_SPLIT = regex.compile(r"[、，,/|｜;；\s]+")
 HEADER = regex.compile(
     r"(?:服务|维修|售后|销售|营销|经营|覆盖|业务)(?:区域|网点|范围|城市|网络|地区)(?:覆盖|分布|包括|有)?\s*[:：]\s*$"
@@ -28,7 +29,8 @@ class RegionList:
     、，/| or spaces, whose Han characters the gazetteer of administrative divisions covers
     for at least `min_coverage`; or a "服务区域:" header that introduces one.
     Must keep: a news sentence naming a few places ("北京、上海、广州等地") — fewer items and
-    low coverage; a legitimate list of award-winning towns inside a sentence of prose.
+    low coverage; a legitimate list of award-winning towns inside a sentence of prose; a
+    code table whose items carry numbers ("01北京、02上海、03天津…").
     Coverage 0.6 and 5 items: research/spam-taxonomy.md §2.3 (service-area lines cover
     1.0, prose ≤ 0.15)."""
 
@@ -40,6 +42,8 @@ class RegionList:
     min_items_sentence: int = 12
     max_item_chars: int = 16
     max_header_chars: int = 40
+    #: Items numbered by a code ("01北京", "12安徽") in at least this share: a code table.
+    min_coded_share: float = 0.6
     cue_sets: ClassVar[tuple[tuple[str, ...], ...]] = (HEADER_CUES,)
 
     def candidates(self, page: Page) -> list[int]:
@@ -62,6 +66,8 @@ class RegionList:
             return None
         if ends_sentence(text) and len(items) < self.min_items_sentence:
             return None  # a sentence naming a few places
+        if sum(1 for i in items if _CODED_ITEM.match(i)) >= self.min_coded_share * len(items):
+            return None  # a code table ("01北京、02上海、…"), not a service-area claim
         coverage = place_coverage(seg.text)
         if coverage >= self.min_coverage and not self._is_sentence(seg.text, items):
             return Removal(seg.start, seg.end, self.code,

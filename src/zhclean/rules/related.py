@@ -11,7 +11,7 @@ from zhclean.normalize import matching_view
 from zhclean.rules.base import HARD, Page, han_count
 
 HEADER = regex.compile(
-    r"^[•·●■\-—\s]*(?:相关(?:阅读|新闻|文章|推荐|链接|报道|资讯|内容|专题|问题|搜索)|推荐阅读|延伸阅读|扩展阅读|热门(?:文章|推荐|新闻|排行|阅读|资讯|标签)"
+    r"^[•·●■\-—\s#*]*(?:相关(?:阅读|新闻|文章|推荐|链接|报道|资讯|内容|专题|问题|搜索|热文)|推荐阅读|延伸阅读|扩展阅读|热门(?:文章|推荐|新闻|排行|阅读|资讯|标签)"
     r"|猜你(?:喜欢|还会看|想看|还喜欢)|你可能(?:还)?(?:喜欢|感兴趣|也喜欢|想看)|精彩推荐|最新(?:文章|资讯|新闻|发布)|图文推荐|热点(?:文章|新闻|推荐)"
     r"|往期(?:回顾|精选|推荐)|(?:本期|今日)导读|历史文章|更多(?:文章|新闻|精彩)|点击排行|本周热门|今日推荐|编辑推荐|本文标签|标签|tags?"
     r"|(?:阅读|评论|点击|推荐|热门|人气|热度|本周|本月|今日|24小时|热门点击)排行榜?|排行榜|大家都在看|其他人(?:也|还)在看"
@@ -26,7 +26,7 @@ HEADER_CUES = ("相关", "推荐阅读", "延伸阅读", "扩展阅读", "热门
 #: part of it: the article has ended above one (`zhclean.context` ends the main block there).
 #: Tag lines and tables of contents (本期导读) are not among them: they stand above the article
 #: or under its headline.
-_TAG_HEADER = regex.compile(r"^[•·●■\-—\s]*(?:本文标签|标签|tags?|(?:本期|今日)导读)\s*[:：]?")
+_TAG_HEADER = regex.compile(r"^[•·●■\-—\s#*]*(?:本文标签|标签|tags?|(?:本期|今日)导读)\s*[:：]?")
 
 
 def ends_article(text: str, max_tail_han: int = 4) -> bool:

@@ -16,8 +16,11 @@ DECORATION = regex.compile(
 )
 SERVICE_PHRASE = regex.compile(
     r"(?:售后|客服|维修|服务|人工|报修|保养|安装|清洗|移机|加氟)(?:服务)?(?:中心|网点|点)?(?:热线|电话|号码|网点|中心|查询)"
-    r"|(?:官方网站|官网|客服电话|服务热线|售后电话|维修电话|全国联保|24小时(?:人工|客服|售后|服务|维修))"
+    r"|(?:官方网站|官网)(?=$|[\s|｜_:：\-—(（【\[\da-z]|电话|热线|入口|首页|客服|查询)"
+    r"|(?:客服电话|服务热线|售后电话|维修电话|全国联保|24小时(?:人工|客服|售后|服务|维修))"
 )
+#: (官网 is a service phrase as a label, "××空调官网" or "官网：…"; in running text, "据该公司
+#: 官网介绍", "在官网公布名单", it is not.)
 #: Every DECORATION match contains one of these ...
 DECORATION_CUES = ("《", "【", "(", "（")
 #: ... and every SERVICE_PHRASE match one of these.

@@ -47,14 +47,18 @@ UI_SEGMENT = regex.compile(
 )
 
 
+#: A separator line: a rule drawn with dashes, equals signs, underscores, stars or dots.
+RULE_LINE = regex.compile(r"^[-=_*~—─━·.]{5,}$")
+_RULE_CHARS = frozenset("-=_*~—─━·.")
+
 #: A caption marked with a triangle: "▷村民正在整理家中的煤球" (a short segment, no punctuation).
 CAPTION = regex.compile(r"^[▷▶►]\s*[^。！？!?，,；;]{2,30}$")
 
 
 @dataclass(frozen=True)
 class InterfaceText:
-    """A segment made only of UI words: buttons, counters, "展开全文", "—end—"; or a short
-    caption opened by ▷/▶ ("▷村民正在整理家中的煤球").
+    """A segment made only of UI words: buttons, counters, "展开全文", "—end—"; a short
+    caption opened by ▷/▶ ("▷村民正在整理家中的煤球"); or a separator line ("-----").
     Must keep: sentences that use these words ("他在留言中写道…"), and a ▷ item that is a
     sentence (punctuated or longer than a caption)."""
 
@@ -64,14 +68,18 @@ class InterfaceText:
     max_chars: int = 40
 
     def candidates(self, page: Page) -> list[int]:
-        """The sentences short enough to be checked."""
-        return [k for k, s in enumerate(page.sentences) if s.end - s.start <= self.max_chars]
+        """The sentences short enough to be checked, and separator lines."""
+        source = page.source
+        return [k for k, s in enumerate(page.sentences)
+                if s.end - s.start <= self.max_chars or source[s.start] in _RULE_CHARS]
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
         if len(seg) <= self.max_chars and (m := UI_SEGMENT.search(page.view_of(seg))):
             return Removal(seg.start, seg.end, self.code, {"match": m[0].strip()[:30]})
         if len(seg) <= 40 and CAPTION.match(page.view_of(seg)):
             return Removal(seg.start, seg.end, self.code, {"caption": seg.text[:30]})
+        if seg.text[0] in _RULE_CHARS and RULE_LINE.match(seg.text):
+            return Removal(seg.start, seg.end, self.code, {"separator": seg.text[:10]})
         return None
 
 
