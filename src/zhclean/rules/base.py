@@ -218,6 +218,13 @@ def han_count(text: str) -> int:
     return sum(map(len, _HAN_RUN.findall(text)))
 
 
+_HIRAGANA_RUN = regex.compile(r"\p{Hiragana}+")
+
+
+def hiragana_count(text: str) -> int:
+    return sum(map(len, _HIRAGANA_RUN.findall(text)))
+
+
 def word_count(text: str) -> int:
     """Number of CJK characters (Han, kana, Hangul)."""
     return sum(map(len, _CJK_RUN.findall(text)))  # runs, not one match per character: 2x faster
