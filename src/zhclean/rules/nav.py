@@ -38,6 +38,9 @@ _MENU_MARK = regex.compile(r"[\s|｜·•/]")
 #: The characters of _MENU_MARK (what `regex` calls \s, spelled out), for `Page.counts_of`.
 _MENU_MARK_CHARS = ("|｜·•/\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
                     + "\u2028\u2029\u202f\u205f\u3000")
+#: A year or a measurement ("2011", "344m", "1.5km"): an item of a record's data, which a menu's
+#: words are not.
+_MEASURE = regex.compile(r"(?:19|20)\d\d|\d+(?:\.\d+)?(?:m|km|cm|kg|g|ml)")
 #: Without a cue, NAV_SEGMENT can only match a pager line, which starts like this.
 _PAGER_START = regex.compile(r"\d|\.\.\.")
 
@@ -49,7 +52,9 @@ class NavigationLine:
     spaces, with no sentence punctuation; or three or more '|'-separated links of at most
     `max_link_chars` ("历史:轶闻秘档|历史映像室历史专题|民间说史").
     Must keep: a sentence that lists words with 、 (that is a list, judged elsewhere); a line
-    of Latin words or a shell command separated by spaces only (no CJK: not a Chinese menu)."""
+    of Latin words or a shell command separated by spaces only (no CJK: not a Chinese menu);
+    a record's data separated the same way, with a year or a measurement among its items
+    ("2016 / 美国 / 剧情 / 导演名", "[東京] 新橋駅 344m / 日本料理")."""
 
     code: ClassVar[str] = "boilerplate.nav"
     strength: ClassVar[str] = HARD
@@ -88,6 +93,8 @@ class NavigationLine:
         if not _HARD_SEPARATOR.search(text) and not CJK.search(text):
             return None  # Latin words or a command line ("docker stop web && docker rm web")
         items = [i for i in _MENU_SPLIT.split(text) if i]
+        if any(_MEASURE.fullmatch(i) for i in items):
+            return None  # "2011 / 美国 / 动画", "[東京] 新橋駅 344m / 日本料理": a record's data
         if len(items) >= self.min_items and all(len(i) <= self.max_item_chars for i in items):
             return Removal(seg.start, seg.end, self.code, {"menu_items": len(items)})
         links = [i for i in _PIPES.split(text) if i.strip()]
