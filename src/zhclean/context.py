@@ -219,6 +219,9 @@ def _outside_blocks(units: list[Unit], blocks: list[tuple[int, int]]) -> list[Re
             headline = None  # the title is the headline; an account name above the text is not
         if headline is not None:
             inside[headline] = 1
+            if _SUBHEADING.match(units[headline].seg.text) and headline > 0 and units[headline - 1].state != JUNK \
+                    and han_count(units[headline - 1].seg.text) >= 8 and len(units[headline - 1].seg) <= 80:
+                inside[headline - 1] = 1  # "一、培养目标：" heads the first section; the title is right above
     lines_inside = {u.seg.line for k, u in enumerate(units) if inside[k]}
     for k, u in enumerate(units):  # a block takes whole lines: "…。”一位学生家长说。" stays together
         if u.seg.line in lines_inside:
