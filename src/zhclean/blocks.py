@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import regex
 
-from zhclean.rules.base import hiragana_count, visible_count, word_count
+from zhclean.rules.base import FIELD_ROW, hiragana_count, visible_count, word_count
 from zhclean.rules.footer import FooterSentence
 from zhclean.rules.related import RelatedLinks, ends_article
 from zhclean.units import ANCHOR_CODES, GOOD, JUNK, NEUTRAL, SOFT, ContextPolicy, Unit
@@ -14,10 +14,9 @@ from zhclean.units import ANCHOR_CODES, GOOD, JUNK, NEUTRAL, SOFT, ContextPolicy
 #: Lines that structure a document (markdown headings, list items, table rows, quotes,
 #: numbered points): neither evidence of an article nor of page chrome.
 _STRUCTURED = regex.compile(r"#{1,6}\s|[-*+>]\s|\||\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
-#: Rows of a table or a record (a field and its value: "成人票原价：60元", "开放时间：9:00-17:00";
-#: a number, a price, a rating or a date range: "3.61", "￥2,000～￥2,999"): data of the
-#: document, like `_STRUCTURED` lines. Page chrome is words (menus, labels), not data.
-_FIELD = regex.compile(r"[\p{Han}\p{Katakana}a-zA-Z]{1,10}\s*[:：][^\n]{0,30}\d")
+#: Rows of a table or a record (a field and its value: `FIELD_ROW`; a number, a price, a
+#: rating: "3.61", "61人", "￥2,000～￥2,999"): data of the document, like `_STRUCTURED` lines.
+#: Page chrome is words (menus, labels), not data.
 _DATA = regex.compile(r"[^\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}a-zA-Z]*(?:\d\p{Han}{1,2}|[￥¥$€£]\s*\d|\d[.,]\d)[^\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}a-zA-Z]*")
 #: Lines of a code listing or a shell session: mostly Latin text with the operators of code
 #: (``-e KEY=value \\``, ``a && b``, ``f(x);``, ``$VAR``). Page chrome is words, not code.
@@ -89,7 +88,7 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
 def _is_data(text: str) -> bool:
     """A field with its value, or a number with at most a short unit ("61人", "3.61")."""
     text = text.strip()
-    return bool(_FIELD.match(text)) or bool(_DATA.fullmatch(text))
+    return bool(FIELD_ROW.match(text)) or bool(_DATA.fullmatch(text))
 
 
 def _is_phrase(text: str, policy: ContextPolicy) -> bool:
