@@ -41,6 +41,9 @@ _MENU_MARK_CHARS = ("|｜·•/\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr,
 #: A year or a measurement ("2011", "344m", "1.5km"): an item of a record's data, which a menu's
 #: words are not.
 _MEASURE = regex.compile(r"(?:19|20)\d\d|\d+(?:\.\d+)?(?:m|km|cm|kg|g|ml)")
+#: A gloss in Latin words in brackets ("被掩埋的月 (The Buried Moon)"): one item, not a menu's
+#: words.
+_GLOSS = regex.compile(r"[(（][a-zA-Z][a-zA-Z'’.,:&\- ]*\s[a-zA-Z'’.,:&\- ]*[)）]")
 #: Without a cue, NAV_SEGMENT can only match a pager line, which starts like this.
 _PAGER_START = regex.compile(r"\d|\.\.\.")
 
@@ -92,7 +95,7 @@ class NavigationLine:
             return None  # one item, one link
         if not _HARD_SEPARATOR.search(text) and not CJK.search(text):
             return None  # Latin words or a command line ("docker stop web && docker rm web")
-        items = [i for i in _MENU_SPLIT.split(text) if i]
+        items = [i for i in _MENU_SPLIT.split(_GLOSS.sub("()", text)) if i]
         if any(_MEASURE.fullmatch(i) for i in items):
             return None  # "2011 / 美国 / 动画", "[東京] 新橋駅 344m / 日本料理": a record's data
         if len(items) >= self.min_items and all(len(i) <= self.max_item_chars for i in items):
