@@ -12,8 +12,9 @@ from zhclean.rules.related import RelatedLinks, ends_article
 from zhclean.units import ANCHOR_CODES, GOOD, JUNK, NEUTRAL, SOFT, ContextPolicy, Unit
 
 #: Lines that structure a document (markdown headings, list items, table rows, quotes,
-#: numbered points): neither evidence of an article nor of page chrome.
-_STRUCTURED = regex.compile(r"#{1,6}\s|[-*+>]\s|\||\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
+#: numbered points, "—— 第一章" outline entries): neither evidence of an article nor of page
+#: chrome.
+_STRUCTURED = regex.compile(r"#{1,6}\s|[-*+>]\s|—{2,}\s*\S|\||\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
 #: Rows of a table or a record (a field and its value: `FIELD_ROW`; a number, a price, a
 #: rating: "3.61", "61人", "￥2,000～￥2,999"): data of the document, like `_STRUCTURED` lines.
 #: Page chrome is words (menus, labels), not data.
