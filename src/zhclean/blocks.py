@@ -14,11 +14,14 @@ from zhclean.units import ANCHOR_CODES, GOOD, JUNK, NEUTRAL, SOFT, ContextPolicy
 #: Lines that structure a document (markdown headings, list items, table rows, quotes,
 #: numbered points, "—— 第一章" outline entries): neither evidence of an article nor of page
 #: chrome.
-_STRUCTURED = regex.compile(r"#{1,6}\s|[-*+>]\s|—{2,}\s*\S|\||\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
+_STRUCTURED = regex.compile(r"#{1,6}(?:\s|$)|[-*+>]\s|—{2,}\s*\S|\||\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
 #: Rows of a table or a record (a field and its value: `FIELD_ROW`; a number, a price, a
 #: rating: "3.61", "61人", "￥2,000～￥2,999"): data of the document, like `_STRUCTURED` lines.
 #: Page chrome is words (menus, labels), not data.
 _DATA = regex.compile(r"[^\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}a-zA-Z]*(?:\d\p{Han}{1,2}|[￥¥$€£]\s*\d|\d[.,]\d)[^\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}a-zA-Z]*")
+#: A version number or an identifier ("3.1.0", "CVE-2099-12345"): with few words around it, a
+#: line of a document's data.
+_VERSION = regex.compile(r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d.])|(?<![\w-])[A-Za-z]{2,10}-\d{2,}(?:-\d+)+(?![\w-])")
 #: Lines of a code listing or a shell session: mostly Latin text with the operators of code
 #: (``-e KEY=value \\``, ``a && b``, ``f(x);``, ``$VAR``). Page chrome is words, not code.
 _CODE_MARK = regex.compile(r"[=$\\{};]|&&|\|\||(?:^|\s)--?[a-zA-Z][\w-]*|\w\(|^\s*(?://|/\*)")
@@ -87,9 +90,11 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
 
 
 def _is_data(text: str) -> bool:
-    """A field with its value, or a number with at most a short unit ("61人", "3.61")."""
+    """A field with its value, a number with at most a short unit ("61人", "3.61"), or a
+    version or identifier with few words ("固件版本 3.1.0 - 3.1.8", "CVE-2099-12345")."""
     text = text.strip()
-    return bool(FIELD_ROW.match(text)) or bool(_DATA.fullmatch(text))
+    return (bool(FIELD_ROW.match(text)) or bool(_DATA.fullmatch(text))
+            or bool(_VERSION.search(text)) and word_count(text) <= 6)
 
 
 def _is_phrase(text: str, policy: ContextPolicy) -> bool:
