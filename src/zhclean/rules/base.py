@@ -43,8 +43,9 @@ TERMINAL = "。！？!?…；;"
 FUNCTION_CHARS = frozenset("的了是在和与就都也很我你他她它们这那有说着过吧呢吗啊")
 CLOSERS = "”’」』\"')）]】"
 #: A field of a record with a number in its value ("成人票原价：60元", "游客咨询电话：58036000",
-#: "开放时间：9:00-17:00"): data, neither a title nor page chrome.
-FIELD_ROW = regex.compile(r"\s*[\p{Han}\p{Katakana}a-zA-Z]{1,10}\s*[:：][^\n]{0,30}\d")
+#: "开放时间：9:00-17:00"): data, neither a title nor page chrome. A link's digits are not
+#: data ("原文地址：https://…/2022/1019/…": a reprint notice).
+FIELD_ROW = regex.compile(r"\s*[\p{Han}\p{Katakana}a-zA-Z]{1,10}\s*[:：](?![^\n]*(?:https?:|www\.|\.com|\.cn))[^\n]{0,30}\d")
 
 
 @dataclass
