@@ -102,7 +102,8 @@ def _units(page: Page, hard: list[Removal], soft: dict[int, Removal], policy: Co
     count = len(ordered)
     lines = page.line_by_number
     # a unit shorter than every prose threshold has fewer CJK characters than each of them
-    shortest_prose = min(policy.long_han, policy.prose_han, policy.prose_han_unended, policy.kana_prose_hiragana)
+    shortest_prose = min(policy.long_han, policy.prose_han, policy.statement_han, policy.prose_han_unended,
+                         policy.kana_prose_hiragana)
     units = []
     j = 0
     for index, seg in enumerate(page.sentences):
@@ -160,6 +161,8 @@ def _is_prose(text: str, policy: ContextPolicy, han: int | None = None) -> bool:
     # a sentence that introduces a list ("建议用户升级到以下版本：") is prose too
     if han >= policy.prose_han and (ends_sentence(text) or text.rstrip(CLOSERS).endswith(("...", "：", ":"))):
         return True
+    if han >= policy.statement_han and text.rstrip(CLOSERS + " ").endswith("。"):
+        return True  # a short statement: headlines and menus do not end with a full stop
     inner = text.rstrip(CLOSERS + TERMINAL)
     if han >= policy.prose_han_unended and any(map(inner.__contains__, "，,；;。")):
         return True

@@ -24,6 +24,9 @@ class ContextPolicy:
     remnant_han: int = 3
     #: Prose: at least this many Han characters and a sentence ending ...
     prose_han: int = 10
+    #: ... or this many and a full stop ("两人举行了婚礼。", "会食で訪問。"): a statement, which
+    #: headlines and menu items (ending in ！？ or nothing) are not.
+    statement_han: int = 6
     #: ... or this many Han characters with punctuation inside (hard-wrapped article lines).
     prose_han_unended: int = 15
     #: Or simply this many Han characters.
