@@ -6,15 +6,23 @@ from __future__ import annotations
 
 import regex
 
-from zhclean.rules.base import visible_count, word_count
+from zhclean.rules.base import FIELD_ROW, hiragana_count, visible_count, word_count
 from zhclean.rules.footer import FooterSentence
 from zhclean.rules.related import RelatedLinks, ends_article
 from zhclean.rules.ui_junk import RULE_LINE
 from zhclean.units import ANCHOR_CODES, GOOD, JUNK, NEUTRAL, SOFT, ContextPolicy, Unit
 
 #: Lines that structure a document (markdown headings, bold subheadings, list items, table
-#: rows, quotes, numbered points): neither evidence of an article nor of page chrome.
-_STRUCTURED = regex.compile(r"\*\*[^*\n]+\*\*[:：]?$|#{1,6}\s|[-*+>]\s|\||\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
+#: rows, quotes, numbered points, "—— 第一章" outline entries): neither evidence of an article
+#: nor of page chrome.
+_STRUCTURED = regex.compile(r"\*\*[^*\n]+\*\*[:：]?$|#{1,6}(?:\s|$)|[-*+>]\s|—{2,}\s*\S|\||\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
+#: Rows of a table or a record (a field and its value: `FIELD_ROW`; a number, a price, a
+#: rating: "3.61", "61人", "￥2,000～￥2,999"): data of the document, like `_STRUCTURED` lines.
+#: Page chrome is words (menus, labels), not data.
+_DATA = regex.compile(r"[^\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}a-zA-Z]*(?:\d\p{Han}{1,2}|[￥¥$€£]\s*\d|\d[.,]\d)[^\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}a-zA-Z]*")
+#: A version number or an identifier ("3.1.0", "CVE-2099-12345"): with few words around it, a
+#: line of a document's data.
+_VERSION = regex.compile(r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d.])|(?<![\w-])[A-Za-z]{2,10}-\d{2,}(?:-\d+)+(?![\w-])")
 #: Lines of a code listing or a shell session: mostly Latin text with the operators of code
 #: (``-e KEY=value \\``, ``a && b``, ``f(x);``, ``$VAR``). Page chrome is words, not code.
 _CODE_MARK = regex.compile(r"[=$\\{};]|&&|\|\||(?:^|\s)--?[a-zA-Z][\w-]*|\w\(|^\s*(?://|/\*)")
@@ -55,8 +63,11 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
             scores.append(0.0)  # bylines, date lines, separator lines: structure, not chrome
         elif u.state == JUNK:
             scores.append(-policy.junk_penalty * u.size)
-        elif _STRUCTURED.match(u.seg.text) or code[k] or _IMAGE_ONLY.fullmatch(u.seg.text):
-            scores.append(0.0)  # headings, list items, table rows, quotes, code, pictures of a document
+        elif (_STRUCTURED.match(u.seg.text) or code[k] or _IMAGE_ONLY.fullmatch(u.seg.text)
+              or _is_data(u.seg.text) or _is_phrase(u.seg.text, policy)):
+            # headings, list items, table rows and fields, quotes, code, pictures of a
+            # document, phrases of Japanese written a line at a time
+            scores.append(0.0)
         elif u.size <= policy.short_chars:
             scores.append(-policy.short_penalty * u.size)
         else:
@@ -82,6 +93,23 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
         blocks.append((start, end))
         pending += [(lo, start), (end, hi)]
     return sorted(blocks)
+
+
+def _is_data(text: str) -> bool:
+    """A field with its value, a number with at most a short unit ("61人", "3.61"), or a
+    version or identifier with few words ("固件版本 3.1.0 - 3.1.8", "CVE-2099-12345")."""
+    text = text.strip()
+    return (bool(FIELD_ROW.match(text)) or bool(_DATA.fullmatch(text))
+            or bool(_VERSION.search(text)) and word_count(text) <= 6)
+
+
+def _is_phrase(text: str, policy: ContextPolicy) -> bool:
+    """A phrase of Japanese written a line at a time ("と鏡の前で", "今まで"): its hiragana are
+    grammar (particles, endings), which menus and labels ("記事一覧", "ログイン") lack."""
+    if len(text) > policy.kana_phrase_chars:
+        return False
+    hiragana = hiragana_count(text)
+    return hiragana >= policy.kana_phrase_hiragana and hiragana >= policy.kana_phrase_share * word_count(text)
 
 
 def _article_end(units: list[Unit], scores: list[float], start: int, reach: int = 8) -> int:

@@ -41,7 +41,8 @@ import regex
 
 from zhclean.blocks import article_blocks
 from zhclean.document import Removal
-from zhclean.rules.base import CLOSERS, TERMINAL, Page, ends_sentence, han_count, visible_count, word_count
+from zhclean.rules.base import (CLOSERS, TERMINAL, Page, ends_sentence, han_count, hiragana_count, visible_count,
+                                word_count)
 from zhclean.rules.seo_title import title_main
 from zhclean.units import (ANCHOR, ANCHOR_CODES, EDGE, GOOD, JUNK, NEUTRAL, SOFT, SPAM, TRANSPARENT_CODES,
                            ContextPolicy, Unit)
@@ -101,7 +102,8 @@ def _units(page: Page, hard: list[Removal], soft: dict[int, Removal], policy: Co
     count = len(ordered)
     lines = page.line_by_number
     # a unit shorter than every prose threshold has fewer CJK characters than each of them
-    shortest_prose = min(policy.long_han, policy.prose_han, policy.prose_han_unended)
+    shortest_prose = min(policy.long_han, policy.prose_han, policy.statement_han, policy.prose_han_unended,
+                         policy.kana_prose_hiragana)
     units = []
     j = 0
     for index, seg in enumerate(page.sentences):
@@ -176,8 +178,14 @@ def _is_prose(text: str, policy: ContextPolicy, han: int | None = None) -> bool:
     if han >= policy.prose_han and (ends_sentence(text) or text.rstrip(CLOSERS).endswith(("...", "：", ":"))
                                     or _introduces_url(text)):
         return True
+    if han >= policy.statement_han and text.rstrip(CLOSERS + " ").endswith("。"):
+        return True  # a short statement: headlines and menus do not end with a full stop
     inner = text.rstrip(CLOSERS + TERMINAL)
-    return han >= policy.prose_han_unended and any(map(inner.__contains__, "，,；;。"))
+    if han >= policy.prose_han_unended and any(map(inner.__contains__, "，,；;。")):
+        return True
+    # Japanese written a phrase a line: its hiragana (particles, endings) make it prose
+    hiragana = hiragana_count(text)
+    return hiragana >= policy.kana_prose_hiragana and hiragana >= policy.kana_prose_share * han
 
 
 def _spread(page: Page, units: list[Unit], soft: dict[int, Removal], policy: ContextPolicy) -> list[Removal]:
@@ -231,6 +239,9 @@ def _outside_blocks(units: list[Unit], blocks: list[tuple[int, int]]) -> list[Re
             headline = None  # the title is the headline; an account name above the text is not
         if headline is not None:
             inside[headline] = 1
+            if _SUBHEADING.match(units[headline].seg.text) and headline > 0 and units[headline - 1].state != JUNK \
+                    and han_count(units[headline - 1].seg.text) >= 8 and len(units[headline - 1].seg) <= 80:
+                inside[headline - 1] = 1  # "一、培养目标：" heads the first section; the title is right above
     lines_inside = {u.seg.line for k, u in enumerate(units) if inside[k]}
     for k, u in enumerate(units):  # a block takes whole lines: "…。”一位学生家长说。" stays together
         if u.seg.line in lines_inside:

@@ -24,10 +24,26 @@ class ContextPolicy:
     remnant_han: int = 3
     #: Prose: at least this many Han characters and a sentence ending ...
     prose_han: int = 10
+    #: ... or this many and a full stop ("两人举行了婚礼。", "会食で訪問。"): a statement, which
+    #: headlines and menu items (ending in ！？ or nothing) are not.
+    statement_han: int = 6
     #: ... or this many Han characters with punctuation inside (hard-wrapped article lines).
     prose_han_unended: int = 15
     #: Or simply this many Han characters.
     long_han: int = 40
+    #: Or, in Japanese, this many hiragana (particles and endings: grammar, not labels) making
+    #: up at least this share of the CJK characters ("買ってしまいました"; not "記事一覧",
+    #: "続きを見る"). Tuned on the Japanese pages of the dev set (a lower share lets sidebar
+    #: headlines in).
+    kana_prose_hiragana: int = 5
+    kana_prose_share: float = 0.6
+    #: A line of at most `kana_phrase_chars` characters with at least this many hiragana,
+    #: making up this share of its CJK characters, is a phrase of such prose ("と鏡の前で"): it
+    #: costs nothing in `article_blocks`. (Longer lines with less hiragana are often the
+    #: headlines of a sidebar: "…で話題の品".) Tuned on the Japanese pages of the dev set.
+    kana_phrase_hiragana: int = 2
+    kana_phrase_share: float = 0.25
+    kana_phrase_chars: int = 12
     #: Top-of-page runs of at least this many whole lines keep only their last line.
     top_run_lines: int = 2
     #: Bottom-of-page runs of at least this many whole lines are dropped.

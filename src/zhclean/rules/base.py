@@ -42,6 +42,10 @@ TERMINAL = "。！？!?…；;"
 #: Function characters: a run of text with few of them is a list of terms, not prose.
 FUNCTION_CHARS = frozenset("的了是在和与就都也很我你他她它们这那有说着过吧呢吗啊")
 CLOSERS = "”’」』\"')）]】"
+#: A field of a record with a number in its value ("成人票原价：60元", "游客咨询电话：58036000",
+#: "开放时间：9:00-17:00"): data, neither a title nor page chrome. A link's digits are not
+#: data ("原文地址：https://…/2022/1019/…": a reprint notice).
+FIELD_ROW = regex.compile(r"\s*[\p{Han}\p{Katakana}a-zA-Z]{1,10}\s*[:：](?![^\n]*(?:https?:|www\.|\.com|\.cn))[^\n]{0,30}\d")
 
 
 @dataclass
@@ -216,6 +220,13 @@ def _set_bits(mask: int) -> tuple[int, ...]:
 
 def han_count(text: str) -> int:
     return sum(map(len, _HAN_RUN.findall(text)))
+
+
+_HIRAGANA_RUN = regex.compile(r"\p{Hiragana}+")
+
+
+def hiragana_count(text: str) -> int:
+    return sum(map(len, _HIRAGANA_RUN.findall(text)))
 
 
 def word_count(text: str) -> int:

@@ -8,12 +8,15 @@ import regex
 
 from zhclean.document import Removal, Segment
 from zhclean.rules.base import HARD, Page, ends_sentence, han_count
-from zhclean.rules.contacts import CONTACT_CUE, CONTACT_HINT, find_contacts
+from zhclean.rules.contacts import CONTACT_CUE, CONTACT_HINT, Contact, find_contacts
 
 SERVICE_KINDS = ("shared_cost", "toll_free")
 #: A line that announces a contact block ("附：客服联系方式：", "商务合作：").
 CONTACT_HEADER = regex.compile(r"(?:客服|联系|咨询|服务|售后|报修|投诉)(?:联系)?(?:方式|电话|热线|qq|微信)\s*[:：]?\s*$|^商务合作\s*[:：]?\s*$")
 TRIGGER = regex.compile(r"联系方式|联系电话|服务热线|客服热线|商务合作|" + CONTACT_HINT.pattern)
+#: A field label before one contact, and nothing after it: "游客咨询电话：58792888".
+_FIELD = regex.compile(r"^\s*(\p{Han}{2,10})\s*[:：]\s*$")
+_NUMBER = regex.compile(r"\s*(\d[\d\- *]{4,18}\d)\s*")
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,11 @@ class HotlineSegment:
     "可在工作日拨打图书馆服务电话0571-86012345反映"): when what remains around the number is
     `max_other_han` Han characters or more and reads as a sentence, the segment is prose.
     Also a short line that only announces a contact block ("附：客服联系方式：").
+    Also the contact field of each item of a listing ("1、某某公园 / 成人票原价：60元 /
+    游客咨询电话：58036000" for each venue): the same label `min_record_fields` times or more on
+    the page, with a different number at least `min_distinct_share` of the times, is a field
+    of the page's records (LABELS: contact fields inside a document are content), whereas a
+    hotline ad repeats one number.
     Thresholds: chosen on hand-written cases; a news sentence quoting a number runs to 25+
     Han characters around it.
     """
@@ -36,6 +44,8 @@ class HotlineSegment:
     max_other_han: int = 25
     max_other_han_service: int = 40
     max_header_chars: int = 20
+    min_record_fields: int = 4
+    min_distinct_share: float = 0.75
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
         contacts = find_contacts(page.view, seg.start, seg.end)
@@ -56,7 +66,39 @@ class HotlineSegment:
         if kinds == {"email"} and not cue:
             return None
         prose = ends_sentence(seg.text) and other >= limit // 2 and len(contacts) == 1
+        if len(contacts) == 1 and self._record_field(seg, contacts[0], page):
+            return None
         if other < limit and not (prose and not service) or len(contacts) >= 3:
             return Removal(seg.start, seg.end, self.code,
                            {"contacts": [c.text for c in contacts][:5], "types": sorted(kinds)})
         return None
+
+    def _record_field(self, seg: Segment, contact: Contact, page: Page) -> bool:
+        """True when `contact` is the value of a field ("游客咨询电话：…") that the page's
+        records each fill in with their own number."""
+        label = _FIELD.match(page.view[seg.start:contact.start])
+        if label is None or page.view[contact.end:seg.end].strip():
+            return False
+        fields = _record_fields(page)
+        numbers = fields.get(label[1], [])
+        return (len(numbers) >= self.min_record_fields
+                and len(set(numbers)) >= self.min_distinct_share * len(numbers))
+
+
+def _record_fields(page: Page) -> dict[str, list[str]]:
+    """For each field label on the page, the numbers given after it, one per line (cached on
+    the page): the local numbers of a listing ("58792888") are not all valid contacts."""
+    cached = page.__dict__.get("_record_fields")
+    if cached is not None:
+        return cached
+    fields: dict[str, list[str]] = {}
+    view = page.view
+    for line in page.lines:
+        text = view[line.start:line.end]
+        colon = max(text.find("："), text.find(":"))
+        if colon < 0 or not (label := _FIELD.match(text[:colon + 1])):
+            continue
+        if number := _NUMBER.fullmatch(text, colon + 1):  # a number, valid phone or not
+            fields.setdefault(label[1], []).append(regex.sub(r"\D", "", number[0]))
+    page.__dict__["_record_fields"] = fields
+    return fields

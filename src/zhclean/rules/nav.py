@@ -40,6 +40,12 @@ _MENU_MARK_CHARS = ("|｜·•/\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr,
                     + "\u2028\u2029\u202f\u205f\u3000")
 #: A markdown heading with one heading mark (a line of '#' tags, "# 安全 # 漏洞", is not one).
 _HEADING = regex.compile(r"#{1,6}\s+[^#]+$")
+#: A year or a measurement ("2011", "344m", "1.5km"): an item of a record's data, which a menu's
+#: words are not.
+_MEASURE = regex.compile(r"(?:19|20)\d\d|\d+(?:\.\d+)?(?:m|km|cm|kg|g|ml)")
+#: A gloss in Latin words in brackets ("被掩埋的月 (The Buried Moon)"): one item, not a menu's
+#: words.
+_GLOSS = regex.compile(r"[(（][a-zA-Z][a-zA-Z'’.,:&\- ]*\s[a-zA-Z'’.,:&\- ]*[)）]")
 #: Without a cue, NAV_SEGMENT can only match a pager line, which starts like this.
 _PAGER_START = regex.compile(r"\d|\.\.\.")
 
@@ -52,8 +58,9 @@ class NavigationLine:
     `max_link_chars` ("历史:轶闻秘档|历史映像室历史专题|民间说史").
     Must keep: a sentence that lists words with 、 (that is a list, judged elsewhere); a line
     of Latin words or a shell command separated by spaces only (no CJK: not a Chinese menu);
-    the rows of a markdown table (a line that starts and ends with '|') and a markdown
-    subheading ("## iOS 16 正式版")."""
+    the rows of a markdown table (a line that starts and ends with '|'), a markdown
+    subheading ("## iOS 16 正式版"), and a record's data separated the same way, with a year
+    or a measurement among its items ("2016 / 美国 / 剧情 / 导演名", "[東京] 新橋駅 344m / 日本料理")."""
 
     code: ClassVar[str] = "boilerplate.nav"
     strength: ClassVar[str] = HARD
@@ -95,7 +102,9 @@ class NavigationLine:
             return None  # one item, one link
         if not _HARD_SEPARATOR.search(text) and not CJK.search(text):
             return None  # Latin words or a command line ("docker stop web && docker rm web")
-        items = [i for i in _MENU_SPLIT.split(text) if i]
+        items = [i for i in _MENU_SPLIT.split(_GLOSS.sub("()", text)) if i]
+        if any(_MEASURE.fullmatch(i) for i in items):
+            return None  # "2011 / 美国 / 动画", "[東京] 新橋駅 344m / 日本料理": a record's data
         if len(items) >= self.min_items and all(len(i) <= self.max_item_chars for i in items):
             return Removal(seg.start, seg.end, self.code, {"menu_items": len(items)})
         links = [i for i in _PIPES.split(text) if i.strip()]

@@ -8,7 +8,7 @@ from typing import ClassVar, Iterator
 import regex
 
 from zhclean.document import Removal, Segment
-from zhclean.rules.base import HARD, Page, ends_sentence, han_count
+from zhclean.rules.base import FIELD_ROW, HARD, Page, ends_sentence, han_count
 
 DECORATION = regex.compile(
     r"《\s*20\d{2}\s*(?:汇总|最新|更新|推荐|版)?\s*》|【\s*(?:官方|最新|推荐|官网|今日|热门)\s*】"
@@ -129,7 +129,8 @@ class SeoTitle:
                     titles.add(form)
         previous = None
         for seg in page.lines:
-            if previous is not None and seg.text == previous.text and self._title_like(seg) and len(seg.text) >= 6:
+            if previous is not None and seg.text == previous.text and self._title_like(seg) and len(seg.text) >= 6 \
+                    and not FIELD_ROW.match(seg.text):  # two items' same price is no title
                 yield Removal(seg.start, seg.end, self.code, {"repeat_of_line": previous.line})
             previous = seg
         for title in titles:
