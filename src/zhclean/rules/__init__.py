@@ -8,6 +8,7 @@ from zhclean.rules.byline import Byline
 from zhclean.rules.cta import CallToAction
 from zhclean.rules.footer import FooterSentence
 from zhclean.rules.gambling import GamblingInjection
+from zhclean.rules.garbled import GarbledLine
 from zhclean.rules.hotline import HotlineSegment
 from zhclean.rules.keyword_list import KeywordList
 from zhclean.rules.listing_meta import ComplaintForm, ListingField
@@ -39,6 +40,7 @@ SEGMENT_RULES = (
 
 #: Rules that scan the whole page for spans (`find(page)`).
 SPAN_RULES = (
+    GarbledLine,
     SeoTitle,
     GamblingInjection,
     CallToAction,

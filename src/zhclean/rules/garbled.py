@@ -1,0 +1,133 @@
+"""artifact.mojibake: lines of text decoded with the wrong codec."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import ClassVar, Iterator
+
+import numpy as np
+import regex
+
+from zhclean.document import Removal
+from zhclean.rules.base import HARD, Page
+
+#: Unit classes: 0 is no unit; 1 is Han; the others are the non-Chinese letters and symbols of
+#: the GB2312/GBK symbol rows, which the wrong decoding of Chinese bytes produces (kana, Greek
+#: and Cyrillic, Latin letters with diacritics (pinyin), bopomofo, Roman and enclosed
+#: numerals, box drawing).
+_CLASSES = (
+    (0x3040, 0x30FF, 2), (0x0370, 0x04FF, 3), (0x00C0, 0x024F, 4), (0x3105, 0x3129, 5),
+    (0x2160, 0x217F, 6), (0x2460, 0x24FF, 6), (0x2500, 0x257F, 7),
+)
+_HAN = regex.compile(r"\p{Han}")
+
+
+def utf8_shaped(char: str) -> bool:
+    """True when the character's GBK encoding is two bytes that could lie side by side in
+    UTF-8-encoded Chinese, whose characters are three bytes: a lead byte 0xE0-0xEF and two
+    continuation bytes 0x80-0xBF. Read two by two, such a stream gives pairs of lead and
+    continuation, continuation and lead, or two continuations, and nothing else. Text written
+    in UTF-8 and read as GBK is made of such characters only (what lost bytes and stray ASCII
+    leave of it, too); in ordinary Chinese text about 14% of the characters have that shape
+    (measured over the 2,500 control paragraphs, Simplified and converted to Traditional, and
+    over 1,551 bench pages)."""
+    try:
+        b = char.encode("gbk")
+    except UnicodeEncodeError:
+        return False
+    if len(b) != 2:
+        return False
+    lead, trail = (0xE0 <= b[0] <= 0xEF), (0xE0 <= b[1] <= 0xEF)
+    return (lead or 0x80 <= b[0] <= 0xBF) and (trail or 0x80 <= b[1] <= 0xBF) and not (lead and trail)
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[np.ndarray, np.ndarray]:
+    """Over the Basic Multilingual Plane: each code point's unit class, and whether it is
+    `utf8_shaped`."""
+    classes = np.zeros(0x10000, dtype=np.uint8)
+    for lo, hi, cls in _CLASSES:
+        classes[lo:hi + 1] = cls
+    shaped = np.zeros(0x10000, dtype=bool)
+    for o in range(0x80, 0x10000):
+        if 0xD800 <= o <= 0xDFFF:
+            continue
+        char = chr(o)
+        if _HAN.match(char):
+            classes[o] = 1
+        if classes[o]:
+            shaped[o] = utf8_shaped(char)
+    return classes, shaped
+
+
+def garbled_units(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """For each character of `text`: is it a unit, and is it a UTF-8-shaped unit. Units are
+    Han characters (a repeat of the previous character counts once: "啊啊啊啊" is one) and
+    isolated symbol-row characters: kana, Cyrillic or box-drawing characters next to one of
+    their kind are words or drawings, and left out."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    codes = np.minimum(codes, 0xFFFF)  # beyond the BMP: no unit (0xFFFF is none)
+    class_table, shaped_table = _tables()
+    cls = class_table[codes]
+    same_before = np.zeros(len(codes), dtype=bool)
+    same_before[1:] = cls[1:] == cls[:-1]
+    same_after = np.zeros(len(codes), dtype=bool)
+    same_after[:-1] = same_before[1:]
+    repeat = np.zeros(len(codes), dtype=bool)
+    repeat[1:] = codes[1:] == codes[:-1]
+    han = cls == 1
+    units = (han & ~repeat) | ((cls > 1) & ~same_before & ~same_after)
+    return units, units & shaped_table[codes]
+
+
+@dataclass(frozen=True)
+class GarbledLine:
+    """A line of UTF-8 text that was read as GBK (the scraped page declared the wrong
+    charset, or a converter guessed it): every two bytes became one character, so the line is
+    common Han characters without any words between them, mixed with kana, Cyrillic, pinyin
+    letters, Roman numerals and box-drawing pieces ("航セ,缓蒋ク豆江,ⅹ雹,昂凯…"). Nothing of
+    the original can be read back, and bytes are often lost, so it cannot be repaired; it
+    goes.
+    The measure: the share of the line's units (Han and isolated symbol-row characters)
+    whose GBK bytes have the shape of UTF-8 bytes (`utf8_shaped`). A line of at least
+    `min_units` units with at least `min_share` of them goes; on a page with at least
+    `min_page_lines` such lines, shorter lines (`min_units_on_page`) with
+    `min_share_on_page` go too. In ordinary text about 19% of the characters have that shape
+    (nine of ten by chance: about 3 in a million lines); no clause of 10 or more units of the
+    control paragraphs (Simplified or Traditional) or of 1,551 bench pages reaches 0.85.
+    Must keep: short lines that happen to be made of such characters ("环境保护": four
+    units, on a page without garbled lines), Japanese (its kana come in runs, and most of
+    them do not have the shape), Traditional text, classical Chinese and rare names (rare
+    characters do not have the shape more often than common ones), box-drawing diagrams."""
+
+    code: ClassVar[str] = "artifact.mojibake"
+    strength: ClassVar[str] = HARD
+    min_units: int = 10
+    min_share: float = 0.9
+    min_page_lines: int = 3
+    min_units_on_page: int = 3
+    min_share_on_page: float = 0.75
+
+    def find(self, page: Page) -> Iterator[Removal]:
+        units_at, shaped_at = garbled_units(page.source)
+        if shaped_at.sum() < self.min_units * self.min_share:
+            return
+        units_before = np.concatenate(([0], np.cumsum(units_at)))
+        shaped_before = np.concatenate(([0], np.cumsum(shaped_at)))
+        measured = []
+        strong = 0
+        for line in page.lines:
+            units = int(units_before[line.end] - units_before[line.start])
+            if units < self.min_units_on_page:
+                continue
+            share = int(shaped_before[line.end] - shaped_before[line.start]) / units
+            if units >= self.min_units and share >= self.min_share:
+                strong += 1
+            measured.append((line, units, share))
+        if not strong:
+            return
+        for line, units, share in measured:
+            if (units >= self.min_units and share >= self.min_share) or (
+                    strong >= self.min_page_lines and share >= self.min_share_on_page):
+                yield Removal(line.start, line.end, self.code,
+                              {"units": units, "utf8_shaped_share": round(share, 3)})
