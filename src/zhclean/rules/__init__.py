@@ -16,6 +16,7 @@ from zhclean.rules.llm_artifact import ChatbotLeftover
 from zhclean.rules.marketing import MarketingSentence
 from zhclean.rules.nav import NavigationLine, NavigationPhrase
 from zhclean.rules.off_topic import OffTopicRun
+from zhclean.rules.post_header import PostHeader
 from zhclean.rules.region_list import RegionList
 from zhclean.rules.related import HeadlineRun, RelatedLinks
 from zhclean.rules.seo_title import SeoTitle
@@ -45,6 +46,7 @@ SPAN_RULES = (
     GamblingInjection,
     CallToAction,
     Byline,
+    PostHeader,
     NavigationPhrase,
     InterfacePhrase,
     RelatedLinks,
