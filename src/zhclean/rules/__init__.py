@@ -17,6 +17,7 @@ from zhclean.rules.marketing import MarketingSentence
 from zhclean.rules.nav import NavigationLine, NavigationPhrase
 from zhclean.rules.off_topic import OffTopicRun
 from zhclean.rules.post_header import PostHeader
+from zhclean.rules.ranked_list import RankedList
 from zhclean.rules.region_list import RegionList
 from zhclean.rules.related import HeadlineRun, RelatedLinks
 from zhclean.rules.seo_title import SeoTitle
@@ -51,6 +52,7 @@ SPAN_RULES = (
     InterfacePhrase,
     RelatedLinks,
     HeadlineRun,
+    RankedList,
     OffTopicRun,
     RepeatedLinkStretch,
     ComplaintForm,
