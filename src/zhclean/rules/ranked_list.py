@@ -16,15 +16,19 @@ _RANK = regex.compile(
     r"(?![年月日号時时分秒点個个万亿億元岁歲人次名楼樓层層期届屆季周週天小度块塊条條位家只张張件部本集米里斤克kKmMgG%])"
 )
 
+#: A numbered headline with its click count: "3. 某某新闻标题(6210)".
+_COUNTED = regex.compile(r"^(\d{1,2})\s*[.．、·]\s*\S.*?[(（]\d+[)）]$")
+
 
 @dataclass(frozen=True)
 class RankedList:
     """A ranking widget ("热门排行", "24小时热文") scraped without its header: at least
     `min_run` lines in a row that open with consecutive numbers glued to a headline
-    ("1上周ETF增加超122亿份…", "2资本动态|拉夏贝尔…", "3利率迈进2字头…"), each at most
+    ("1上周ETF增加超122亿份…", "2资本动态|拉夏贝尔…", "3利率迈进2字头…"), or with a mark after
+    the number and the item's click count at its end ("3. 某某新闻标题(6210)"), each at most
     `max_chars` characters, without a full stop inside.
-    Must keep: numbered points of an article ("1. …", "1、…", "（1）…": they have a mark
-    after the number), chronicles and timetables ("1月…", "2月…"; "3号线…": a unit after
+    Must keep: numbered points of an article ("1. …", "1、…", "（1）…": a mark after the
+    number, and no count at the end), chronicles and timetables ("1月…", "2月…"; "3号线…": a unit after
     the number), and runs shorter than `min_run`."""
 
     code: ClassVar[str] = "boilerplate.related"
@@ -48,5 +52,5 @@ class RankedList:
         text = line.text
         if len(text) > self.max_chars or "。" in text[:-1]:
             return None
-        m = _RANK.match(text)
+        m = _RANK.match(text) or _COUNTED.match(text)
         return int(m[1]) if m else None
