@@ -41,23 +41,58 @@ def utf8_shaped(char: str) -> bool:
     return (lead or 0x80 <= b[0] <= 0xBF) and (trail or 0x80 <= b[1] <= 0xBF) and not (lead and trail)
 
 
+def is_common(char: str) -> bool:
+    """True for the frequently used Han characters: GB2312 level 1 (first byte 0xB0-0xD7,
+    3,755 characters) or Big5 level 1 (0xA440-0xC67E, 5,401 characters), so Simplified and
+    Traditional text alike are mostly made of them."""
+    try:
+        b = char.encode("gb2312")
+        if len(b) == 2 and 0xB0 <= b[0] <= 0xD7:
+            return True
+    except UnicodeEncodeError:
+        pass
+    try:
+        b = char.encode("big5")
+    except UnicodeEncodeError:
+        return False
+    return len(b) == 2 and 0xA440 <= (b[0] << 8 | b[1]) <= 0xC67E
+
+
 @lru_cache(maxsize=1)
-def _tables() -> tuple[np.ndarray, np.ndarray]:
-    """Over the Basic Multilingual Plane: each code point's unit class, and whether it is
-    `utf8_shaped`."""
+def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Over the Basic Multilingual Plane: each code point's unit class, whether it is
+    `utf8_shaped`, and whether it is a Han character that is not `is_common`."""
     classes = np.zeros(0x10000, dtype=np.uint8)
     for lo, hi, cls in _CLASSES:
         classes[lo:hi + 1] = cls
     shaped = np.zeros(0x10000, dtype=bool)
+    rare = np.zeros(0x10000, dtype=bool)
     for o in range(0x80, 0x10000):
         if 0xD800 <= o <= 0xDFFF:
             continue
         char = chr(o)
         if _HAN.match(char):
             classes[o] = 1
+            rare[o] = not is_common(char)
         if classes[o]:
             shaped[o] = utf8_shaped(char)
-    return classes, shaped
+    return classes, shaped, rare
+
+
+def repaired(text: str, min_common: float, min_han: int = 10) -> str | None:
+    """The codec swap that turns `text` back into ordinary Chinese, if one does: GBK bytes
+    read as Big5 ("扦⑹芞抎奩…" for "社区图书馆…") or Big5 bytes read as GBK. The text must
+    encode and the bytes decode without error, and the result must hold at least `min_han`
+    Han characters, at least `min_common` of them common (`is_common`); None otherwise."""
+    for wrong, right in (("big5", "gbk"), ("gbk", "big5")):
+        try:
+            fixed = text.encode(wrong).decode(right)
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        han = _HAN.findall(fixed)
+        if len(han) >= min_han and sum(map(is_common, han)) >= min_common * len(han):
+            return f"{right} read as {wrong}"
+    return None
 
 
 def garbled_units(text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -67,7 +102,7 @@ def garbled_units(text: str) -> tuple[np.ndarray, np.ndarray]:
     their kind are words or drawings, and left out."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     codes = np.minimum(codes, 0xFFFF)  # beyond the BMP: no unit (0xFFFF is none)
-    class_table, shaped_table = _tables()
+    class_table, shaped_table, _ = _tables()
     cls = class_table[codes]
     same_before = np.zeros(len(codes), dtype=bool)
     same_before[1:] = cls[1:] == cls[:-1]
@@ -78,6 +113,12 @@ def garbled_units(text: str) -> tuple[np.ndarray, np.ndarray]:
     han = cls == 1
     units = (han & ~repeat) | ((cls > 1) & ~same_before & ~same_after)
     return units, units & shaped_table[codes]
+
+
+def _rare(text: str) -> np.ndarray:
+    """For each character of `text`: is it a Han character that is not `is_common`."""
+    codes = np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4"), 0xFFFF)
+    return _tables()[2][codes]
 
 
 @dataclass(frozen=True)
@@ -95,6 +136,11 @@ class GarbledLine:
     `min_share_on_page` go too. In ordinary text about 19% of the characters have that shape
     (nine of ten by chance: about 3 in a million lines); no clause of 10 or more units of the
     control paragraphs (Simplified or Traditional) or of 1,551 bench pages reaches 0.85.
+    A line of text decoded with the other one of GBK and Big5 ("扦⑹芞抎奩笚藺…": at
+    least `min_rare_share` of its units are rare characters) goes too when swapping the
+    codecs back gives text whose Han characters are at least `min_repaired_common` common
+    (`repaired`; genuine text does not survive the swap: its bytes do not decode, or decode
+    into rare characters).
     Must keep: short lines that happen to be made of such characters ("环境保护": four
     units, on a page without garbled lines), Japanese (its kana come in runs, and most of
     them do not have the shape), Traditional text, classical Chinese and rare names (rare
@@ -107,27 +153,38 @@ class GarbledLine:
     min_page_lines: int = 3
     min_units_on_page: int = 3
     min_share_on_page: float = 0.75
+    min_rare_share: float = 0.2
+    min_repaired_common: float = 0.95
 
     def find(self, page: Page) -> Iterator[Removal]:
         units_at, shaped_at = garbled_units(page.source)
-        if shaped_at.sum() < self.min_units * self.min_share:
+        rare_at = _rare(page.source)
+        if shaped_at.sum() < self.min_units * self.min_share and rare_at.sum() < self.min_units * self.min_rare_share:
             return
         units_before = np.concatenate(([0], np.cumsum(units_at)))
         shaped_before = np.concatenate(([0], np.cumsum(shaped_at)))
+        rare_before = np.concatenate(([0], np.cumsum(rare_at)))
         measured = []
+        swapped = {}
         strong = 0
         for line in page.lines:
             units = int(units_before[line.end] - units_before[line.start])
             if units < self.min_units_on_page:
                 continue
             share = int(shaped_before[line.end] - shaped_before[line.start]) / units
-            if units >= self.min_units and share >= self.min_share:
+            rare = int(rare_before[line.end] - rare_before[line.start])
+            if units >= self.min_units and rare >= self.min_rare_share * units and (
+                    swap := repaired(line.text, self.min_repaired_common, self.min_units)):
+                swapped[line.start] = swap
+            if units >= self.min_units and (share >= self.min_share or line.start in swapped):
                 strong += 1
             measured.append((line, units, share))
         if not strong:
             return
         for line, units, share in measured:
-            if (units >= self.min_units and share >= self.min_share) or (
+            if line.start in swapped:
+                yield Removal(line.start, line.end, self.code, {"units": units, "repaired_as": swapped[line.start]})
+            elif (units >= self.min_units and share >= self.min_share) or (
                     strong >= self.min_page_lines and share >= self.min_share_on_page):
                 yield Removal(line.start, line.end, self.code,
                               {"units": units, "utf8_shaped_share": round(share, 3)})
