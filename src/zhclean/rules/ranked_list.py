@@ -18,18 +18,22 @@ _RANK = regex.compile(
 
 #: A numbered headline with its click count: "3. 某某新闻标题(6210)".
 _COUNTED = regex.compile(r"^(\d{1,2})\s*[.．、·]\s*\S.*?[(（]\d+[)）]$")
+#: A rank on a line of its own ("9."), its headline on the next line.
+#: (A dot after it, no leading zero: "01" alone above a paragraph numbers an article's sections.)
+_MARKER = regex.compile(r"^([1-9]\d?)[.．]$")
 
 
 @dataclass(frozen=True)
 class RankedList:
     """A ranking widget ("热门排行", "24小时热文") scraped without its header: at least
-    `min_run` lines in a row that open with consecutive numbers glued to a headline
-    ("1上周ETF增加超122亿份…", "2资本动态|拉夏贝尔…", "3利率迈进2字头…"), or with a mark after
-    the number and the item's click count at its end ("3. 某某新闻标题(6210)"), each at most
-    `max_chars` characters, without a full stop inside.
+    `min_run` items in a row with consecutive ranks, each headline at most `max_chars`
+    characters without a full stop inside. The rank is glued to the headline ("1上周ETF增加
+    超122亿份…", "2资本动态|拉夏贝尔…"), or followed by a mark with the item's click count at
+    the end ("3. 某某新闻标题(6210)"), or alone with a dot on the line above the headline
+    ("9." then "某某新闻标题…", which does not end with 。).
     Must keep: numbered points of an article ("1. …", "1、…", "（1）…": a mark after the
-    number, and no count at the end), chronicles and timetables ("1月…", "2月…"; "3号线…": a unit after
-    the number), and runs shorter than `min_run`."""
+    number and no count at the end; "01" above a paragraph), chronicles and timetables
+    ("1月…", "2月…"; "3号线…": a unit after the number), and runs shorter than `min_run`."""
 
     code: ClassVar[str] = "boilerplate.related"
     strength: ClassVar[str] = HARD
@@ -37,20 +41,33 @@ class RankedList:
     max_chars: int = 60
 
     def find(self, page: Page) -> Iterator[Removal]:
-        run: list = []
-        for line in page.lines + [None]:
-            rank = self._rank(line) if line is not None else None
+        run: list = []  # (lines of the item, its rank)
+        lines = page.lines
+        k = 0
+        while k <= len(lines):
+            item, rank = self._item(lines, k) if k < len(lines) else ([], None)
+            k += max(1, len(item))
             if rank is not None and run and rank == run[-1][1] + 1:
-                run.append((line, rank))
+                run.append((item, rank))
                 continue
             if len(run) >= self.min_run:
-                for item, _ in run:
-                    yield Removal(item.start, item.end, self.code, {"ranked_list": len(run)})
-            run = [(line, rank)] if rank is not None else []
+                for item_lines, _ in run:
+                    for line in item_lines:
+                        yield Removal(line.start, line.end, self.code, {"ranked_list": len(run)})
+            run = [(item, rank)] if rank is not None else []
 
-    def _rank(self, line) -> int | None:
+    def _item(self, lines, k: int) -> tuple[list, int | None]:
+        """The ranked item at line `k` (its lines) and its rank, or ([line], None)."""
+        line = lines[k]
         text = line.text
-        if len(text) > self.max_chars or "。" in text[:-1]:
-            return None
-        m = _RANK.match(text) or _COUNTED.match(text)
-        return int(m[1]) if m else None
+        if m := _MARKER.match(text):  # "9." above its headline
+            below = lines[k + 1].text if k + 1 < len(lines) else ""
+            if self._headline(below) and not _MARKER.match(below) and not below.endswith("。"):
+                return [line, lines[k + 1]], int(m[1])
+            return [line], None
+        if self._headline(text) and (m := _RANK.match(text) or _COUNTED.match(text)):
+            return [line], int(m[1])
+        return [line], None
+
+    def _headline(self, text: str) -> bool:
+        return len(text) <= self.max_chars and "。" not in text[:-1]
