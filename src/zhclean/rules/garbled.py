@@ -28,7 +28,7 @@ def utf8_shaped(char: str) -> bool:
     continuation bytes 0x80-0xBF. Read two by two, such a stream gives pairs of lead and
     continuation, continuation and lead, or two continuations, and nothing else. Text written
     in UTF-8 and read as GBK is made of such characters only (what lost bytes and stray ASCII
-    leave of it, too); in ordinary Chinese text about 14% of the characters have that shape
+    leave of it, too); in ordinary Chinese text 18-19% of the characters have that shape
     (measured over the 2,500 control paragraphs, Simplified and converted to Traditional, and
     over 1,551 bench pages)."""
     try:
