@@ -39,6 +39,7 @@ def test_label_kind_maps_codes_by_last_part_with_aliases():
     assert label_kind("spam.hotline") == "hotline"
     assert label_kind("boilerplate.footer") == "footer"
     assert label_kind("artifact.llm") == "llm_artifact"
+    assert label_kind("artifact.mojibake") == "other_boilerplate"
 
 
 def test_keeping_everything_keeps_content_and_removes_no_junk():

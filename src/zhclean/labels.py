@@ -22,6 +22,7 @@ KIND_ALIASES: dict[str, str] = {
     "llm": "llm_artifact",
     "keyword_stuffing": "keyword_list",
     "repeated_line": "other_boilerplate",
+    "mojibake": "other_boilerplate",
 }
 #: The verdict labellers give a page with no genuine content.
 ALL_SPAM = "all_spam"

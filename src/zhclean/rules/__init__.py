@@ -8,6 +8,7 @@ from zhclean.rules.byline import Byline
 from zhclean.rules.cta import CallToAction
 from zhclean.rules.footer import FooterSentence
 from zhclean.rules.gambling import GamblingInjection
+from zhclean.rules.garbled import GarbledLine
 from zhclean.rules.hotline import HotlineSegment
 from zhclean.rules.keyword_list import KeywordList
 from zhclean.rules.listing_meta import ComplaintForm, ListingField
@@ -15,6 +16,8 @@ from zhclean.rules.llm_artifact import ChatbotLeftover
 from zhclean.rules.marketing import MarketingSentence
 from zhclean.rules.nav import NavigationLine, NavigationPhrase
 from zhclean.rules.off_topic import OffTopicRun
+from zhclean.rules.post_header import PostHeader
+from zhclean.rules.ranked_list import RankedList
 from zhclean.rules.region_list import RegionList
 from zhclean.rules.related import HeadlineRun, RelatedLinks
 from zhclean.rules.seo_title import SeoTitle
@@ -39,14 +42,17 @@ SEGMENT_RULES = (
 
 #: Rules that scan the whole page for spans (`find(page)`).
 SPAN_RULES = (
+    GarbledLine,
     SeoTitle,
     GamblingInjection,
     CallToAction,
     Byline,
+    PostHeader,
     NavigationPhrase,
     InterfacePhrase,
     RelatedLinks,
     HeadlineRun,
+    RankedList,
     OffTopicRun,
     RepeatedLinkStretch,
     ComplaintForm,

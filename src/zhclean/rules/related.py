@@ -15,13 +15,20 @@ HEADER = regex.compile(
     r"|猜你(?:喜欢|还会看|想看|还喜欢)|你可能(?:还)?(?:喜欢|感兴趣|也喜欢|想看)|精彩推荐|最新(?:文章|资讯|新闻|发布)|图文推荐|热点(?:文章|新闻|推荐)"
     r"|往期(?:回顾|精选|推荐)|(?:本期|今日)导读|历史文章|更多(?:文章|新闻|精彩)|点击排行|本周热门|今日推荐|编辑推荐|本文标签|标签|tags?"
     r"|(?:阅读|评论|点击|推荐|热门|人气|热度|本周|本月|今日|24小时|热门点击)排行榜?|排行榜|大家都在看|其他人(?:也|还)在看"
-    r"|(?:最新|热门|最热|精彩|全部|相关)评论|评论列表)"
+    r"|(?:最新|热门|最热|精彩|全部|相关)评论|评论列表"
+    # headers that also open sentences ("特别推荐这本书。"): only alone on their segment
+    r"|(?:(?:其他)?类似问题|(?:为你|为您|特别|重点|热文|更多)推荐|推荐文章|看了(?:又|还)看|(?:24小时|今日|本周)?热文"
+    # the same headers on Japanese pages (関連記事, 人気記事ランキング, この記事を見た人におすすめの記事;
+    # the matching view has 记 for 記, 连 for 連, 见 for 見)
+    r"|関[連连][記记]事|人気[記记]事(?:ランキング)?|(?:この[記记]事を(?:[見见]た|読んだ)人に)?おすすめの[記记]事|あわせて読みたい)"
+    r"(?=\s*[:：]?\s*(?:\.{3}|…)?\s*$))"
     r"\s*[:：]?"
 )
 #: Every HEADER match contains one of these (its words, past the bullets).
 HEADER_CUES = ("相关", "推荐阅读", "延伸阅读", "扩展阅读", "热门", "猜你", "你可能", "精彩推荐", "最新", "图文推荐",
                "热点", "往期", "历史文章", "更多", "点击排行", "本周热门", "今日推荐", "编辑推荐", "标签", "tag",
-               "排行", "大家都在看", "其他人", "评论", "导读", "回顾")
+               "排行", "大家都在看", "其他人", "评论", "导读", "回顾", "类似问题", "推荐", "看了", "热文",
+               "関连记事", "人気记事", "おすすめの记事", "あわせて読みたい")
 #: Headers of what follows an article (lists of other articles, rankings, comments), not of a
 #: part of it: the article has ended above one (`zhclean.context` ends the main block there).
 #: Tag lines and tables of contents (本期导读) are not among them: they stand above the article

@@ -1,0 +1,74 @@
+"""meta.byline: the header or footer line of a blog post or comment: who posted it, when, and
+its counts ("# re: 标题 2004-12-27 12:46 网友名", "由某某张贴 @ 2005-03-18 01:28:08 (369) 共 1 篇评论")."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Iterator
+
+import regex
+
+from zhclean.document import Removal
+from zhclean.rules.base import HARD, Page, visible_count
+
+#: A date with a time of day: "2004-12-27 12:46", "2005年8月12日16:12:21", "2005/05/17 22:11:42".
+_DATE_TIME = regex.compile(
+    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]m)?",
+    regex.IGNORECASE,
+)
+#: A comment's reply or floor mark ("# re:", "#12楼", "回复：", "沙发"), at the line's start.
+_COMMENT_MARK = regex.compile(r"^\s*#?\s*(?:re\s*[:：]|\d{1,4}\s*楼|回复\s*[:：]|沙发|板凳|地板)", regex.IGNORECASE)
+#: Who posted it: "由某某张贴", "发表于", "posted by", "by 某某", "本贴由…于…发表".
+_POSTED = regex.compile(r"张贴|发表于?|发布于|发帖|posted|(?<![a-z])by(?![a-z])", regex.IGNORECASE)
+#: What a post header holds besides a name: counts, "发表评论 >>>", image placeholders,
+#: posting words, separators.
+_FURNITURE = regex.compile(
+    r"[(（\[【]\s*(?:阅读|浏览|评论|回复|点击|查看|人气)[^)）\]】\n]{0,24}[)）\]】]"
+    r"|(?:阅读|浏览|评论|回复|点击|查看|人气)\s*[:：]?\s*\d+\s*(?:次|条|篇)?"
+    r"|共\s*\d+\s*(?:篇|条)?\s*(?:评论|回复)|发表评论|[(（]\d+[)）]"
+    r"|\[[\w.-]{1,40}\.(?:gif|jpe?g|png)\]"
+    r"|本贴|本帖|张贴|发表于?|发布于|发帖|posted|(?<![a-z])by(?![a-z])|(?<![a-z])re\s*[:：]|\d{1,4}\s*楼|回复|由|于|在"
+    r"|[#@\-|·•/:：;；()（）\[\]【】〖〗〓<>»«.\s]",
+    regex.IGNORECASE,
+)
+#: Sentence punctuation: a line with any of it left over is prose, not a header.
+_PROSE_MARK = regex.compile(r"[。！？!?，,；]")
+
+
+@dataclass(frozen=True)
+class PostHeader:
+    """The line above or below a blog post or a comment that says who posted it and when:
+    a date with a time of day, with either a reply/floor mark at its start ("# re: 标题
+    2004-12-27 12:46 网友名", "#3楼 2008-05-12 10:21 网友名") or a posting word ("由某某张贴
+    @ 2005-03-18 01:28:08 (369) 共 1 篇评论 发表评论 >>>", "发表于 2004年12月27日 12:40 -
+    (阅读:3727;评论:63)", "本贴由某某于2005年8月12日16:12:21在〖某论坛〗发表."). What is
+    left after the date, the counts, the marks and the posting words is a name (and, after
+    a reply mark, the post's title): at most `max_rest` characters (`max_rest_reply` after a
+    reply mark), without sentence punctuation.
+    Must keep: sentences that mention when something was published ("该论文发表于2019年5月3日
+    10:00出版的期刊上，引起了广泛关注。": punctuated prose), a post's headline followed by its
+    date (no posting word, no reply mark: the headline is content), and the comments
+    themselves."""
+
+    code: ClassVar[str] = "meta.byline"
+    strength: ClassVar[str] = HARD
+    max_chars: int = 120
+    max_rest: int = 20
+    max_rest_reply: int = 50
+
+    def find(self, page: Page) -> Iterator[Removal]:
+        for line in page.lines:
+            if len(line) > self.max_chars:
+                continue
+            text = line.text
+            date = _DATE_TIME.search(text)
+            if date is None:
+                continue
+            reply = _COMMENT_MARK.search(text) is not None
+            if not reply and not _POSTED.search(text):
+                continue
+            rest = _FURNITURE.sub("", text[:date.start()] + " " + text[date.end():])
+            if _PROSE_MARK.search(rest):
+                continue
+            if visible_count(rest) <= (self.max_rest_reply if reply else self.max_rest):
+                yield Removal(line.start, line.end, self.code,
+                              {"match": "post header", "rest": rest.strip()[:30]})
