@@ -2,7 +2,8 @@
 
 Each shortcut (one Aho-Corasick scan for all cue sets, separator counts per sentence, the
 top 4-gram counted over frequent characters only, the gazetteer coverage by merged spans,
-a line that is one sentence) is compared with the straightforward version on hand-written
+a line that is one sentence, code
+listings found from their marked lines) is compared with the straightforward version on hand-written
 pages and on hypothesis-generated strings of the characters that matter to it.
 """
 from __future__ import annotations
@@ -12,10 +13,13 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from zhclean.blocks import _CODE_MARK, _LINK, _code_lines, _latin_line
+from zhclean.document import Segment
 from zhclean.resources import division_automaton, place_coverage
 from zhclean.rules.base import Page
 from zhclean.rules.stuffed_page import _top_4gram
 from zhclean.segment import split_lines, split_sentences
+from zhclean.units import GOOD, JUNK, NEUTRAL, SOFT, ContextPolicy, Unit
 
 PAGE = (
     "首页 > 新闻中心 > 正文\n"
@@ -113,3 +117,63 @@ def test_a_line_without_sentence_ends_is_one_sentence():
     lines = split_lines(text)
     assert [(s.start, s.end, s.text) for s in split_sentences(text, lines[0])] == [(2, 9, "第一行没有句号")]
     assert [s.text for s in split_sentences(text, lines[1])] == ["第二行。", "有两句！"]
+
+
+def _plain_code_lines(units: list[Unit], policy: ContextPolicy) -> list[bool]:
+    """Every run of Latin lines, judged by its share of marked lines."""
+    lines: list[list[int]] = []
+    for k, u in enumerate(units):
+        if lines and units[lines[-1][0]].seg.line == u.seg.line:
+            lines[-1].append(k)
+        else:
+            lines.append([k])
+    texts = [" ".join(units[k].seg.text for k in line) for line in lines]
+    latin = [all(units[k].state in (NEUTRAL, SOFT) for k in line) and _latin_line(text, policy)
+             for line, text in zip(lines, texts)]
+    out = [False] * len(units)
+    i = 0
+    while i < len(lines):
+        end = i
+        while end < len(lines) and latin[end]:
+            end += 1
+        marked = sum(1 for text in texts[i:end] if _CODE_MARK.search(_LINK.sub(" ", text)))
+        if marked and 3 * marked >= end - i:
+            for line in lines[i:end]:
+                out[line[0]:line[-1] + 1] = [True] * len(line)
+        i = max(end, i + 1)
+    return out
+
+
+CODE_PIECES = ["a=b", "ls -la", "f(x)", "// note", " /* c", "x &&", "$HOME", "{", "run it", "ok", "-",
+               "[link](u=1)", "http://a.cn/?b=1", "echo 'a;b'", "城市", "\"中文;\"", "中文的句子，很长。", " "]
+
+
+def _units_of(lines: list[str]) -> list[Unit]:
+    units, pos = [], 0
+    for number, text in enumerate(lines):
+        units.append(Unit(Segment(pos, pos + len(text), text, number), NEUTRAL))
+        pos += len(text) + 1
+    return units
+
+
+def test_code_lines_need_a_third_of_a_run_marked():
+    policy = ContextPolicy()
+    third = _units_of(["城市的新闻稿件。", "ls -la", "run it", "ok", "中文的句子，很长。"])
+    assert _code_lines(third, policy) == _plain_code_lines(third, policy) == [False, True, True, True, False]
+    quarter = _units_of(["a=b", "ok", "run it", "ok"])
+    assert _code_lines(quarter, policy) == _plain_code_lines(quarter, policy) == [False] * 4
+    spanning = _units_of(["[link](u)", "// note", "ok"])  # a link line becomes blank: "^\\s*//" spans two lines
+    assert _code_lines(spanning, policy) == _plain_code_lines(spanning, policy) == [False, True, True]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(CODE_PIECES), st.sampled_from(CODE_PIECES), st.booleans(),
+                          st.sampled_from([NEUTRAL, NEUTRAL, SOFT, GOOD, JUNK])), min_size=1, max_size=14))
+def test_code_lines_from_marked_lines_equal_every_run_judged(parts):
+    units, line, pos = [], 0, 0
+    for first, second, new_line, state in parts:
+        text = (first + second).strip() or "x"
+        units.append(Unit(Segment(pos, pos + len(text), text, line), state))
+        pos, line = pos + len(text) + 1, line + new_line
+    policy = ContextPolicy()
+    assert _code_lines(units, policy) == _plain_code_lines(units, policy)
