@@ -2,8 +2,8 @@
 
 Each shortcut (one Aho-Corasick scan for all cue sets, separator counts per sentence, the
 top 4-gram counted over frequent characters only, the gazetteer coverage by merged spans,
-a line that is one sentence, code
-listings found from their marked lines) is compared with the straightforward version on hand-written
+a line that is one sentence, the
+sentences of a page from one scan, code listings found from their marked lines) is compared with the straightforward version on hand-written
 pages and on hypothesis-generated strings of the characters that matter to it.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from zhclean.document import Segment
 from zhclean.resources import division_automaton, place_coverage
 from zhclean.rules.base import Page
 from zhclean.rules.stuffed_page import _top_4gram
-from zhclean.segment import split_lines, split_sentences
+from zhclean.segment import split_lines, split_page_sentences, split_sentences
 from zhclean.units import GOOD, JUNK, NEUTRAL, SOFT, ContextPolicy, Unit
 
 PAGE = (
@@ -117,6 +117,16 @@ def test_a_line_without_sentence_ends_is_one_sentence():
     lines = split_lines(text)
     assert [(s.start, s.end, s.text) for s in split_sentences(text, lines[0])] == [(2, 9, "第一行没有句号")]
     assert [s.text for s in split_sentences(text, lines[1])] == ["第二行。", "有两句！"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab城。!?;；….\"”)】 \t\n\r\u3000\x0b\x85\u2028", max_size=120))
+def test_page_sentences_from_one_scan_equal_line_by_line(text):
+    lines = split_lines(text)
+    assert split_page_sentences(text, lines) == [s for line in lines for s in split_sentences(text, line)]
+    long_line = "城" * 2500 + "。  " + "a" * 10 + "\n" + text
+    lines = split_lines(long_line)
+    assert split_page_sentences(long_line, lines) == [s for line in lines for s in split_sentences(long_line, line)]
 
 
 def _plain_code_lines(units: list[Unit], policy: ContextPolicy) -> list[bool]:

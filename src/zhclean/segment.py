@@ -53,6 +53,31 @@ def split_sentences(text: str, line: Segment) -> list[Segment]:
     return out
 
 
+def split_page_sentences(text: str, lines: list[Segment]) -> list[Segment]:
+    """The sentences of all `lines` of `text` (its `split_lines`), in order: what
+    `split_sentences` gives line by line, from one scan of the whole text (no boundary match
+    reaches across a line's ends, which are whitespace or the end of the text)."""
+    out: list[Segment] = []
+    bounds = _BOUNDARY.finditer(text)
+    m = next(bounds, None)
+    for line in lines:
+        while m is not None and m.start() < line.start:  # a gap of spaces between lines
+            m = next(bounds, None)
+        pos = start = line.start
+        stop, number = line.end, line.line
+        while m is not None and m.start() < stop:
+            end = m.end() if m.lastgroup == "end" else m.start()
+            if end > pos:
+                _add(out, text, pos, end, number)
+            pos = m.end()
+            m = next(bounds, None)
+        if pos == start and stop - start <= MAX_SEGMENT:
+            out.append(line)  # one sentence: the line (a Segment of the same span and text)
+        elif pos < stop:
+            _add(out, text, pos, stop, number)
+    return out
+
+
 def _add(out: list[Segment], text: str, start: int, end: int, line: int) -> None:
     piece = text[start:end]
     stripped = piece.strip()

@@ -27,7 +27,7 @@ import regex
 
 from zhclean.document import Removal, Segment
 from zhclean.normalize import matching_view
-from zhclean.segment import split_lines, split_sentences
+from zhclean.segment import split_lines, split_page_sentences
 
 HARD = "hard"
 SOFT = "soft"
@@ -57,7 +57,7 @@ class Page:
     def __post_init__(self) -> None:
         self.view = matching_view(self.source)
         self.lines = split_lines(self.source)
-        self.sentences = [s for line in self.lines for s in split_sentences(self.source, line)]
+        self.sentences = split_page_sentences(self.source, self.lines)
 
     def view_of(self, seg: Segment) -> str:
         return self.view[seg.start:seg.end]
