@@ -3,7 +3,7 @@
 Each shortcut (one Aho-Corasick scan for all cue sets, separator counts per sentence, the
 top 4-gram counted over frequent characters only, the gazetteer coverage by merged spans,
 a line that is one sentence, the
-sentences of a page from one scan, code listings found from their marked lines) is compared with the straightforward version on hand-written
+sentences of a page from one scan, character counts from running counts, code listings found from their marked lines) is compared with the straightforward version on hand-written
 pages and on hypothesis-generated strings of the characters that matter to it.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from zhclean.blocks import _CODE_MARK, _LINK, _code_lines, _latin_line
 from zhclean.document import Segment
 from zhclean.resources import division_automaton, place_coverage
-from zhclean.rules.base import Page
+from zhclean.rules.base import Page, han_count, visible_count, word_count
 from zhclean.rules.stuffed_page import _top_4gram
 from zhclean.segment import split_lines, split_page_sentences, split_sentences
 from zhclean.units import GOOD, JUNK, NEUTRAL, SOFT, ContextPolicy, Unit
@@ -127,6 +127,18 @@ def test_page_sentences_from_one_scan_equal_line_by_line(text):
     long_line = "城" * 2500 + "。  " + "a" * 10 + "\n" + text
     lines = split_lines(long_line)
     assert split_page_sentences(long_line, lines) == [s for line in lines for s in split_sentences(long_line, line)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="a城們〇㐀𠀀豈あアㄱ가 \t\n\u3000\x0b\x1c\x85\u200b\ufeff\ud800。,", max_size=60), st.data())
+def test_page_counts_equal_the_counts_of_the_text(text, data):
+    page = Page(text)
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    span = text[start:end]
+    assert page.han_count(start, end) == han_count(span)
+    assert page.word_count(start, end) == word_count(span)
+    assert page.visible_count(start, end) == visible_count(span)
 
 
 def _plain_code_lines(units: list[Unit], policy: ContextPolicy) -> list[bool]:

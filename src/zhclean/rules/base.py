@@ -137,6 +137,33 @@ class Page:
         """The view's code points (one per character)."""
         return np.frombuffer(self.view.encode("utf-32-le", "surrogatepass"), dtype="<u4")
 
+    def han_count(self, start: int, end: int) -> int:
+        """`han_count(self.source[start:end])`, from a running count over the page: rules ask
+        it of most sentences (``page.han_count(seg.start, seg.end)``)."""
+        running = self._running(_HAN_RUN)
+        return int(running[end] - running[start])
+
+    def word_count(self, start: int, end: int) -> int:
+        """`word_count(self.source[start:end])` (CJK characters), from a running count."""
+        running = self._running(_CJK_RUN)
+        return int(running[end] - running[start])
+
+    def visible_count(self, start: int, end: int) -> int:
+        """`visible_count(self.source[start:end])` (non-whitespace), from a running count."""
+        running = self._running(_SPACE)
+        return (end - start) - int(running[end] - running[start])
+
+    def _running(self, run: regex.Pattern) -> np.ndarray:
+        """How many characters of the source before each offset are in one of `run`'s runs
+        (its character class, one lookup per character)."""
+        cache = self.__dict__.setdefault("_running_cache", {})
+        if run not in cache:
+            codes = np.frombuffer(self.source.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+            running = np.zeros(len(codes) + 1, dtype=np.int64)
+            np.cumsum(_class_table(run)[codes], out=running[1:])
+            cache[run] = running
+        return cache[run]
+
     def counts_of(self, chars: str) -> np.ndarray:
         """For each sentence, how many of its characters are one of `chars` (the sum of
         ``view_of(s).count(c)`` over the distinct characters c; vectorized, for cheap
@@ -205,6 +232,17 @@ def _char_table(chars: str) -> np.ndarray:
     """A lookup table over all code points: True for the characters of `chars`."""
     table = np.zeros(0x110000, dtype=bool)
     table[[ord(c) for c in chars]] = True
+    return table
+
+
+@lru_cache(maxsize=8)
+def _class_table(run: regex.Pattern) -> np.ndarray:
+    """A lookup table over all code points: True for the characters that `run` (a pattern
+    for runs of one character class, such as ``\\p{Han}+``) matches."""
+    table = np.zeros(0x110000, dtype=bool)
+    every = np.arange(0x110000, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    for m in run.finditer(every):
+        table[m.start():m.end()] = True
     return table
 
 

@@ -8,7 +8,7 @@ from typing import ClassVar, Iterator
 import regex
 
 from zhclean.document import Removal, Segment
-from zhclean.rules.base import FUNCTION_CHARS, HAN, HARD, Page, build_automaton, han_count
+from zhclean.rules.base import FUNCTION_CHARS, HAN, HARD, Page, build_automaton
 from zhclean.rules.contacts import CONTACT_HINT, find_contacts
 from zhclean.rules.cta import CTA
 from zhclean.rules.cta import CUES as CTA_CUES
@@ -97,12 +97,12 @@ class OffTopicRun:
         in_topic = build_automaton((g, i) for i, g in enumerate(topic))
         off = [HAN.search(t) is not None and next(in_topic.iter(t), None) is None for t in texts]
         grams = _LazyBigrams(texts)
-        page_han = han_count(page.source)
+        page_han = page.han_count(0, len(page.source))
         for lo, hi in self._runs(off):
-            if sum(han_count(texts[k]) for k in range(lo, hi)) < self.min_han:
+            if sum(page.han_count(sents[k].start, sents[k].end) for k in range(lo, hi)) < self.min_han:
                 continue  # trimming only shortens a run
             lo, hi = self._trim(grams, lo, hi)
-            run_han = sum(han_count(texts[k]) for k in range(lo, hi))
+            run_han = sum(page.han_count(sents[k].start, sents[k].end) for k in range(lo, hi))
             if run_han < self.min_han or run_han > self.max_page_share * page_han:
                 continue
             near = [evidence[k] for k in range(max(0, lo - self.reach), min(len(sents), hi + self.reach))
