@@ -140,29 +140,35 @@ class Page:
     def han_count(self, start: int, end: int) -> int:
         """`han_count(self.source[start:end])`, from a running count over the page: rules ask
         it of most sentences (``page.han_count(seg.start, seg.end)``)."""
-        running = self._running(_HAN_RUN)
-        return int(running[end] - running[start])
+        return self._han_running.item(end) - self._han_running.item(start)
 
     def word_count(self, start: int, end: int) -> int:
         """`word_count(self.source[start:end])` (CJK characters), from a running count."""
-        running = self._running(_CJK_RUN)
-        return int(running[end] - running[start])
+        return self._cjk_running.item(end) - self._cjk_running.item(start)
 
     def visible_count(self, start: int, end: int) -> int:
         """`visible_count(self.source[start:end])` (non-whitespace), from a running count."""
-        running = self._running(_SPACE)
-        return (end - start) - int(running[end] - running[start])
+        return end - start - (self._space_running.item(end) - self._space_running.item(start))
+
+    @cached_property
+    def _han_running(self) -> np.ndarray:
+        return self._running(_HAN_RUN)
+
+    @cached_property
+    def _cjk_running(self) -> np.ndarray:
+        return self._running(_CJK_RUN)
+
+    @cached_property
+    def _space_running(self) -> np.ndarray:
+        return self._running(_SPACE)
 
     def _running(self, run: regex.Pattern) -> np.ndarray:
         """How many characters of the source before each offset are in one of `run`'s runs
-        (its character class, one lookup per character)."""
-        cache = self.__dict__.setdefault("_running_cache", {})
-        if run not in cache:
-            codes = np.frombuffer(self.source.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-            running = np.zeros(len(codes) + 1, dtype=np.int64)
-            np.cumsum(_class_table(run)[codes], out=running[1:])
-            cache[run] = running
-        return cache[run]
+        (its character class: one lookup per character)."""
+        codes = np.frombuffer(self.source.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        running = np.zeros(len(codes) + 1, dtype=np.int64)
+        np.cumsum(_class_table(run)[codes], out=running[1:])
+        return running
 
     def counts_of(self, chars: str) -> np.ndarray:
         """For each sentence, how many of its characters are one of `chars` (the sum of
