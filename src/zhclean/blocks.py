@@ -134,15 +134,17 @@ def _code_lines(units: list[Unit], policy: ContextPolicy) -> list[bool]:
             lines[-1].append(k)
         else:
             lines.append([k])
-    texts = [" ".join(units[k].seg.text for k in line) for line in lines]
-    marked = _marked_lines(texts)
+    # only lines of neutral and soft units can be Latin lines (prose and junk are not code)
+    eligible = [i for i, line in enumerate(lines) if all(units[k].state in (NEUTRAL, SOFT) for k in line)]
+    texts = {i: " ".join(units[k].seg.text for k in lines[i]) for i in eligible}
+    marked = [eligible[j] for j in _marked_lines(list(texts.values()))]
     if not marked:
         return [False] * len(units)  # no line carries a code operator: no listing
     latin: dict[int, bool] = {}
 
     def is_latin(i: int) -> bool:
         if i not in latin:
-            latin[i] = all(units[k].state in (NEUTRAL, SOFT) for k in lines[i]) and _latin_line(texts[i], policy)
+            latin[i] = i in texts and _latin_line(texts[i], policy)
         return latin[i]
 
     out = [False] * len(units)
