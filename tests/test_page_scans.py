@@ -3,12 +3,15 @@
 Each shortcut (one Aho-Corasick scan for all cue sets, separator counts per sentence, the
 top 4-gram counted over frequent characters only, the gazetteer coverage by merged spans,
 a line that is one sentence, the
-sentences of a page from one scan, character counts from running counts, code listings found from their marked lines) is compared with the straightforward version on hand-written
+sentences of a page from one scan, character counts from running counts, the off-topic
+rule's early exit, code listings found from their marked lines) is compared with the straightforward version on hand-written
 pages and on hypothesis-generated strings of the characters that matter to it.
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,7 +19,9 @@ from hypothesis import strategies as st
 from zhclean.blocks import _CODE_MARK, _LINK, _code_lines, _latin_line
 from zhclean.document import Segment
 from zhclean.resources import division_automaton, place_coverage
+from zhclean.normalize import normalize
 from zhclean.rules.base import Page, han_count, visible_count, word_count
+from zhclean.rules.off_topic import OffTopicRun
 from zhclean.rules.stuffed_page import _top_4gram
 from zhclean.segment import split_lines, split_page_sentences, split_sentences
 from zhclean.units import GOOD, JUNK, NEUTRAL, SOFT, ContextPolicy, Unit
@@ -199,3 +204,40 @@ def test_code_lines_from_marked_lines_equal_every_run_judged(parts):
         pos, line = pos + len(text) + 1, line + new_line
     policy = ContextPolicy()
     assert _code_lines(units, policy) == _plain_code_lines(units, policy)
+
+
+class _OffTopicWithoutExit(OffTopicRun):
+    def _may_qualify(self, page, untitled, evidence):
+        return True
+
+
+OFF_TOPIC_PIECES = [
+    "昨天下午，城东花园小区一部电梯突然发生故障，三名居民被困。",
+    "消防救援人员十分钟内赶到现场，被困居民全部安全脱困。",
+    "春天来了，院子里的桃花开得正艳，奶奶总爱搬一把竹椅坐在树下晒太阳，一边择菜一边哼着小曲。",
+    "那些曲子调子悠长，像村口那条慢慢流淌的小河，后来我离开家乡去外地读书，每次打电话回去她总要问我。",
+    "老屋门前的石榴树结满了果子，秋风一吹，红彤彤的灯笼挂满枝头，孩子们踮着脚尖伸手去够。",
+    "喜欢这篇文章的朋友请点赞关注我们！",
+    "咨询电话：13812345678",
+    "物业表示将尽快更换老旧电梯。",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(OFF_TOPIC_PIECES), min_size=1, max_size=14), st.booleans())
+def test_off_topic_early_exit_changes_nothing(pieces, lines):
+    text = ("\n" if lines else "").join(pieces)
+    page, plain = Page(text, "城东小区电梯故障困住居民 消防救援"), Page(text, "城东小区电梯故障困住居民 消防救援")
+    assert list(OffTopicRun().find(page)) == list(_OffTopicWithoutExit().find(plain))
+
+
+def test_off_topic_early_exit_on_the_rule_cases():
+    cases = Path(__file__).parent / "cases" / "spam.off_topic.jsonl"
+    fired = 0
+    for line in cases.read_text(encoding="utf-8").splitlines():
+        case = json.loads(line)
+        text = normalize(case["text"])
+        found = list(OffTopicRun().find(Page(text, case.get("title"))))
+        assert found == list(_OffTopicWithoutExit().find(Page(text, case.get("title"))))
+        fired += bool(found)
+    assert fired  # the cases hold spliced stories
