@@ -177,10 +177,15 @@ class Page:
         cache = self.__dict__.setdefault("_counts_cache", {})
         if chars not in cache:
             marks = np.flatnonzero(_char_table(chars)[self._codes])
-            starts = np.array(self.sentence_starts, dtype=np.int64)
-            ends = np.array([s.end for s in self.sentences], dtype=np.int64)
+            starts, ends = self._sentence_bounds
             cache[chars] = np.searchsorted(marks, ends) - np.searchsorted(marks, starts)
         return cache[chars]
+
+    @cached_property
+    def _sentence_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """The sentences' start and end offsets, as arrays."""
+        return (np.array(self.sentence_starts, dtype=np.int64),
+                np.array([s.end for s in self.sentences], dtype=np.int64))
 
     def sentences_hit(self, pattern: regex.Pattern) -> set[int]:
         """Indexes of the sentences in which `pattern` matches the view (one scan of the page:
