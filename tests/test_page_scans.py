@@ -2,10 +2,10 @@
 
 Each shortcut (one Aho-Corasick scan for all cue sets, separator counts per sentence, the
 top 4-gram counted over frequent characters only, the gazetteer coverage by merged spans,
-a line that is one sentence, the
-sentences of a page from one scan, character counts from running counts, the off-topic
-rule's early exit, code listings found from their marked lines) is compared with the straightforward version on hand-written
-pages and on hypothesis-generated strings of the characters that matter to it.
+a line that is one sentence, the sentences of a page from one scan, character counts from
+running counts, the contact hint found by its parts, the off-topic rule's early exit, code
+listings found from their marked lines) is compared with the straightforward version on
+hand-written pages and on hypothesis-generated strings of the characters that matter to it.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from zhclean.document import Segment
 from zhclean.resources import division_automaton, place_coverage
 from zhclean.normalize import normalize
 from zhclean.rules.base import Page, han_count, visible_count, word_count
+from zhclean.rules.contacts import CONTACT_HINT, contact_hint_starts
 from zhclean.rules.off_topic import OffTopicRun
 from zhclean.rules.stuffed_page import _top_4gram
 from zhclean.segment import split_lines, split_page_sentences, split_sentences
@@ -241,3 +242,9 @@ def test_off_topic_early_exit_on_the_rule_cases():
         assert found == list(_OffTopicWithoutExit().find(Page(text, case.get("title"))))
         fired += bool(found)
     assert fired  # the cases hold spliced stories
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789 -–·qvxw信号扣企鹅微公众@a城。\n", max_size=80))
+def test_contact_hint_starts_equal_the_alternation(text):
+    assert contact_hint_starts(text) == [m.start() for m in CONTACT_HINT.finditer(text)]

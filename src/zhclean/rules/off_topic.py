@@ -9,7 +9,7 @@ import regex
 
 from zhclean.document import Removal, Segment
 from zhclean.rules.base import FUNCTION_CHARS, HAN, HARD, Page, build_automaton
-from zhclean.rules.contacts import CONTACT_HINT, find_contacts
+from zhclean.rules.contacts import contact_hint_starts, find_contacts
 from zhclean.rules.cta import CTA
 from zhclean.rules.cta import CUES as CTA_CUES
 
@@ -182,7 +182,7 @@ class OffTopicRun:
         sents = page.sentences
         starts = [s.start for s in sents]
         with_cue = page.starts_with(CTA_CUES)
-        hinted = {bisect_right(starts, m.start()) - 1 for m in CONTACT_HINT.finditer(view)}
+        hinted = {bisect_right(starts, start) - 1 for start in contact_hint_starts(view)}
         out: dict[int, str] = {}
         cued = {bisect_right(starts, x) - 1 for x in with_cue}  # with_cue holds sentence starts
         for k in sorted(hinted | cued):
