@@ -13,6 +13,13 @@ method:
 `strength` is ``"hard"`` (drop on this evidence alone) or ``"soft"`` (evidence that
 `zhclean.context` weighs against the neighbours: it drops the segment only among junk, never
 inside a run of article prose).
+
+What a rule measures about a sentence, the `Page` keeps for every rule: its Han, CJK and
+visible characters (``page.han_count(seg.start, seg.end)``, `word_count`, `visible_count`:
+the module functions' answers for any span of the source, from running counts), the
+sentences that hold a cue (`sentences_with`, `starts_with`: one scan for all rules' cue
+sets) or a pattern (`sentences_hit`), and per-sentence counts of a few characters
+(`counts_of`).
 """
 from __future__ import annotations
 
