@@ -85,13 +85,17 @@ class Page:
         cue_sets = tuple(c for c in cue_sets if c)
         if not cue_sets:
             return
-        automaton, members = cue_sets_automaton(cue_sets)
+        automaton, members, alphabet = cue_sets_automaton(cue_sets)
+        # The cues' matches are the same in the view with every character that no cue holds
+        # replaced by `_MASK` (same offsets), which the automaton walks 1.5x as fast.
+        codes = self._codes
+        masked = np.where(alphabet[codes], codes, ord(_MASK)).astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
         found: list[set[int]] = [set() for _ in cue_sets]
         starts = self.sentence_starts
         sentences = self.sentences
         lo = hi = -1  # the sentence of the last hit ...
         k = done = 0  # ... and the sets it is already counted for
-        for end, (length, mask) in automaton.iter(self.view):
+        for end, (length, mask) in automaton.iter(masked):
             start = end - length + 1
             if lo <= start < hi:
                 if not mask & ~done:
@@ -234,15 +238,27 @@ def cue_automaton(cues: tuple[str, ...]) -> ahocorasick.Automaton:
     return build_automaton((cue, len(cue)) for cue in cues)
 
 
+#: What `Page.scan_cues` puts in place of the characters that no cue holds. The automaton
+#: holds it as the first edge of its root (a word that never matches: the mask is never
+#: followed by `_NEVER`), so a masked character costs one comparison there, where any other
+#: character that starts no cue is compared with every first character of the cues.
+_MASK, _NEVER = "\x00", "\x01"
+
+
 @lru_cache(maxsize=16)
-def cue_sets_automaton(cue_sets: tuple[tuple[str, ...], ...]) -> tuple[ahocorasick.Automaton, Callable[[int], tuple[int, ...]]]:
+def cue_sets_automaton(cue_sets: tuple[tuple[str, ...], ...]) -> tuple[ahocorasick.Automaton, Callable[[int], tuple[int, ...]], np.ndarray]:
     """One automaton over the cues of several sets; values are (cue length, bit mask of the
-    sets holding the cue), and the function turns a mask into the indexes of those sets."""
+    sets holding the cue), and the function turns a mask into the indexes of those sets;
+    then a lookup table over all code points, True for the characters of the cues."""
     masks: dict[str, int] = {}
     for i, cues in enumerate(cue_sets):
         for cue in cues:
             masks[cue] = masks.get(cue, 0) | (1 << i)
-    return build_automaton((cue, (len(cue), mask)) for cue, mask in masks.items()), _set_bits
+    alphabet = set("".join(masks))
+    if alphabet & {_MASK, _NEVER}:
+        raise ValueError(f"cues must not hold {_MASK!r} or {_NEVER!r}")
+    entries = [(_MASK + _NEVER, (2, 0))] + [(cue, (len(cue), mask)) for cue, mask in masks.items()]
+    return build_automaton(entries), _set_bits, _char_table("".join(sorted(alphabet)))
 
 
 @lru_cache(maxsize=16)
