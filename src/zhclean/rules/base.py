@@ -18,8 +18,8 @@ What a rule measures about a sentence, the `Page` keeps for every rule: its Han,
 visible characters (``page.han_count(seg.start, seg.end)``, `word_count`, `visible_count`:
 the module functions' answers for any span of the source, from running counts), the
 sentences that hold a cue (`sentences_with`, `starts_with`: one scan for all rules' cue
-sets) or a pattern (`sentences_hit`), and per-sentence counts of a few characters
-(`counts_of`).
+sets) or a pattern (`sentences_hit`), per-sentence counts of a few characters
+(`counts_of`), and the contact details in a span (`contacts`).
 """
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ import regex
 
 from zhclean.document import Removal, Segment
 from zhclean.normalize import matching_view
+from zhclean.rules.contacts import Contact, find_contacts
 from zhclean.segment import split_lines, split_page_sentences
 
 HARD = "hard"
@@ -180,6 +181,14 @@ class Page:
         running = np.zeros(len(codes) + 1, dtype=np.int32)  # half the memory of int64 (a 10 MB line needs 40 MB)
         np.cumsum(_class_table(run)[codes], dtype=np.int32, out=running[1:])
         return running
+
+    def contacts(self, start: int, end: int) -> tuple[Contact, ...]:
+        """`find_contacts(self.view, start, end)`, kept for the page (the hotline and
+        off-topic rules ask it of the same sentences)."""
+        cache = self.__dict__.setdefault("_contacts_cache", {})
+        if (start, end) not in cache:
+            cache[start, end] = tuple(find_contacts(self.view, start, end))
+        return cache[start, end]
 
     def counts_of(self, chars: str) -> np.ndarray:
         """For each sentence, how many of its characters are one of `chars` (the sum of

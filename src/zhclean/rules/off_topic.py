@@ -9,7 +9,7 @@ import regex
 
 from zhclean.document import Removal, Segment
 from zhclean.rules.base import FUNCTION_CHARS, HAN, HARD, Page, build_automaton
-from zhclean.rules.contacts import contact_hint_starts, find_contacts
+from zhclean.rules.contacts import contact_hint_starts
 from zhclean.rules.cta import CTA
 from zhclean.rules.cta import CUES as CTA_CUES
 
@@ -192,6 +192,6 @@ class OffTopicRun:
             if s.start in with_cue and any(len(m[0]) >= self.min_cta_share * len(s)
                                            for m in CTA.finditer(view, s.start, s.end)):
                 out[k] = "call to action"
-            elif k in hinted and find_contacts(view, s.start, s.end):
+            elif k in hinted and page.contacts(s.start, s.end):
                 out[k] = "contact"
         return out
