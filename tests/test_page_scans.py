@@ -2,21 +2,31 @@
 
 Each shortcut (one Aho-Corasick scan for all cue sets, separator counts per sentence, the
 top 4-gram counted over frequent characters only, the gazetteer coverage by merged spans,
-a line that is one sentence) is compared with the straightforward version on hand-written
-pages and on hypothesis-generated strings of the characters that matter to it.
+a line that is one sentence, the sentences of a page from one scan, character counts from
+running counts, the contact hint found by its parts, the off-topic rule's early exit, code
+listings found from their marked lines) is compared with the straightforward version on
+hand-written pages and on hypothesis-generated strings of the characters that matter to it.
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from zhclean.blocks import _CODE_MARK, _LINK, _code_lines, _latin_line
+from zhclean.document import Segment
 from zhclean.resources import division_automaton, place_coverage
-from zhclean.rules.base import Page
+from zhclean.normalize import normalize
+from zhclean.rules.base import Page, han_count, visible_count, word_count
+from zhclean.rules.contacts import CONTACT_HINT, contact_hint_starts
+from zhclean.rules.off_topic import OffTopicRun
 from zhclean.rules.stuffed_page import _top_4gram
-from zhclean.segment import split_lines, split_sentences
+from zhclean.segment import split_lines, split_page_sentences, split_sentences
+from zhclean.units import GOOD, JUNK, NEUTRAL, SOFT, ContextPolicy, Unit
 
 PAGE = (
     "首页 > 新闻中心 > 正文\n"
@@ -130,3 +140,130 @@ def test_links_and_urls_are_not_cut_at_their_punctuation(line, sentences):
     """The "!" of an image link and the "?" of a query string are not sentence ends."""
     (seg,) = split_lines(line)
     assert [s.text for s in split_sentences(line, seg)] == sentences
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "城", "。", "!", "?", ";", "；", "…", ".", "\"", "”", ")", "】", " ", "\t",
+                                 "\n", "\r", "\u3000", "\x0b", "\x85", "\u2028", "[", "]", "(", "![图](", "](",
+                                 "http://e.cn/a?b=1", " \"t\")"]), max_size=60).map("".join))
+def test_page_sentences_from_one_scan_equal_line_by_line(text):
+    lines = split_lines(text)
+    assert split_page_sentences(text, lines) == [s for line in lines for s in split_sentences(text, line)]
+    long_line = "城" * 2500 + "。  " + "a" * 10 + "\n" + text
+    lines = split_lines(long_line)
+    assert split_page_sentences(long_line, lines) == [s for line in lines for s in split_sentences(long_line, line)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="a城們〇㐀𠀀豈あアㄱ가 \t\n\u3000\x0b\x1c\x85\u200b\ufeff\ud800。,", max_size=60), st.data())
+def test_page_counts_equal_the_counts_of_the_text(text, data):
+    page = Page(text)
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    span = text[start:end]
+    assert page.han_count(start, end) == han_count(span)
+    assert page.word_count(start, end) == word_count(span)
+    assert page.visible_count(start, end) == visible_count(span)
+
+
+def _plain_code_lines(units: list[Unit], policy: ContextPolicy) -> list[bool]:
+    """Every run of Latin lines, judged by its share of marked lines."""
+    lines: list[list[int]] = []
+    for k, u in enumerate(units):
+        if lines and units[lines[-1][0]].seg.line == u.seg.line:
+            lines[-1].append(k)
+        else:
+            lines.append([k])
+    texts = [" ".join(units[k].seg.text for k in line) for line in lines]
+    latin = [all(units[k].state in (NEUTRAL, SOFT) for k in line) and _latin_line(text, policy)
+             for line, text in zip(lines, texts)]
+    out = [False] * len(units)
+    i = 0
+    while i < len(lines):
+        end = i
+        while end < len(lines) and latin[end]:
+            end += 1
+        marked = sum(1 for text in texts[i:end] if _CODE_MARK.search(_LINK.sub(" ", text)))
+        if marked and 3 * marked >= end - i:
+            for line in lines[i:end]:
+                out[line[0]:line[-1] + 1] = [True] * len(line)
+        i = max(end, i + 1)
+    return out
+
+
+CODE_PIECES = ["a=b", "ls -la", "f(x)", "// note", " /* c", "x &&", "$HOME", "{", "run it", "ok", "-",
+               "[link](u=1)", "http://a.cn/?b=1", "echo 'a;b'", "城市", "\"中文;\"", "中文的句子，很长。", " "]
+
+
+def _units_of(lines: list[str]) -> list[Unit]:
+    units, pos = [], 0
+    for number, text in enumerate(lines):
+        units.append(Unit(Segment(pos, pos + len(text), text, number), NEUTRAL))
+        pos += len(text) + 1
+    return units
+
+
+def test_code_lines_need_a_third_of_a_run_marked():
+    policy = ContextPolicy()
+    third = _units_of(["城市的新闻稿件。", "ls -la", "run it", "ok", "中文的句子，很长。"])
+    assert _code_lines(third, policy) == _plain_code_lines(third, policy) == [False, True, True, True, False]
+    quarter = _units_of(["a=b", "ok", "run it", "ok"])
+    assert _code_lines(quarter, policy) == _plain_code_lines(quarter, policy) == [False] * 4
+    spanning = _units_of(["[link](u)", "// note", "ok"])  # a link line becomes blank: "^\\s*//" spans two lines
+    assert _code_lines(spanning, policy) == _plain_code_lines(spanning, policy) == [False, True, True]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(CODE_PIECES), st.sampled_from(CODE_PIECES), st.booleans(),
+                          st.sampled_from([NEUTRAL, NEUTRAL, SOFT, GOOD, JUNK])), min_size=1, max_size=14))
+def test_code_lines_from_marked_lines_equal_every_run_judged(parts):
+    units, line, pos = [], 0, 0
+    for first, second, new_line, state in parts:
+        text = (first + second).strip() or "x"
+        units.append(Unit(Segment(pos, pos + len(text), text, line), state))
+        pos, line = pos + len(text) + 1, line + new_line
+    policy = ContextPolicy()
+    assert _code_lines(units, policy) == _plain_code_lines(units, policy)
+
+
+class _OffTopicWithoutExit(OffTopicRun):
+    def _may_qualify(self, page, untitled, evidence):
+        return True
+
+
+OFF_TOPIC_PIECES = [
+    "昨天下午，城东花园小区一部电梯突然发生故障，三名居民被困。",
+    "消防救援人员十分钟内赶到现场，被困居民全部安全脱困。",
+    "春天来了，院子里的桃花开得正艳，奶奶总爱搬一把竹椅坐在树下晒太阳，一边择菜一边哼着小曲。",
+    "那些曲子调子悠长，像村口那条慢慢流淌的小河，后来我离开家乡去外地读书，每次打电话回去她总要问我。",
+    "老屋门前的石榴树结满了果子，秋风一吹，红彤彤的灯笼挂满枝头，孩子们踮着脚尖伸手去够。",
+    "喜欢这篇文章的朋友请点赞关注我们！",
+    "咨询电话：13812345678",
+    "物业表示将尽快更换老旧电梯。",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(OFF_TOPIC_PIECES), min_size=1, max_size=14), st.booleans())
+def test_off_topic_early_exit_changes_nothing(pieces, lines):
+    text = ("\n" if lines else "").join(pieces)
+    page, plain = Page(text, "城东小区电梯故障困住居民 消防救援"), Page(text, "城东小区电梯故障困住居民 消防救援")
+    assert list(OffTopicRun().find(page)) == list(_OffTopicWithoutExit().find(plain))
+
+
+def test_off_topic_early_exit_on_the_rule_cases():
+    cases = Path(__file__).parent / "cases" / "spam.off_topic.jsonl"
+    fired = 0
+    for line in cases.read_text(encoding="utf-8").splitlines():
+        case = json.loads(line)
+        text = normalize(case["text"])
+        found = list(OffTopicRun().find(Page(text, case.get("title"))))
+        assert found == list(_OffTopicWithoutExit().find(Page(text, case.get("title"))))
+        fired += bool(found)
+    assert fired  # the cases hold spliced stories
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789 -–·qvxw信号扣企鹅微公众@a城。\n", max_size=80))
+def test_contact_hint_starts_equal_the_alternation(text):
+    assert contact_hint_starts(text) == [m.start() for m in CONTACT_HINT.finditer(text)]

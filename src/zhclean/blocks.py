@@ -4,6 +4,9 @@ header or a reprint notice after the article. Used by `zhclean.context` on line-
 pages; units outside every block are page chrome (``boilerplate.edge_block``)."""
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
+
 import regex
 
 from zhclean.rules.base import FIELD_ROW, hiragana_count, visible_count, word_count
@@ -25,12 +28,14 @@ _DATA = regex.compile(r"[^\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}a-zA-Z]*(?:\d
 _VERSION = regex.compile(r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d.])|(?<![\w-])[A-Za-z]{2,10}-\d{2,}(?:-\d+)+(?![\w-])")
 #: Lines of a code listing or a shell session: mostly Latin text with the operators of code
 #: (``-e KEY=value \\``, ``a && b``, ``f(x);``, ``$VAR``). Page chrome is words, not code.
-_CODE_MARK = regex.compile(r"[=$\\{};]|&&|\|\||(?:^|\s)--?[a-zA-Z][\w-]*|\w\(|^\s*(?://|/\*)")
+_CODE_MARKS = (r"[=$\\{};]", r"&&|\|\|", r"(?:^|\s)--?[a-zA-Z][\w-]*", r"\w\(", r"^\s*(?://|/\*)")
+_CODE_MARK = regex.compile("|".join(_CODE_MARKS))
 _QUOTED = regex.compile(r'"[^"]*"|\'[^\']*\'')
 #: Links and image links (``[text](url)``, bare URLs): their query strings look like code.
 _LINK = regex.compile(r"!?\[[^\]]*\]\([^)]*\)|(?:https?:)?//\S+|www\.\S+")
-#: The same, line by line, for one search over all the lines of a page (`_code_lines`' gate).
-_CODE_MARK_LINES = regex.compile(_CODE_MARK.pattern, regex.MULTILINE)
+#: The same, one pattern per operator and line by line, to find the lines that may carry one
+#: in a few searches over all the lines of a page (each is much faster than the alternation).
+_CODE_MARK_LINES = tuple(regex.compile(mark, regex.MULTILINE) for mark in _CODE_MARKS)
 _LINK_IN_LINE = regex.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)|(?:https?:)?//\S+|www\.\S+")
 
 #: A unit that is only image links ("![](https://…/640?wx_fmt=png)"): a picture between
@@ -162,27 +167,50 @@ def _code_lines(units: list[Unit], policy: ContextPolicy) -> list[bool]:
             lines[-1].append(k)
         else:
             lines.append([k])
-    texts = [" ".join(units[k].seg.text for k in line) for line in lines]
-    if not _CODE_MARK_LINES.search(_LINK_IN_LINE.sub(" ", "\n".join(texts))):
+    # only lines of neutral and soft units can be Latin lines (prose and junk are not code)
+    eligible = [i for i, line in enumerate(lines) if all(units[k].state in (NEUTRAL, SOFT) for k in line)]
+    texts = {i: " ".join(units[k].seg.text for k in lines[i]) for i in eligible}
+    marked = [eligible[j] for j in _marked_lines(list(texts.values()))]
+    if not marked:
         return [False] * len(units)  # no line carries a code operator: no listing
-    latin = [all(units[k].state in (NEUTRAL, SOFT) for k in line) and _latin_line(text, policy)
-             for line, text in zip(lines, texts)]
+    latin: dict[int, bool] = {}
+
+    def is_latin(i: int) -> bool:
+        if i not in latin:
+            latin[i] = i in texts and _latin_line(texts[i], policy)
+        return latin[i]
+
     out = [False] * len(units)
-    i = 0
-    while i < len(lines):
-        end = i
-        while end < len(lines) and latin[end]:
-            end += 1
-        if end == i:
-            i += 1
+    done = 0  # lines before this one belong to a run already judged
+    for i in marked:  # a run of Latin lines is code only when one of its lines is marked
+        if i < done or not is_latin(i):
             continue
-        marked = sum(1 for text in texts[i:end] if _CODE_MARK.search(_LINK.sub(" ", text)))
-        if marked and 3 * marked >= end - i:
-            for line in lines[i:end]:
+        start, end = i, i + 1
+        while start > 0 and is_latin(start - 1):
+            start -= 1
+        while end < len(lines) and is_latin(end):
+            end += 1
+        done = end
+        count = bisect_left(marked, end) - bisect_left(marked, start)
+        if 3 * count >= end - start:
+            for line in lines[start:end]:
                 for k in line:
                     out[k] = True
-        i = end
     return out
+
+
+def _marked_lines(texts: list[str]) -> list[int]:
+    """Indexes of the lines that carry a code operator outside links (in order). Each
+    operator's matches over all the lines together cover every line that holds one (a match
+    spanning a line break is confirmed line by line)."""
+    bare = _LINK_IN_LINE.sub(" ", "\n".join(texts))
+    lines = bare.split("\n")
+    starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    maybe: set[int] = set()
+    for mark in _CODE_MARK_LINES:
+        for m in mark.finditer(bare):
+            maybe.update(range(bisect_right(starts, m.start()) - 1, bisect_right(starts, m.end() - 1)))
+    return [i for i in sorted(maybe) if _CODE_MARK.search(lines[i])]
 
 
 def _latin_line(text: str, policy: ContextPolicy) -> bool:

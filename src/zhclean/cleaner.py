@@ -14,7 +14,7 @@ from zhclean.document import CleanedPage, Removal, merge_removals, render_kept, 
 from zhclean.errors import ConfigError
 from zhclean.normalize import normalize
 from zhclean.rules import CATALOGUE, PAGE_RULES, SEGMENT_RULES, SPAN_RULES
-from zhclean.rules.base import HARD, Page, han_count, visible_count
+from zhclean.rules.base import HARD, Page
 from zhclean.rules.byline import byline_metadata
 from zhclean.units import ContextPolicy
 
@@ -153,8 +153,8 @@ def _candidates(rule, page: Page) -> Iterable[int] | None:
 
 
 def _features(page: Page) -> dict[str, float | int]:
-    chars = visible_count(page.source)
-    han = han_count(page.source)
+    chars = page.visible_count(0, len(page.source))
+    han = page.han_count(0, len(page.source))
     return {"chars": chars, "han_share": round(han / chars, 4) if chars else 0.0,
             "lines": len(page.lines), "sentences": len(page.sentences), "flat": page.is_flat}
 

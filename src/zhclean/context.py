@@ -41,8 +41,7 @@ import regex
 
 from zhclean.blocks import article_blocks
 from zhclean.document import Removal
-from zhclean.rules.base import (CLOSERS, TERMINAL, Page, ends_sentence, han_count, hiragana_count, visible_count,
-                                word_count)
+from zhclean.rules.base import CLOSERS, TERMINAL, Page, ends_sentence, han_count, hiragana_count, word_count
 from zhclean.rules.seo_title import title_main
 from zhclean.units import (ANCHOR, ANCHOR_CODES, EDGE, GOOD, JUNK, NEUTRAL, SOFT, SPAM, TRANSPARENT_CODES,
                            ContextPolicy, Unit)
@@ -72,10 +71,10 @@ def residue(page: Page, removals: Iterable[Removal], policy: ContextPolicy = Con
     mask = bytearray(len(page.source))
     for r in removals:
         mask[r.start:r.end] = b"\x01" * (r.end - r.start)
-    total = visible_count(page.source)
+    total = page.visible_count(0, len(page.source))
     for r in removals:
         if r.code.startswith("spam."):
-            spam_chars += visible_count(page.source[r.start:r.end])
+            spam_chars += page.visible_count(r.start, r.end)
     if not total or spam_chars / total < policy.residue_share:
         return []
     for seg in page.sentences:
@@ -136,7 +135,7 @@ def _units(page: Page, hard: list[Removal], soft: dict[int, Removal], policy: Co
         if index in soft:
             unit.state = SOFT
             unit.code = soft[index].code
-        elif size >= shortest_prose and _is_prose(seg.text, policy, words := word_count(seg.text)):
+        elif size >= shortest_prose and _is_prose(seg.text, policy, words := page.word_count(start, end)):
             unit.state = GOOD
             unit.words = words
     return units

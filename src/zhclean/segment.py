@@ -16,9 +16,9 @@ from zhclean.document import Segment
 #: A link or URL (stepped over whole), a sentence end (kept with its sentence) or a wide gap
 #: (dropped between sentences). A URL is printable ASCII and does not end in punctuation. The
 #: link's parts are bounded and possessive, and its text holds no '[', so a run of brackets
-#: costs one step each.
+#: costs one step each. No match reaches across a line break (`split_page_sentences` relies on it).
 _BOUNDARY = regex.compile(
-    r"(?P<link>!?\[[^\[\]\n]{0,300}+\]\(\s*[^()\s]{0,2000}+(?:\s+\"[^\"\n]{0,300}+\")?\s*\)|https?://[!-~]*[\w/=#&%+-])"
+    r"(?P<link>!?\[[^\[\]\n]{0,300}+\]\([^\S\n]*[^()\s]{0,2000}+(?:[^\S\n]+\"[^\"\n]{0,300}+\")?[^\S\n]*\)|https?://[!-~]*[\w/=#&%+-])"
     r"|(?P<end>(?:[。！？!?]+|[;；]|…+|\.{3,})[”’」』\"')）\]】]*)|[ \t]{2,}"
 )
 _CLAUSE_BREAK = regex.compile(r"[，,、：:]")
@@ -58,6 +58,34 @@ def split_sentences(text: str, line: Segment) -> list[Segment]:
         out.append(Segment(line.start, line.end, line.text, number))  # one sentence: the line
     elif pos < line.end:
         _add(out, text, pos, line.end, number)
+    return out
+
+
+def split_page_sentences(text: str, lines: list[Segment]) -> list[Segment]:
+    """The sentences of all `lines` of `text` (its `split_lines`), in order: what
+    `split_sentences` gives line by line, from one scan of the whole text (no boundary match
+    reaches across a line's ends, which are whitespace or the end of the text)."""
+    out: list[Segment] = []
+    bounds = _BOUNDARY.finditer(text)
+    m = next(bounds, None)
+    for line in lines:
+        while m is not None and m.start() < line.start:  # a gap of spaces between lines
+            m = next(bounds, None)
+        pos = start = line.start
+        stop, number = line.end, line.line
+        while m is not None and m.start() < stop:
+            if m.lastgroup == "link":
+                m = next(bounds, None)
+                continue
+            end = m.end() if m.lastgroup == "end" else m.start()
+            if end > pos:
+                _add(out, text, pos, end, number)
+            pos = m.end()
+            m = next(bounds, None)
+        if pos == start and stop - start <= MAX_SEGMENT:
+            out.append(line)  # one sentence: the line (a Segment of the same span and text)
+        elif pos < stop:
+            _add(out, text, pos, stop, number)
     return out
 
 

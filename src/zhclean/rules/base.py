@@ -13,6 +13,13 @@ method:
 `strength` is ``"hard"`` (drop on this evidence alone) or ``"soft"`` (evidence that
 `zhclean.context` weighs against the neighbours: it drops the segment only among junk, never
 inside a run of article prose).
+
+What a rule measures about a sentence, the `Page` keeps for every rule: its Han, CJK and
+visible characters (``page.han_count(seg.start, seg.end)``, `word_count`, `visible_count`:
+the module functions' answers for any span of the source, from running counts), the
+sentences that hold a cue (`sentences_with`, `starts_with`: one scan for all rules' cue
+sets) or a pattern (`sentences_hit`), per-sentence counts of a few characters
+(`counts_of`), and the contact details in a span (`contacts`).
 """
 from __future__ import annotations
 
@@ -27,7 +34,8 @@ import regex
 
 from zhclean.document import Removal, Segment
 from zhclean.normalize import matching_view
-from zhclean.segment import split_lines, split_sentences
+from zhclean.rules.contacts import Contact, find_contacts
+from zhclean.segment import split_lines, split_page_sentences
 
 HARD = "hard"
 SOFT = "soft"
@@ -61,7 +69,7 @@ class Page:
     def __post_init__(self) -> None:
         self.view = matching_view(self.source)
         self.lines = split_lines(self.source)
-        self.sentences = [s for line in self.lines for s in split_sentences(self.source, line)]
+        self.sentences = split_page_sentences(self.source, self.lines)
 
     def view_of(self, seg: Segment) -> str:
         return self.view[seg.start:seg.end]
@@ -82,13 +90,17 @@ class Page:
         cue_sets = tuple(c for c in cue_sets if c)
         if not cue_sets:
             return
-        automaton, members = cue_sets_automaton(cue_sets)
+        automaton, members, alphabet = cue_sets_automaton(cue_sets)
+        # The cues' matches are the same in the view with every character that no cue holds
+        # replaced by `_MASK` (same offsets), which the automaton walks 1.5x as fast.
+        codes = self._codes
+        masked = np.where(alphabet[codes], codes, ord(_MASK)).astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
         found: list[set[int]] = [set() for _ in cue_sets]
         starts = self.sentence_starts
         sentences = self.sentences
         lo = hi = -1  # the sentence of the last hit ...
         k = done = 0  # ... and the sets it is already counted for
-        for end, (length, mask) in automaton.iter(self.view):
+        for end, (length, mask) in automaton.iter(masked):
             start = end - length + 1
             if lo <= start < hi:
                 if not mask & ~done:
@@ -141,6 +153,47 @@ class Page:
         """The view's code points (one per character)."""
         return np.frombuffer(self.view.encode("utf-32-le", "surrogatepass"), dtype="<u4")
 
+    def han_count(self, start: int, end: int) -> int:
+        """`han_count(self.source[start:end])`, from a running count over the page: rules ask
+        it of most sentences (``page.han_count(seg.start, seg.end)``)."""
+        return self._han_running.item(end) - self._han_running.item(start)
+
+    def word_count(self, start: int, end: int) -> int:
+        """`word_count(self.source[start:end])` (CJK characters), from a running count."""
+        return self._cjk_running.item(end) - self._cjk_running.item(start)
+
+    def visible_count(self, start: int, end: int) -> int:
+        """`visible_count(self.source[start:end])` (non-whitespace), from a running count."""
+        return end - start - (self._space_running.item(end) - self._space_running.item(start))
+
+    @cached_property
+    def _han_running(self) -> np.ndarray:
+        return self._running(_HAN_RUN)
+
+    @cached_property
+    def _cjk_running(self) -> np.ndarray:
+        return self._running(_CJK_RUN)
+
+    @cached_property
+    def _space_running(self) -> np.ndarray:
+        return self._running(_SPACE)
+
+    def _running(self, run: regex.Pattern) -> np.ndarray:
+        """How many characters of the source before each offset are in one of `run`'s runs
+        (its character class: one lookup per character)."""
+        codes = np.frombuffer(self.source.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        running = np.zeros(len(codes) + 1, dtype=np.int32)  # half the memory of int64 (a 10 MB line needs 40 MB)
+        np.cumsum(_class_table(run)[codes], dtype=np.int32, out=running[1:])
+        return running
+
+    def contacts(self, start: int, end: int) -> tuple[Contact, ...]:
+        """`find_contacts(self.view, start, end)`, kept for the page (the hotline and
+        off-topic rules ask it of the same sentences)."""
+        cache = self.__dict__.setdefault("_contacts_cache", {})
+        if (start, end) not in cache:
+            cache[start, end] = tuple(find_contacts(self.view, start, end))
+        return cache[start, end]
+
     def counts_of(self, chars: str) -> np.ndarray:
         """For each sentence, how many of its characters are one of `chars` (the sum of
         ``view_of(s).count(c)`` over the distinct characters c; vectorized, for cheap
@@ -148,10 +201,15 @@ class Page:
         cache = self.__dict__.setdefault("_counts_cache", {})
         if chars not in cache:
             marks = np.flatnonzero(_char_table(chars)[self._codes])
-            starts = np.array(self.sentence_starts, dtype=np.int64)
-            ends = np.array([s.end for s in self.sentences], dtype=np.int64)
+            starts, ends = self._sentence_bounds
             cache[chars] = np.searchsorted(marks, ends) - np.searchsorted(marks, starts)
         return cache[chars]
+
+    @cached_property
+    def _sentence_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """The sentences' start and end offsets, as arrays."""
+        return (np.array(self.sentence_starts, dtype=np.int64),
+                np.array([s.end for s in self.sentences], dtype=np.int64))
 
     def sentences_hit(self, pattern: regex.Pattern) -> set[int]:
         """Indexes of the sentences in which `pattern` matches the view (one scan of the page:
@@ -193,15 +251,27 @@ def cue_automaton(cues: tuple[str, ...]) -> ahocorasick.Automaton:
     return build_automaton((cue, len(cue)) for cue in cues)
 
 
+#: What `Page.scan_cues` puts in place of the characters that no cue holds. The automaton
+#: holds it as the first edge of its root (a word that never matches: the mask is never
+#: followed by `_NEVER`), so a masked character costs one comparison there, where any other
+#: character that starts no cue is compared with every first character of the cues.
+_MASK, _NEVER = "\x00", "\x01"
+
+
 @lru_cache(maxsize=16)
-def cue_sets_automaton(cue_sets: tuple[tuple[str, ...], ...]) -> tuple[ahocorasick.Automaton, Callable[[int], tuple[int, ...]]]:
+def cue_sets_automaton(cue_sets: tuple[tuple[str, ...], ...]) -> tuple[ahocorasick.Automaton, Callable[[int], tuple[int, ...]], np.ndarray]:
     """One automaton over the cues of several sets; values are (cue length, bit mask of the
-    sets holding the cue), and the function turns a mask into the indexes of those sets."""
+    sets holding the cue), and the function turns a mask into the indexes of those sets;
+    then a lookup table over all code points, True for the characters of the cues."""
     masks: dict[str, int] = {}
     for i, cues in enumerate(cue_sets):
         for cue in cues:
             masks[cue] = masks.get(cue, 0) | (1 << i)
-    return build_automaton((cue, (len(cue), mask)) for cue, mask in masks.items()), _set_bits
+    alphabet = set("".join(masks))
+    if alphabet & {_MASK, _NEVER}:
+        raise ValueError(f"cues must not hold {_MASK!r} or {_NEVER!r}")
+    entries = [(_MASK + _NEVER, (2, 0))] + [(cue, (len(cue), mask)) for cue, mask in masks.items()]
+    return build_automaton(entries), _set_bits, _char_table("".join(sorted(alphabet)))
 
 
 @lru_cache(maxsize=16)
@@ -209,6 +279,17 @@ def _char_table(chars: str) -> np.ndarray:
     """A lookup table over all code points: True for the characters of `chars`."""
     table = np.zeros(0x110000, dtype=bool)
     table[[ord(c) for c in chars]] = True
+    return table
+
+
+@lru_cache(maxsize=8)
+def _class_table(run: regex.Pattern) -> np.ndarray:
+    """A lookup table over all code points: True for the characters that `run` (a pattern
+    for runs of one character class, such as ``\\p{Han}+``) matches."""
+    table = np.zeros(0x110000, dtype=bool)
+    every = np.arange(0x110000, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    for m in run.finditer(every):
+        table[m.start():m.end()] = True
     return table
 
 

@@ -7,6 +7,7 @@ look-behind, which is what makes `phonenumbers.PhoneNumberMatcher` alone mis-par
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -32,12 +33,21 @@ WECHAT = regex.compile(
 WECHAT_SAME_NUMBER = regex.compile(r"\d[\d \-]{5,14}\d\s*[(（]?\s*(?:微信|v信|vx)同号[)）]?")
 #: Every `find_contacts` match holds one of these: five digits (separators allowed, as in a
 #: phone candidate), a QQ/WeChat word, or "@". A cheap test before `find_contacts`.
-CONTACT_HINT = regex.compile(rf"\d(?:{_SEP}\d){{4}}|qq|q号|扣扣|企鹅|微信|威信|薇信|v信|vx|wx|加v|公众号|@")
+_HINT_DIGITS = regex.compile(rf"\d(?:{_SEP}\d){{4}}")
+_HINT_WORDS = re.compile(r"qq|q号|扣扣|企鹅|微信|威信|薇信|v信|vx|wx|加v|公众号|@")  # literals: the faster standard re
+CONTACT_HINT = regex.compile(f"{_HINT_DIGITS.pattern}|{_HINT_WORDS.pattern}")
 EMAIL = regex.compile(r"[a-z0-9._%+\-]{1,64}@[a-z0-9.\-]{1,100}\.[a-z]{2,10}")
 #: Words that say a segment is about reaching someone.
 CONTACT_CUE = regex.compile(
     r"热线|电话|客服|售后|咨询|联系|手机|座机|传真|微信|qq|预约|报修|维修|服务|号码|致电|来电|拨打|爆料|商务合作"
 )
+
+
+def contact_hint_starts(view: str) -> list[int]:
+    """Where the matches of ``CONTACT_HINT.finditer(view)`` start, in order, found by its two
+    parts one after the other (twice as fast as the alternation): a digit match and a word
+    match never share a character, so neither part's matches hide the other's."""
+    return sorted([m.start() for m in _HINT_DIGITS.finditer(view)] + [m.start() for m in _HINT_WORDS.finditer(view)])
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ import regex
 
 from zhclean.document import Removal, Segment
 from zhclean.rules.base import HARD, Page, ends_sentence, han_count
-from zhclean.rules.contacts import CONTACT_CUE, CONTACT_HINT, Contact, find_contacts
+from zhclean.rules.contacts import CONTACT_CUE, CONTACT_HINT, Contact
 
 SERVICE_KINDS = ("shared_cost", "toll_free")
 #: A line that announces a contact block ("附：客服联系方式：", "商务合作：").
@@ -48,7 +48,7 @@ class HotlineSegment:
     min_distinct_share: float = 0.75
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
-        contacts = find_contacts(page.view, seg.start, seg.end)
+        contacts = page.contacts(seg.start, seg.end)
         if not contacts:
             if len(seg) <= self.max_header_chars and (m := CONTACT_HEADER.search(page.view_of(seg))):
                 return Removal(seg.start, seg.end, self.code, {"contact_header": m[0]})

@@ -7,7 +7,7 @@ from typing import ClassVar
 import regex
 
 from zhclean.document import Removal, Segment
-from zhclean.rules.base import SOFT, Page, han_count
+from zhclean.rules.base import SOFT, Page
 
 LEXICON = regex.compile(
     r"我们(?:将|的|会|还|始终|一直|拥有|提供|承诺|秉承)|本(?:公司|中心|店|站|集团|平台)|竭诚|为您|您的|客户"
@@ -65,7 +65,7 @@ class MarketingSentence:
         promotion = SELF_PROMOTION.findall(view)
         if not hits and len(promotion) < self.min_hits:
             return None
-        density = 10 * len(hits) / max(han_count(seg.text), 1)
+        density = 10 * len(hits) / max(page.han_count(seg.start, seg.end), 1)
         if len(hits) + len(promotion) >= self.min_hits or density >= self.min_density:
             return Removal(seg.start, seg.end, self.code,
                            {"hits": (hits + promotion)[:6], "density": round(density, 2)})

@@ -8,8 +8,8 @@ from typing import ClassVar, Iterator
 import regex
 
 from zhclean.document import Removal, Segment
-from zhclean.rules.base import FUNCTION_CHARS, HAN, HARD, Page, build_automaton, han_count
-from zhclean.rules.contacts import CONTACT_HINT, find_contacts
+from zhclean.rules.base import FUNCTION_CHARS, HAN, HARD, Page, build_automaton
+from zhclean.rules.contacts import contact_hint_starts
 from zhclean.rules.cta import CTA
 from zhclean.rules.cta import CUES as CTA_CUES
 
@@ -87,26 +87,28 @@ class OffTopicRun:
         sents = page.sentences
         texts = [s.text for s in sents]
         in_title = build_automaton((g, i) for i, g in enumerate(title))  # bigrams found by substring search: no set per sentence
-        anchors = [k for k, t in enumerate(texts)
-                   if len({i for _, i in in_title.iter(t)}) >= self.anchor_bigrams]
+        title_hits = [{i for _, i in in_title.iter(t)} for t in texts]
+        anchors = [k for k, hits in enumerate(title_hits) if len(hits) >= self.anchor_bigrams]
         if not anchors:
             return
+        untitled = [not hits and HAN.search(t) is not None for t, hits in zip(texts, title_hits)]
+        if not self._may_qualify(page, untitled, evidence):
+            return  # skip the topic work (most pages with evidence)
         topic = set(title)
         for k in anchors:
             topic |= topic_bigrams(texts[k])
         in_topic = build_automaton((g, i) for i, g in enumerate(topic))
         off = [HAN.search(t) is not None and next(in_topic.iter(t), None) is None for t in texts]
         grams = _LazyBigrams(texts)
-        page_han = han_count(page.source)
+        page_han = page.han_count(0, len(page.source))
         for lo, hi in self._runs(off):
-            if sum(han_count(texts[k]) for k in range(lo, hi)) < self.min_han:
+            if sum(page.han_count(sents[k].start, sents[k].end) for k in range(lo, hi)) < self.min_han:
                 continue  # trimming only shortens a run
             lo, hi = self._trim(grams, lo, hi)
-            run_han = sum(han_count(texts[k]) for k in range(lo, hi))
+            run_han = sum(page.han_count(sents[k].start, sents[k].end) for k in range(lo, hi))
             if run_han < self.min_han or run_han > self.max_page_share * page_han:
                 continue
-            near = [evidence[k] for k in range(max(0, lo - self.reach), min(len(sents), hi + self.reach))
-                    if k in evidence]
+            near = self._near(evidence, lo, hi, len(sents))
             if not near:
                 continue
             run_grams = frozenset().union(*(grams[k] for k in range(lo, hi)))
@@ -118,6 +120,18 @@ class OffTopicRun:
             yield Removal(sents[lo].start, sents[hi - 1].end, self.code,
                           {"sentences": hi - lo, "han": run_han, "shared_bigrams": round(shared, 3),
                            "evidence": near[0]})
+
+    def _may_qualify(self, page: Page, untitled: list[bool], evidence: dict[int, str]) -> bool:
+        """Whether a run can qualify: an off-topic sentence holds none of the title's bigrams
+        either (`untitled`), so each run lies inside a run of such sentences, which must hold
+        `min_han` Han characters and have evidence within `reach`."""
+        sents = page.sentences
+        return any(self._near(evidence, lo, hi, len(sents)) for lo, hi in self._runs(untitled)
+                   if sum(page.han_count(sents[k].start, sents[k].end) for k in range(lo, hi)) >= self.min_han)
+
+    def _near(self, evidence: dict[int, str], lo: int, hi: int, count: int) -> list[str]:
+        """The evidence of the sentences within `reach` of the run [lo, hi), in order."""
+        return [evidence[k] for k in range(max(0, lo - self.reach), min(count, hi + self.reach)) if k in evidence]
 
     @staticmethod
     def _runs(off: list[bool]) -> Iterator[tuple[int, int]]:
@@ -168,7 +182,7 @@ class OffTopicRun:
         sents = page.sentences
         starts = [s.start for s in sents]
         with_cue = page.starts_with(CTA_CUES)
-        hinted = {bisect_right(starts, m.start()) - 1 for m in CONTACT_HINT.finditer(view)}
+        hinted = {bisect_right(starts, start) - 1 for start in contact_hint_starts(view)}
         out: dict[int, str] = {}
         cued = {bisect_right(starts, x) - 1 for x in with_cue}  # with_cue holds sentence starts
         for k in sorted(hinted | cued):
@@ -178,6 +192,6 @@ class OffTopicRun:
             if s.start in with_cue and any(len(m[0]) >= self.min_cta_share * len(s)
                                            for m in CTA.finditer(view, s.start, s.end)):
                 out[k] = "call to action"
-            elif k in hinted and find_contacts(view, s.start, s.end):
+            elif k in hinted and page.contacts(s.start, s.end):
                 out[k] = "contact"
         return out

@@ -78,15 +78,15 @@ class SeoTitle:
         cued = decorated | serviced
         # Phrases and decorations are only in sentences with a cue; a toolbar repeated at the
         # foot counts once.
-        views = {page.view_of(s): s.start for s in page.sentences if s.start in cued and self._title_like(s)}
+        views = {page.view_of(s): s.start for s in page.sentences if s.start in cued and self._title_like(s, page)}
         services = sum(len(SERVICE_PHRASE.findall(v)) for v, start in views.items() if start in serviced)
         phrases = services + sum(len(DECORATION.findall(v)) for v, start in views.items() if start in decorated)
         # Without a service phrase on the page (or enough decorations), only decorated
         # sentences can go, so the other title-like lines need no look.
-        candidates = [s for s in page.sentences if s.start in cued and self._title_like(s)]
+        candidates = [s for s in page.sentences if s.start in cued and self._title_like(s, page)]
         service_page = False
         if services or phrases >= self.min_service_phrases:
-            candidates = [s for s in page.sentences if self._title_like(s)]
+            candidates = [s for s in page.sentences if self._title_like(s, page)]
             # lines that differ by a number or a Latin word, not copies of one line in other
             # markup (a page that shows its text as markdown, as HTML and rendered repeats
             # lines without being a template)
@@ -112,8 +112,8 @@ class SeoTitle:
                 yield Removal(seg.start, seg.end, self.code, detail)
         yield from self._repeated_titles(page)
 
-    def _title_like(self, seg: Segment) -> bool:
-        return len(seg) <= self.max_chars and not ends_sentence(seg.text) and han_count(seg.text) >= 4
+    def _title_like(self, seg: Segment, page: Page) -> bool:
+        return len(seg) <= self.max_chars and not ends_sentence(seg.text) and page.han_count(seg.start, seg.end) >= 4
 
     def _prefix(self, text: str) -> str:
         han = "".join(_HAN_CHARS.findall(text, 0, self.prefix_chars * 3))
@@ -129,7 +129,7 @@ class SeoTitle:
                     titles.add(form)
         previous = None
         for seg in page.lines:
-            if previous is not None and seg.text == previous.text and self._title_like(seg) and len(seg.text) >= 6 \
+            if previous is not None and seg.text == previous.text and self._title_like(seg, page) and len(seg.text) >= 6 \
                     and not FIELD_ROW.match(seg.text):  # two items' same price is no title
                 yield Removal(seg.start, seg.end, self.code, {"repeat_of_line": previous.line})
             previous = seg

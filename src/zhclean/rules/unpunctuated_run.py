@@ -8,7 +8,7 @@ from typing import ClassVar, Iterator
 import regex
 
 from zhclean.document import Removal, Segment
-from zhclean.rules.base import FUNCTION_CHARS, HARD, Page, han_count
+from zhclean.rules.base import FUNCTION_CHARS, HARD, Page
 
 #: Marks that break a sentence into clauses (not brackets or quotes: 《》 and “” are used
 #: inside glued titles too).
@@ -42,7 +42,7 @@ class UnpunctuatedRun:
     def check(self, seg: Segment, page: Page) -> Removal | None:
         if len(seg) < self.min_han:
             return None
-        han = han_count(seg.text)
+        han = page.han_count(seg.start, seg.end)
         if han < self.min_han:
             return None
         marks = len(_PUNCT.findall(seg.text))
@@ -92,10 +92,10 @@ class RepeatedLinkStretch:
                 yield Removal(start, end, self.code, detail)
 
     def _measure(self, page: Page, start: int, end: int) -> list[tuple[int, int, dict]]:
-        text = page.source[start:end]
-        han = han_count(text)
+        han = page.han_count(start, end)
         if han < self.min_han:
             return []
+        text = page.source[start:end]
         share = sum(1 for c in text if c in FUNCTION_CHARS) / han
         if share >= self.max_function_share:
             return []
