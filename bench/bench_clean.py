@@ -64,7 +64,9 @@ def load_pages(path: Path, limit: int | None) -> list[tuple[str, str | None]]:
 def throughput(cleaner: Cleaner, pages: list[tuple[str, str | None]]) -> dict[str, float]:
     """Wall-clock and CPU time of this process (the CPU figure is the per-core one when other
     processes share the machine)."""
-    cleaner("预热：城南街道积水点整治工程全面完工。客服电话400-820-3721。")  # build cached resources
+    # Build the cached resources (the gazetteer's automaton is built by the first region list).
+    cleaner("预热：城南街道积水点整治工程全面完工。客服电话400-820-3721。\n"
+            "服务区域：朝阳区、海淀区、丰台区、石景山区、通州区、顺义区、昌平区")
     size = sum(len(text.encode("utf-8")) for text, _ in pages)
     removed = 0
     wall, cpu = time.perf_counter(), time.process_time()
