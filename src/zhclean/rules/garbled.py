@@ -175,13 +175,22 @@ class GarbledLine:
     min_repaired_common: float = 0.95
 
     def find(self, page: Page) -> Iterator[Removal]:
+        if not page.lines:
+            return
         units_at, shaped_at = garbled_units(page.source)
         rare_at = _rare(page.source)
-        if shaped_at.sum() < self.min_units * self.min_share and rare_at.sum() < self.min_units * self.min_rare_share:
-            return
         units_before = np.concatenate(([0], np.cumsum(units_at)))
         shaped_before = np.concatenate(([0], np.cumsum(shaped_at)))
         rare_before = np.concatenate(([0], np.cumsum(rare_at)))
+        # Without a line that can be strong (long enough, and shaped or rare enough), nothing
+        # goes: one vectorised test over all lines spares ordinary pages the loop below.
+        starts = np.fromiter((line.start for line in page.lines), dtype=np.int64, count=len(page.lines))
+        ends = np.fromiter((line.end for line in page.lines), dtype=np.int64, count=len(page.lines))
+        units = units_before[ends] - units_before[starts]
+        if not np.any((units >= self.min_units) & (
+                ((shaped_before[ends] - shaped_before[starts]) / np.maximum(units, 1) >= self.min_share)
+                | (rare_before[ends] - rare_before[starts] >= self.min_rare_share * units))):
+            return
         measured = []
         swapped = {}
         strong = 0
