@@ -61,6 +61,7 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
     is taken (the excerpts of a "你可能还想看" feed are prose, but not this page's).
     """
     scores = []
+    data = [False] * len(units)  # structure and data of a document: headings, rows, fields
     code = _code_lines(units, policy)
     for k, u in enumerate(units):
         if u.state == GOOD:
@@ -74,6 +75,7 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
             # headings, list items, table rows and fields, quotes, code, pictures of a
             # document, phrases of Japanese written a line at a time
             scores.append(0.0)
+            data[k] = True
         elif u.size <= policy.short_chars:
             scores.append(-policy.short_penalty * u.size)
         else:
@@ -98,7 +100,27 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
         start, end, _ = found
         blocks.append((start, end))
         pending += [(lo, start), (end, hi)]
-    return sorted(blocks)
+    blocks.sort()
+    limits = [start for start, _ in blocks[1:]] + [len(scores)]
+    return [(start, _table_end(units, data, end, limit, policy)) for (start, end), limit in zip(blocks, limits)]
+
+
+def _table_end(units: list[Unit], data: list[bool], end: int, limit: int, policy: ContextPolicy) -> int:
+    """Where a block ending at `end` ends once it takes the table or list right under its last
+    prose line ("附：招生专业及考试科目" and its rows): the longest run of non-junk units up to
+    `limit` that ends on a row and whose rows (`data`) are at least `table_share` of its
+    units, with at least `table_rows` rows. Prose ends a block, but an appendix of data is
+    the document's too; page chrome is words, not rows."""
+    best, rows = end, 0
+    for k in range(end, limit):
+        u = units[k]
+        if u.state == JUNK and u.code not in ANCHOR_CODES or u.state == GOOD:
+            break
+        if data[k]:
+            rows += 1
+            if rows >= policy.table_rows and rows >= policy.table_share * (k + 1 - end):
+                best = k + 1
+    return best
 
 
 def _heads_text(units: list[Unit], k: int) -> bool:
