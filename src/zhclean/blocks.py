@@ -12,10 +12,12 @@ from zhclean.rules.related import RelatedLinks, ends_article
 from zhclean.rules.ui_junk import RULE_LINE
 from zhclean.units import ANCHOR_CODES, GOOD, JUNK, NEUTRAL, SOFT, ContextPolicy, Unit
 
+#: Rows of a list or a table: list items, numbered points ("1、", "（二）"), table cells.
+_ROW = regex.compile(r"[-*+]\s|\||\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
 #: Lines that structure a document (markdown headings, bold subheadings, list items, table
 #: rows, quotes, numbered points, "—— 第一章" outline entries): neither evidence of an article
 #: nor of page chrome.
-_STRUCTURED = regex.compile(r"\*\*[^*\n]+\*\*[:：]?$|#{1,6}(?:\s|$)|[-*+>]\s|—{2,}\s*\S|\||\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
+_STRUCTURED = regex.compile(r"\*\*[^*\n]+\*\*[:：]?$|#{1,6}(?:\s|$)|>\s|—{2,}\s*\S|" + _ROW.pattern)
 #: Rows of a table or a record (a field and its value: `FIELD_ROW`; a number, a price, a
 #: rating: "3.61", "61人", "￥2,000～￥2,999"): data of the document, like `_STRUCTURED` lines.
 #: Page chrome is words (menus, labels), not data.
@@ -61,7 +63,7 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
     is taken (the excerpts of a "你可能还想看" feed are prose, but not this page's).
     """
     scores = []
-    data = [False] * len(units)  # structure and data of a document: headings, rows, fields
+    rows = [False] * len(units)  # rows of a list or a table, fields and data, code
     code = _code_lines(units, policy)
     for k, u in enumerate(units):
         if u.state == GOOD:
@@ -75,7 +77,7 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
             # headings, list items, table rows and fields, quotes, code, pictures of a
             # document, phrases of Japanese written a line at a time
             scores.append(0.0)
-            data[k] = True
+            rows[k] = bool(_ROW.match(u.seg.text)) or code[k] or _is_data(u.seg.text)
         elif u.size <= policy.short_chars:
             scores.append(-policy.short_penalty * u.size)
         else:
@@ -102,23 +104,24 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
         pending += [(lo, start), (end, hi)]
     blocks.sort()
     limits = [start for start, _ in blocks[1:]] + [len(scores)]
-    return [(start, _table_end(units, data, end, limit, policy)) for (start, end), limit in zip(blocks, limits)]
+    return [(start, _table_end(units, rows, end, limit, policy)) for (start, end), limit in zip(blocks, limits)]
 
 
-def _table_end(units: list[Unit], data: list[bool], end: int, limit: int, policy: ContextPolicy) -> int:
+def _table_end(units: list[Unit], rows: list[bool], end: int, limit: int, policy: ContextPolicy) -> int:
     """Where a block ending at `end` ends once it takes the table or list right under its last
     prose line ("附：招生专业及考试科目" and its rows): the longest run of non-junk units up to
-    `limit` that ends on a row and whose rows (`data`) are at least `table_share` of its
-    units, with at least `table_rows` rows. Prose ends a block, but an appendix of data is
-    the document's too; page chrome is words, not rows."""
-    best, rows = end, 0
+    `limit` that ends on a row and whose `rows` (list items, numbered points, table cells,
+    fields and data, code) are at least `table_share` of its units, with at least
+    `table_rows` rows. Prose ends a block, but an appendix of data is the document's too;
+    page chrome is words, headings and pictures ("**欢迎关注…**", "![](…)"), not rows."""
+    best, count = end, 0
     for k in range(end, limit):
         u = units[k]
         if u.state == JUNK and u.code not in ANCHOR_CODES or u.state == GOOD:
             break
-        if data[k]:
-            rows += 1
-            if rows >= policy.table_rows and rows >= policy.table_share * (k + 1 - end):
+        if rows[k]:
+            count += 1
+            if count >= policy.table_rows and count >= policy.table_share * (k + 1 - end):
                 best = k + 1
     return best
 
