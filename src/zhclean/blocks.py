@@ -15,14 +15,22 @@ from zhclean.rules.related import RelatedLinks, ends_article
 from zhclean.rules.ui_junk import RULE_LINE
 from zhclean.units import ANCHOR_CODES, GOOD, JUNK, NEUTRAL, SOFT, ContextPolicy, Unit
 
+#: Rows of a list or a table: list items, numbered points ("1、", "（二）"), table cells.
+_ROW = regex.compile(r"[-*+]\s|\||\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
 #: Lines that structure a document (markdown headings, bold subheadings, list items, table
 #: rows, quotes, numbered points, "—— 第一章" outline entries): neither evidence of an article
 #: nor of page chrome.
-_STRUCTURED = regex.compile(r"\*\*[^*\n]+\*\*[:：]?$|#{1,6}(?:\s|$)|[-*+>]\s|—{2,}\s*\S|\||\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
+_STRUCTURED = regex.compile(r"\*\*[^*\n]+\*\*[:：]?$|#{1,6}(?:\s|$)|>\s|—{2,}\s*\S|" + _ROW.pattern)
 #: Rows of a table or a record (a field and its value: `FIELD_ROW`; a number, a price, a
 #: rating: "3.61", "61人", "￥2,000～￥2,999"): data of the document, like `_STRUCTURED` lines.
 #: Page chrome is words (menus, labels), not data.
 _DATA = regex.compile(r"[^\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}a-zA-Z]*(?:\d\p{Han}{1,2}|[￥¥$€£]\s*\d|\d[.,]\d)[^\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}a-zA-Z]*")
+#: A place in a record: a street address ending in block numbers ("…区泉3-11-27 クレスト泉 1F",
+#: "…路12号") or a distance ("新橋駅 344m / 日本料理"), with few words around it.
+_PLACE = regex.compile(r"\p{Han}{2,}[都道府県省市区町村郡][^\n]{0,40}?\d+(?:[-－]\d+)+|\p{Han}{2,}[市区县路街][^\n]{0,20}?\d+号|(?<![\d.])\d+(?:\.\d+)?\s?(?:m|km|米|公里)(?![a-zA-Z])")
+#: A dated entry heading of a diary, schedule or log ("2/1 夜「…」", "3月5日 晴"): structure when
+#: text follows it; a run of them with no text between is a table of contents.
+_DATED_HEADING = regex.compile(r"\d{1,2}/\d{1,2}\s+\S|\d{1,2}月\d{1,2}日\s+\S")
 #: A version number or an identifier ("3.1.0", "CVE-2099-12345"): with few words around it, a
 #: line of a document's data.
 _VERSION = regex.compile(r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d.])|(?<![\w-])[A-Za-z]{2,10}-\d{2,}(?:-\d+)+(?![\w-])")
@@ -60,6 +68,7 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
     is taken (the excerpts of a "你可能还想看" feed are prose, but not this page's).
     """
     scores = []
+    rows = [False] * len(units)  # rows of a list or a table, fields and data, code
     code = _code_lines(units, policy)
     for k, u in enumerate(units):
         if u.state == GOOD:
@@ -68,11 +77,12 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
             scores.append(0.0)  # bylines, date lines, separator lines: structure, not chrome
         elif u.state == JUNK:
             scores.append(-policy.junk_penalty * u.size)
-        elif (_STRUCTURED.match(u.seg.text) or code[k] or _IMAGE_ONLY.fullmatch(u.seg.text)
+        elif (_STRUCTURED.match(u.seg.text) or code[k] or _heads_text(units, k) or _IMAGE_ONLY.fullmatch(u.seg.text)
               or _is_data(u.seg.text) or _is_phrase(u.seg.text, policy)):
             # headings, list items, table rows and fields, quotes, code, pictures of a
             # document, phrases of Japanese written a line at a time
             scores.append(0.0)
+            rows[k] = bool(_ROW.match(u.seg.text)) or code[k] or _is_data(u.seg.text)
         elif u.size <= policy.short_chars:
             scores.append(-policy.short_penalty * u.size)
         else:
@@ -97,15 +107,43 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
         start, end, _ = found
         blocks.append((start, end))
         pending += [(lo, start), (end, hi)]
-    return sorted(blocks)
+    blocks.sort()
+    limits = [start for start, _ in blocks[1:]] + [len(scores)]
+    return [(start, _table_end(units, rows, end, limit, policy)) for (start, end), limit in zip(blocks, limits)]
+
+
+def _table_end(units: list[Unit], rows: list[bool], end: int, limit: int, policy: ContextPolicy) -> int:
+    """Where a block ending at `end` ends once it takes the table or list right under its last
+    prose line ("附：招生专业及考试科目" and its rows): the longest run of non-junk units up to
+    `limit` that ends on a row and whose `rows` (list items, numbered points, table cells,
+    fields and data, code) are at least `table_share` of its units, with at least
+    `table_rows` rows. Prose ends a block, but an appendix of data is the document's too;
+    page chrome is words, headings and pictures ("**欢迎关注…**", "![](…)"), not rows."""
+    best, count = end, 0
+    for k in range(end, limit):
+        u = units[k]
+        if u.state == JUNK and u.code not in ANCHOR_CODES or u.state == GOOD:
+            break
+        if rows[k]:
+            count += 1
+            if count >= policy.table_rows and count >= policy.table_share * (k + 1 - end):
+                best = k + 1
+    return best
+
+
+def _heads_text(units: list[Unit], k: int) -> bool:
+    """Is unit `k` a dated entry heading with prose right under it?"""
+    return k + 1 < len(units) and units[k + 1].state == GOOD and bool(_DATED_HEADING.match(units[k].seg.text))
 
 
 def _is_data(text: str) -> bool:
     """A field with its value, a number with at most a short unit ("61人", "3.61"), or a
-    version or identifier with few words ("固件版本 3.1.0 - 3.1.8", "CVE-2099-12345")."""
+    version or identifier with few words ("固件版本 3.1.0 - 3.1.8", "CVE-2099-12345"), or a place
+    (an address, a distance) with few words."""
     text = text.strip()
     return (bool(FIELD_ROW.match(text)) or bool(_DATA.fullmatch(text))
-            or bool(_VERSION.search(text)) and word_count(text) <= 6)
+            or bool(_VERSION.search(text)) and word_count(text) <= 6
+            or bool(_PLACE.search(text)) and word_count(text) <= 20)
 
 
 def _is_phrase(text: str, policy: ContextPolicy) -> bool:

@@ -55,6 +55,10 @@ class ContextPolicy:
     #: ... and only where prose makes up at least this share of the page (schedules, code
     #: listings and tables are left to the other decisions).
     block_min_good_share: float = 0.1
+    #: A table or list right under a block's last prose line joins the block when at least
+    #: `table_rows` of its units, and `table_share` of them, are rows (`zhclean.blocks`).
+    table_rows: int = 5
+    table_share: float = 0.6
     #: Score per character of a junk unit, of a short (≤ `short_chars`) neutral or soft unit,
     #: and of a longer one (table rows, code, lists: often content).
     junk_penalty: float = 1.0

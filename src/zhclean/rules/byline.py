@@ -59,16 +59,18 @@ _WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205
 _CUE = re.compile(rf"\(完|（完|记者|通讯员|评论员|原标题|原题|转帖|转载|首发|发表于|发布于|转自|来自|综合|图文?[{_WHITESPACE}]*[/:：]|{_LABEL}|{_SOURCE}")
 DATE = regex.compile(
     r"(?:发布|更新|发表|上传|编辑)?(?:时间|日期)?\s*[:：]?\s*"
-    r"(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}月\d{1,2}日)"
-    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"(?:(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}月\d{1,2}日)"
+    r"(?:\s*(?:星期|周)[一二三四五六日天])?(?:\s*\d{1,2}(?::\d{2}(?::\d{2})?|点\d{1,2}分?))?"
+    # a relative time ("11 天前", "3小时前"), as forum posts and comments carry
+    r"|\d{1,3}\s*(?:秒|分钟|小时|天|周|个月|年)前)"
 )
 VIEWS = regex.compile(r"(?:阅读|浏览|点击|播放)(?:量|数|次数)?\s*[:：]?\s*\d[\d.,]*\s*[万wk]?(?:次|人)?")
 _DATE_OR_VIEWS = regex.compile(rf"{DATE.pattern}|{VIEWS.pattern}")
 #: Every date or view-count match contains one of these.
-_DATE_CUES = ("年", "月", "-", "/", ".", "阅读", "浏览", "点击", "播放")
+_DATE_CUES = ("年", "月", "-", "/", ".", "前", "阅读", "浏览", "点击", "播放")
 #: Every DATE match holds "\d{4}\s*[-/.年]" or "\d月\d", every VIEWS match one of its words: a
 #: cheap test before the full pattern (whose optional lead-ins make each position costly).
-_DATE_OR_VIEWS_CORE = regex.compile(r"\d{4}\s*[-/.年]|\d月\d|阅读|浏览|点击|播放")
+_DATE_OR_VIEWS_CORE = regex.compile(r"\d{4}\s*[-/.年]|\d月\d|\d\s*(?:秒|分钟|小时|天|周|个月|年)前|阅读|浏览|点击|播放")
 #: A labelled timestamp with the time of day: a post header ("〓 某某论坛 发布时间 2005/03/15
 #: 22:36:13 by 某网友 〓", "发表于 2023-05-06 10:21") is metadata whatever else it names.
 _POSTED_AT = regex.compile(

@@ -10,15 +10,17 @@ import regex
 from zhclean.document import Removal
 from zhclean.rules.base import HARD, Page, visible_count
 
-#: A date with a time of day: "2004-12-27 12:46", "2005年8月12日16:12:21", "2005/05/17 22:11:42".
+#: A date with a time of day: "2004-12-27 12:46", "2005年8月12日16:12:21", "2005/05/17 22:11:42",
+#: "2024年5月16日星期四 16点12分".
 _DATE_TIME = regex.compile(
-    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]m)?",
+    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*(?:(?:星期|周)[一二三四五六日天]\s*)?"
+    r"\d{1,2}(?::\d{2}(?::\d{2})?(?:\s*[ap]m)?|点\d{1,2}分)",
     regex.IGNORECASE,
 )
 #: A comment's reply or floor mark ("# re:", "#12楼", "回复：", "沙发"), at the line's start.
 _COMMENT_MARK = regex.compile(r"^\s*#?\s*(?:re\s*[:：]|\d{1,4}\s*楼|回复\s*[:：]|沙发|板凳|地板)", regex.IGNORECASE)
 #: Who posted it: "由某某张贴", "发表于", "posted by", "by 某某", "本贴由…于…发表".
-_POSTED = regex.compile(r"张贴|发表于?|发布于|发帖|posted|(?<![a-z])by(?![a-z])", regex.IGNORECASE)
+_POSTED = regex.compile(r"张贴|发表于?|发布于?|发帖|posted|(?<![a-z])by(?![a-z])", regex.IGNORECASE)
 #: What a post header holds besides a name: counts, "发表评论 >>>", image placeholders,
 #: posting words, separators.
 _FURNITURE = regex.compile(
@@ -26,7 +28,7 @@ _FURNITURE = regex.compile(
     r"|(?:阅读|浏览|评论|回复|点击|查看|人气)\s*[:：]?\s*\d+\s*(?:次|条|篇)?"
     r"|共\s*\d+\s*(?:篇|条)?\s*(?:评论|回复)|发表评论|[(（]\d+[)）]"
     r"|\[[\w.-]{1,40}\.(?:gif|jpe?g|png)\]"
-    r"|本贴|本帖|张贴|发表于?|发布于|发帖|posted|(?<![a-z])by(?![a-z])|(?<![a-z])re\s*[:：]|\d{1,4}\s*楼|回复|由|于|在"
+    r"|本贴|本帖|张贴|发表于?|发布于?|发帖|posted|(?<![a-z])by(?![a-z])|(?<![a-z])re\s*[:：]|\d{1,4}\s*楼|回复|由|于|在"
     r"|[#@\-|·•/:：;；()（）\[\]【】〖〗〓<>»«.\s]",
     regex.IGNORECASE,
 )
