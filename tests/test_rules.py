@@ -129,7 +129,13 @@ def test_stale_xfails() -> None:
 
 def test_case_files_are_well_formed() -> None:
     codes = {cls.code for cls in CATALOGUE.values()} | CONTEXT_CODES
+    seen: dict[tuple, str] = {}
     for case_id, case in CASES:
+        # the case files merge by union (.gitattributes): a case edited on two branches comes
+        # back twice, once with its old fields
+        key = (case["text"], case.get("title"), case.get("span"), case["expect"])
+        assert key not in seen, f"{case_id}: the same case as {seen[key]}"
+        seen[key] = case_id
         stem = case_id.split(":")[0]
         assert set(REQUIRED) <= set(case), f"{case_id}: needs {REQUIRED}"
         assert set(case) <= set(REQUIRED + OPTIONAL), f"{case_id}: unknown keys {set(case) - set(REQUIRED + OPTIONAL)}"
