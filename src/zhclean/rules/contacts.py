@@ -18,8 +18,10 @@ _SEP = r"[ \-‐–—·]?"  # not ".": dotted quads (IP addresses) are not phon
 PHONE_CANDIDATE = regex.compile(
     r"(?<![\d\w])(?:"
     rf"[48]00(?:{_SEP}\d){{7}}"                      # 400/800 service numbers, any grouping
+    r"|[48]00\.\d{3}\.\d{4}"                          # 400.888.6666 (no IP address: 400 > 255)
     rf"|(?:\+?86{_SEP})?1[3-9]\d(?:{_SEP}\d){{8}}"  # mobiles
     r"|\(?0\d{2,3}\)?[ \-—]{0,2}[2-9]\d{6,7}"       # landlines with area code
+    r"|\(?0\d{2,3}\)?[ \-—]{0,2}[2-9]\d{2,3}[ \-]\d{4}"  # ... grouped: 0755-2666 8888
     r")(?![\d])"
 )
 QQ = regex.compile(r"(?:qq|q号|扣扣|企鹅)(?:号|群)?\s*[:：]?\s*[1-9]\d{4,10}(?!\d)")
@@ -40,6 +42,7 @@ EMAIL = regex.compile(r"[a-z0-9._%+\-]{1,64}@[a-z0-9.\-]{1,100}\.[a-z]{2,10}")
 #: Words that say a segment is about reaching someone.
 CONTACT_CUE = regex.compile(
     r"热线|电话|客服|售后|咨询|联系|手机|座机|传真|微信|qq|预约|报修|维修|服务|号码|致电|来电|拨打|爆料|商务合作"
+    r"|\b(?:tel|fax|phone|mobile)\b"
 )
 
 
