@@ -32,7 +32,7 @@ _MASK = regex.compile(r"[\d\p{P}\p{S}\s a-z]+")
 _MARKUP = regex.compile(r"<[^>\n]*>|^\s*(?:\d{1,3}[.、)）]|[-*+>#]+)\s*|[\p{P}\p{S}\s]+")
 _PIPE_TITLE = regex.compile(r"[^|｜_\n]{2,30}(?:\s*[|｜_]\s*[^|｜_\n]{2,30}){2,}")
 #: The separators of a stuffed title's parts ("杭州空调维修|杭州空调维修电话_…", "… - … - …").
-_TITLE_PARTS = regex.compile(r"\s*[|｜_]\s*|\s+[-—–]\s+|\s*[-—–]\s*(?=\p{Han})")
+_TITLE_PARTS = regex.compile(r"\s*[|｜_【】\[\]]\s*|\s+[-—–]\s+|\s*[-—–]\s*(?=\p{Han})")
 
 
 def title_main(title: str) -> str:
