@@ -24,6 +24,7 @@ PHONE_CANDIDATE = regex.compile(
     rf"|(?:\+?86{_SEP})?1[3-9]\d(?:{_SEP}\d){{8}}"  # mobiles
     r"|\(?0\d{2,3}\)?[ \-—]{0,2}[2-9]\d{6,7}"       # landlines with area code
     r"|\(?0\d{2,3}\)?[ \-—]{0,2}[2-9]\d{2,3}[ \-]\d{4}"  # ... grouped: 0755-2666 8888
+    r"|(?:\+|00)86[ \-]?\(?[1-9]\d{1,2}\)?[ \-]?[2-9]\d{6,7}"  # ... with the country code: 0086-21-58886666
     r")(?![\d])"
 )
 #: ("?" for a colon lost to a bad encoding: "微信?kefu_2020")
