@@ -20,6 +20,8 @@ LIST_LABEL = regex.compile(
     r"^\s*(?:热门|相关|推荐|热点)?(?:搜索|搜索词|搜索热词|关键词|关键字|标签|tags?|热搜|热词|话题)\s*[:：]\s*"
     r"|^\s*(?:大家都在搜|猜你喜欢搜|本文标签|文章标签)\s*[:：]?\s*"
 )
+#: Every LIST_LABEL match contains one of these.
+_LABEL_CUES = ("搜", "关键词", "关键字", "标签", "tag", "热词", "话题")
 #: After such a label, spaces separate items too ("二手车 二手车评估 二手车过户").
 _LABELLED_SEPARATORS = regex.compile(r"\s*[/|｜、,，]\s*|\s+")
 
@@ -55,7 +57,7 @@ class KeywordList:
         tail that opens with "/")."""
         least = min(self.min_items, self.min_fragment_items) - 1
         listed = np.flatnonzero(page.counts_of(_SEPARATOR_CHARS) >= least).tolist()
-        labelled = [k for k, s in enumerate(page.sentences) if LIST_LABEL.match(page.view_of(s))]
+        labelled = [k for k in page.sentences_with(_LABEL_CUES) if LIST_LABEL.match(page.view_of(page.sentences[k]))]
         return sorted(set(listed) | set(labelled))
 
     def check(self, seg: Segment, page: Page) -> Removal | None:

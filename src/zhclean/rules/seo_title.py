@@ -31,6 +31,7 @@ _MASK = regex.compile(r"[\d\p{P}\p{S}\s a-z]+")
 #: Markup that copies of one line may differ by: HTML tags, list enumerators, punctuation.
 _MARKUP = regex.compile(r"<[^>\n]*>|^\s*(?:\d{1,3}[.、)）]|[-*+>#]+)\s*|[\p{P}\p{S}\s]+")
 _PIPE_TITLE = regex.compile(r"[^|｜_\n]{2,30}(?:\s*[|｜_]\s*[^|｜_\n]{2,30}){2,}")
+_TITLE_PART_CUES = ("|", "｜", "_", "-", "—", "–")
 #: The separators of a stuffed title's parts ("杭州空调维修|杭州空调维修电话_…", "… - … - …").
 _TITLE_PARTS = regex.compile(r"\s*[|｜_【】\[\]]\s*|\s+[-—–]\s+|\s*[-—–]\s*(?=\p{Han})")
 
@@ -121,9 +122,10 @@ class SeoTitle:
         """A title line cut by | _ or dashes into `min_repeats` or more short parts that
         (two thirds of them) repeat one keyword of `min_keyword_han` Han characters or more ("北京搬家公司_北京
         搬家公司电话_北京搬家公司哪家好"): keyword stuffing, whatever the brand."""
-        for seg in page.sentences:
+        for k in page.sentences_with(_TITLE_PART_CUES):
+            seg = page.sentences[k]
             view = page.view_of(seg)
-            if not any(c in view for c in "|｜_-—–") or not self._title_like(seg, page):
+            if not self._title_like(seg, page):
                 continue
             parts = [p for p in _TITLE_PARTS.split(view.strip()) if p]
             if len(parts) < self.min_repeats or any(len(p) > 30 for p in parts):
