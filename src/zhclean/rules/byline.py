@@ -37,6 +37,8 @@ BYLINE = regex.compile(
     # 责任编辑：张三 / 编辑｜时楠楠 胡鑫 / 来源：法政新洞察
     rf"|(?<![\p{{Han}}])(?:{_LABEL})(?:{_SEP})(?:{_TAG_NAME})?(?:\s*(?:{_LABEL}|{_SOURCE}){_SEP}(?:{_TAG_NAME})?)*\s*[?？]?"
     rf"|(?<![\p{{Han}}])(?:{_SOURCE}){_SEP}[^\s，,。；;！!？?\n]{{1,30}}[，,]?"
+    # 本文来源：澎湃新闻 (not in brackets, where a credit of the author may follow)
+    rf"|(?<![\p{{Han}}(（])本文来源{_SEP}[^\s，,。；;！!？?\n]{{1,30}}[，,]?"
     # 本文首发于微信公众号：xx / 综合《华西都市报》等
     r"|(?:本文)?(?:首发|首发于|发表于|发布于|转自|来自)(?:微信)?(?:公众号)?\s*[:：][^。\n]{1,30}[。]?"
     # (综合 + one plain name needs 报道/消息/等: "综合目前的情况来讲" is prose)
@@ -61,6 +63,7 @@ DATE = regex.compile(
     r"(?:发布|更新|发表|上传|编辑)?(?:时间|日期)?\s*[:：]?\s*"
     r"(?:(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}月\d{1,2}日)"
     r"(?:\s*(?:星期|周)[一二三四五六日天])?(?:\s*\d{1,2}(?::\d{2}(?::\d{2})?|点\d{1,2}分?))?"
+    r"(?:\s*(?:星期|周)[一二三四五六日天])?"  # the weekday after the time too
     # a relative time ("11 天前", "3小时前"), as forum posts and comments carry
     r"|\d{1,3}\s*(?:秒|分钟|小时|天|周|个月|年)前)"
 )

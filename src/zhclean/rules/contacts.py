@@ -16,17 +16,23 @@ import regex
 
 _SEP = r"[ \-‐–—·]?"  # not ".": dotted quads (IP addresses) are not phone numbers
 PHONE_CANDIDATE = regex.compile(
-    r"(?<![\d\w])(?:"
+    # (a number glued to Han text counts only where it ends its line: "联系电话13912345678";
+    # in running text, "免费电话400-886-5590转…", it is a dealer's prose)
+    r"(?:(?<![\d\w])|(?<=\p{Han})(?=[\d\-+() ]{10,16}\s*[。.!！]?\s*(?:\n|\\n|$)))(?:"
     rf"[48]00(?:{_SEP}\d){{7}}"                      # 400/800 service numbers, any grouping
+    r"|[48]00\.\d{3}\.\d{4}"                          # 400.888.6666 (no IP address: 400 > 255)
     rf"|(?:\+?86{_SEP})?1[3-9]\d(?:{_SEP}\d){{8}}"  # mobiles
     r"|\(?0\d{2,3}\)?[ \-—]{0,2}[2-9]\d{6,7}"       # landlines with area code
+    r"|\(?0\d{2,3}\)?[ \-—]{0,2}[2-9]\d{2,3}[ \-]\d{4}"  # ... grouped: 0755-2666 8888
+    r"|(?:\+|00)86[ \-]?\(?[1-9]\d{1,2}\)?[ \-]?[2-9]\d{6,7}"  # ... with the country code: 0086-21-58886666
     r")(?![\d])"
 )
-QQ = regex.compile(r"(?:qq|q号|扣扣|企鹅)(?:号|群)?\s*[:：]?\s*[1-9]\d{4,10}(?!\d)")
+#: ("?" for a colon lost to a bad encoding: "微信?kefu_2020")
+QQ = regex.compile(r"(?:qq|q号|扣扣|企鹅)(?:号|群)?\s*[:：?？]?\s*[1-9]\d{4,10}(?!\d)")
 #: The Latin cues (vx, wx) start a word: inside an image URL's random letters
 #: ("…/640?wx_fmt", "…OvXQxBd…") they are not a WeChat label.
 WECHAT = regex.compile(
-    r"(?:微信|威信|薇信|v信|(?<![a-z0-9/=._%-])(?:vx|wx)|加v|微信号|公众号)(?:号)?\s*[:：]?\s*[a-z][a-z0-9_\-]{5,19}(?![a-z0-9_\-])"
+    r"(?:微信|威信|薇信|v信|(?<![a-z0-9/=._%-])(?:vx|wx)|加v|微信号|公众号)(?:号)?\s*[:：?？]?\s*[a-z][a-z0-9_\-]{5,19}(?![a-z0-9_\-])"
 )
 #: A number given as a WeChat ID too: "1737260833(微信同号)". It starts at any digit, so it
 #: only runs where "同号" is (a long run of digits would cost 15 steps a digit).
@@ -40,6 +46,7 @@ EMAIL = regex.compile(r"[a-z0-9._%+\-]{1,64}@[a-z0-9.\-]{1,100}\.[a-z]{2,10}")
 #: Words that say a segment is about reaching someone.
 CONTACT_CUE = regex.compile(
     r"热线|电话|客服|售后|咨询|联系|手机|座机|传真|微信|qq|预约|报修|维修|服务|号码|致电|来电|拨打|爆料|商务合作"
+    r"|\b(?:tel|fax|phone|mobile)\b"
 )
 
 

@@ -9,15 +9,15 @@ import ahocorasick
 import regex
 
 from zhclean.document import Removal
-from zhclean.rules.base import HARD, Page, build_automaton
+from zhclean.rules.base import HARD, Page, build_automaton, han_count
 
 #: Terms that name a gambling/porn service (not the crime: "开设赌场罪" is legal news).
 TERMS = (
     "威尼斯人", "葡京", "新葡京", "金沙娱乐", "金沙城", "金沙国际", "银河娱乐", "太阳城", "永利皇宫", "永利娱乐",
     "皇冠体育", "皇冠网", "皇冠现金", "现金网", "娱乐城", "真人娱乐", "真人视讯", "真人百家乐", "百家乐",
     "时时彩", "北京赛车", "北京pk10", "pk10", "幸运飞艇", "六合彩", "特码", "铁算盘", "心水论坛", "挂牌",
-    "九五至尊", "博彩", "网投", "赌博网站", "棋牌游戏", "棋牌平台", "捕鱼游戏", "电子游艺", "老虎机",
-    "彩票平台", "彩票网", "体育投注", "投注平台", "娱乐平台", "娱乐网址", "注册送", "开户送", "首存送",
+    "太阳城集团", "九五至尊", "博彩", "网投", "赌博网站", "棋牌游戏", "棋牌平台", "捕鱼游戏", "电子游艺", "老虎机",
+    "彩票平台", "彩票网", "彩票app", "在线投注", "体育投注", "投注平台", "娱乐平台", "娱乐网址", "注册送", "开户送", "首存送",
     "存送", "彩金", "返水", "代开发票", "办证刻章", "成人视频", "色情网站", "一夜情", "约炮", "裸聊",
     "av网站", "黄色网站", "福利视频", "小姐上门", "上门服务", "包夜", "赌球", "外围",
 )
@@ -26,10 +26,15 @@ WEAK_TERMS = frozenset({"挂牌", "外围", "特码", "存送", "彩金", "返�
                         "一夜情", "约炮", "太阳城", "包夜", "赌球", "老虎机"})
 #: Suffixes that extend an injected name ("王者威尼斯人现金网网址：").
 _SUFFIX = regex.compile(
-    r"(?:官方网站|官网|网址|网站|平台|现金网|娱乐城|娱乐|国际|体育|app|手机版|登录|注册|开户|入口|下载|赌场|在线|"
+    r"(?:官方网站|官网|网址|网站|平台|现金网|娱乐城|娱乐场|娱乐|国际|体育|app|手机版|登录|注册|开户|入口|下载|赌场|在线|"
     r"网页版|首页|地址|[a-z0-9]{2,12}\.(?:com|net|cc|vip|top|xyz|me)|www\.[a-z0-9.\-]{2,30}){0,4}\s*[:：]?"
 )
 _PREFIX_CHARS = 4
+#: Promotion words of a casino ad line ("注册即送88元", "下载APP 领取新手礼包", a bare URL).
+_PROMOTION = regex.compile(
+    r"注册|开户|下载|送|彩金|礼包|网址|官网|app|登录|入口|线上|充值|首存|优惠|返水|https?://|www\.|\.(?:com|net|cc|vip|top|xyz)\b"
+)
+_SENTENCE_END = regex.compile(r"[。！？!?]\s*$")
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +53,8 @@ class GamblingInjection:
     code: ClassVar[str] = "spam.gambling_porn_ad"
     strength: ClassVar[str] = HARD
     cue_sets: ClassVar[tuple[tuple[str, ...], ...]] = (TERMS,)
+    max_ad_line_chars: int = 60
+    max_ad_line_han: int = 16
 
     def find(self, page: Page) -> Iterator[Removal]:
         if not page.sentences_with(TERMS):
@@ -56,6 +63,7 @@ class GamblingInjection:
         hits = [(end - len(term) + 1, end + 1, term) for end, term in _automaton().iter(view)]
         if not any(term not in WEAK_TERMS for _, _, term in hits):
             return
+        spans = []
         for start, end, term in hits:
             # a short Han brand prefix glued to the name, up to punctuation
             lo = start
@@ -65,4 +73,26 @@ class GamblingInjection:
                 lo = start
             m = _SUFFIX.match(view, end)
             hi = m.end() if m else end
+            spans.append((lo, hi, term))
             yield Removal(lo, hi, self.code, {"term": term})
+        yield from self._ad_lines(page, spans)
+
+    def _ad_lines(self, page: Page, spans: list[tuple[int, int, str]]) -> Iterator[Removal]:
+        """A short line (≤ `max_ad_line_chars`, no sentence ending) that names a casino
+        (a strong term) and, outside that name, only promotes it: "澳门某某娱乐场官网
+        www.xx8888.com 注册即送88元", "某某棋牌 下载APP 领取新手礼包". The whole line goes.
+        Must keep: a news sentence about a casino city (it ends like a sentence or is longer)."""
+        strong = [(lo, hi) for lo, hi, term in spans if term not in WEAK_TERMS]
+        for k in page.sentences_with(TERMS):
+            seg = page.sentences[k]
+            if len(seg) > self.max_ad_line_chars or _SENTENCE_END.search(seg.text):
+                continue
+            inside = [(max(lo, seg.start), min(hi, seg.end)) for lo, hi in strong if lo < seg.end and hi > seg.start]
+            if not inside:
+                continue
+            rest = list(page.view[seg.start:seg.end])
+            for lo, hi in inside:
+                rest[lo - seg.start:hi - seg.start] = " " * (hi - lo)
+            rest = "".join(rest)
+            if _PROMOTION.search(rest) and han_count(rest) <= self.max_ad_line_han:
+                yield Removal(seg.start, seg.end, self.code, {"ad_line": page.view[inside[0][0]:inside[0][1]][:20]})

@@ -15,6 +15,15 @@ _SEPARATORS = regex.compile(r"\s*(?:[/|｜、]|-{1,}|,|，)\s*")
 _SEPARATOR_CHARS = "/|、-,"
 _FUNCTION_CHARS = regex.compile("[的了是在和与及就都也而被把对从向为以于这那我你他她它们]")
 _HARD_SEPARATORS = regex.compile(r"[/|｜]|-{1,}")
+#: A label that announces a list of search terms or tags ("热门搜索：", "相关标签：", "关键词：").
+LIST_LABEL = regex.compile(
+    r"^\s*(?:热门|相关|推荐|热点)?(?:搜索|搜索词|搜索热词|关键词|关键字|标签|tags?|热搜|热词|话题)\s*[:：]\s*"
+    r"|^\s*(?:大家都在搜|猜你喜欢搜|本文标签|文章标签)\s*[:：]?\s*"
+)
+#: Every LIST_LABEL match contains one of these.
+_LABEL_CUES = ("搜", "关键词", "关键字", "标签", "tag", "热词", "话题")
+#: After such a label, spaces separate items too ("二手车 二手车评估 二手车过户").
+_LABELLED_SEPARATORS = regex.compile(r"\s*[/|｜、,，]\s*|\s+")
 
 
 @dataclass(frozen=True)
@@ -24,6 +33,8 @@ class KeywordList:
     either `/`/`|`/`-` separators or items that repeat a common word.
     A segment opening with / is the tail of such a list cut by a '?' inside it
     (`min_fragment_items` items suffice; not one opening with |, a markdown table row).
+    A list after a label of search terms or tags ("热门搜索：", "相关标签：", "关键词：") needs
+    only `min_labelled_items` short items, separated by spaces too.
     Must keep: a sentence listing things with 、 ("包括：东湖分馆、桂花园分馆和滨江分馆等。"):
     those have function characters and a lead-in, and end like a sentence."""
 
@@ -38,15 +49,21 @@ class KeywordList:
     #: ("/怎么鉴定/去哪里卖?/最新价格/…"): fewer items suffice, and longer ones are allowed.
     min_fragment_items: int = 3
     min_fragment_short: float = 0.6
+    #: After a label ("热门搜索：", "标签："), three items make a list.
+    min_labelled_items: int = 3
 
     def candidates(self, page: Page) -> list[int]:
         """The sentences with the separators that `check` asks for first (fewer for a list's
         tail that opens with "/")."""
         least = min(self.min_items, self.min_fragment_items) - 1
-        return np.flatnonzero(page.counts_of(_SEPARATOR_CHARS) >= least).tolist()
+        listed = np.flatnonzero(page.counts_of(_SEPARATOR_CHARS) >= least).tolist()
+        labelled = [k for k in page.sentences_with(_LABEL_CUES) if LIST_LABEL.match(page.view_of(page.sentences[k]))]
+        return sorted(set(listed) | set(labelled))
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
         text = page.view_of(seg)
+        if (label := LIST_LABEL.match(text)) and (removal := self._labelled(seg, text, label.end())):
+            return removal
         fragment = text.startswith("/")  # not "|": a markdown table row opens with one
         min_items = self.min_fragment_items if fragment else self.min_items
         if sum(map(text.count, _SEPARATOR_CHARS)) < min_items - 1:
@@ -73,6 +90,16 @@ class KeywordList:
                             **({"shared_word": repeated} if repeated else {}),
                             **({"fragment": True} if fragment else {})})
         return None
+
+    def _labelled(self, seg: Segment, text: str, start: int) -> Removal | None:
+        """A list after a label of search terms or tags: `min_labelled_items` short items, no
+        sentence ending, no function characters (the label says what the list is)."""
+        items = [i for i in _LABELLED_SEPARATORS.split(text[start:]) if i]
+        if len(items) < self.min_labelled_items or ends_sentence(text):
+            return None
+        if any(not 2 <= len(i) <= self.max_item_chars for i in items) or _FUNCTION_CHARS.search(text, start):
+            return None
+        return Removal(seg.start, seg.end, self.code, {"label": text[:start].strip(), "items": len(items)})
 
     @staticmethod
     def _shared_word(items: list[str]) -> str | None:

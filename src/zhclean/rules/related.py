@@ -46,6 +46,11 @@ def ends_article(text: str, max_tail_han: int = 4) -> bool:
 #: (often glued to the byline before it); the name before it is taken back by `_NAME_BEFORE`.
 NAMED_HEADER = regex.compile(r"(?:精彩要闻回顾|要闻回顾|精彩回顾|往期精彩|往期回顾|往期精选|往期推荐)[\s:：?？!！]*$")
 _NAME_BEFORE = regex.compile(r"[\p{Han}a-z0-9]{1,10}$")
+#: A header with its numbered headlines on one line: "热门文章：1. … 2. … 3. …".
+INLINE_LIST = regex.compile(
+    r"^[•·●■\-—\s#*]*(?:相关(?:阅读|新闻|文章|推荐)|推荐阅读|延伸阅读|热门(?:文章|推荐|新闻|阅读)|猜你喜欢|精彩推荐"
+    r"|最新文章|往期(?:回顾|精选|推荐))\s*[:：]\s*(?:\d{1,2}\s*[.、)．]\s*[^\d\n]{4,40}?\s*){3,}$"
+)
 #: A segment left of an emoji that the scraper turned into '?' (counts as no item).
 _PLACEHOLDER = regex.compile(r"^[?？\s]+$")
 
@@ -59,7 +64,8 @@ class RelatedLinks:
     ("相关新闻报道称，…" is not a header: the header must open its line or sentence and be
     followed by a list). A 往期/要闻回顾 header may follow the site's name and end a
     sentence ("…城南生活网精彩要闻回顾?"); '?' placeholders of dropped emoji between the
-    headlines do not count as items."""
+    headlines do not count as items. A header followed on its line by three or more numbered
+    headlines ("热门文章：1. … 2. … 3. …") goes with them."""
 
     code: ClassVar[str] = "boilerplate.related"
     strength: ClassVar[str] = HARD
@@ -76,6 +82,10 @@ class RelatedLinks:
         while i < len(units):
             seg = units[i]
             view = page.view_of(seg) if seg.start in headed else None
+            if view is not None and (inline := INLINE_LIST.match(view)):
+                yield Removal(seg.start, seg.end, self.code, {"inline_list": inline[0][:12]})
+                i += 1
+                continue
             m = (HEADER.match(view) or NAMED_HEADER.search(view)) if view is not None else None
             if not m or han_count(seg.text[m.end():]) > self.max_header_tail:
                 i += 1

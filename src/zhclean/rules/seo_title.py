@@ -31,6 +31,9 @@ _MASK = regex.compile(r"[\d\p{P}\p{S}\s a-z]+")
 #: Markup that copies of one line may differ by: HTML tags, list enumerators, punctuation.
 _MARKUP = regex.compile(r"<[^>\n]*>|^\s*(?:\d{1,3}[.、)）]|[-*+>#]+)\s*|[\p{P}\p{S}\s]+")
 _PIPE_TITLE = regex.compile(r"[^|｜_\n]{2,30}(?:\s*[|｜_]\s*[^|｜_\n]{2,30}){2,}")
+_TITLE_PART_CUES = ("|", "｜", "_", "-", "—", "–")
+#: The separators of a stuffed title's parts ("杭州空调维修|杭州空调维修电话_…", "… - … - …").
+_TITLE_PARTS = regex.compile(r"\s*[|｜_【】\[\]]\s*|\s+[-—–]\s+|\s*[-—–]\s*(?=\p{Han})")
 
 
 def title_main(title: str) -> str:
@@ -57,6 +60,7 @@ class SeoTitle:
     * shares its first `prefix_chars` Han characters (the brand) with `min_repeats`-1 other
       title-like lines on a page that also has a service phrase, or
     * is a '|'-separated keyword title with service words, or
+    * is cut by | _ or dashes into parts that mostly repeat one keyword (4+ Han), or
     * repeats the line right above it (LABELS.md: the first copy of a title is kept), or
       repeats the page's given title after its first occurrence.
     Must keep: an article's own headline and its subheadings (no repeats; a single headline
@@ -71,6 +75,7 @@ class SeoTitle:
     min_repeats: int = 3
     prefix_chars: int = 4
     min_service_phrases: int = 2
+    min_keyword_han: int = 4
 
     def find(self, page: Page) -> Iterator[Removal]:
         decorated = page.starts_with(DECORATION_CUES)  # the patterns only run where they can match
@@ -110,7 +115,23 @@ class SeoTitle:
                 detail = {"brand_prefix": p, "repeats": prefixes[p]}
             if detail:
                 yield Removal(seg.start, seg.end, self.code, detail)
+        yield from self._stuffed_titles(page)
         yield from self._repeated_titles(page)
+
+    def _stuffed_titles(self, page: Page) -> Iterator[Removal]:
+        """A title line cut by | _ or dashes into `min_repeats` or more short parts that
+        (two thirds of them) repeat one keyword of `min_keyword_han` Han characters or more ("北京搬家公司_北京
+        搬家公司电话_北京搬家公司哪家好"): keyword stuffing, whatever the brand."""
+        for k in page.sentences_with(_TITLE_PART_CUES):
+            seg = page.sentences[k]
+            view = page.view_of(seg)
+            if not self._title_like(seg, page):
+                continue
+            parts = [p for p in _TITLE_PARTS.split(view.strip()) if p]
+            if len(parts) < self.min_repeats or any(len(p) > 30 for p in parts):
+                continue
+            if keyword := _shared_keyword(parts, self.min_keyword_han, self.min_repeats):
+                yield Removal(seg.start, seg.end, self.code, {"stuffed_keyword": keyword, "parts": len(parts)})
 
     def _title_like(self, seg: Segment, page: Page) -> bool:
         return len(seg) <= self.max_chars and not ends_sentence(seg.text) and page.han_count(seg.start, seg.end) >= 4
@@ -141,3 +162,15 @@ class SeoTitle:
             while pos >= 0:
                 yield Removal(pos, pos + len(title), self.code, {"repeat_of": "page title"})
                 pos = page.source.find(title, pos + len(title))
+
+
+def _shared_keyword(parts: list[str], min_han: int, min_parts: int) -> str | None:
+    """The longest run of `min_han` or more Han characters of the first part (the title's
+    head keyword) that `min_parts` parts and two thirds of them contain."""
+    first, need = parts[0], max(min_parts, -(-2 * len(parts) // 3))
+    for n in range(len(first), min_han - 1, -1):
+        for i in range(len(first) - n + 1):
+            word = first[i:i + n]
+            if regex.fullmatch(r"\p{Han}+", word) and sum(word in p for p in parts) >= need:
+                return word
+    return None
