@@ -53,14 +53,16 @@ class Cleaner:
         if not self.clean_config.enabled or not source.strip():
             return CleanedPage(source=source)
         page = self._run("page (view, lines, sentences)", Page, source, title)
-        removals, whole = self._pass(page)
+        # each local rule's answers by sentence (text, view), for every pass of this page
+        memos: list[dict | None] = [{} if getattr(rule, "local", False) else None for rule in self.segment_rules]
+        removals, whole = self._pass(page, memos)
         if whole:
             return CleanedPage(source=source, removals=removals, features=_features(page))
         for number in range(2, self.max_passes + 1):
             kept = self._run("fixpoint: render", render_kept, source, removals)
             if not kept or (number == 2 and kept == source):
                 break  # the same text again: every further pass repeats the first one
-            later, whole = self._pass(self._run("page (view, lines, sentences)", Page, kept, title))
+            later, whole = self._pass(self._run("page (view, lines, sentences)", Page, kept, title), memos)
             if not later:
                 break
             # the same text as render_kept's, with each character's source offset (only needed
@@ -73,9 +75,11 @@ class Cleaner:
                            metadata=self._metadata(source, removals) if self.clean_config.keep_metadata else {},
                            features=_features(page))
 
-    def _pass(self, page: Page) -> tuple[tuple[Removal, ...], bool]:
+    def _pass(self, page: Page, memos: list[dict | None]) -> tuple[tuple[Removal, ...], bool]:
         """One pass of every rule and the context decisions over `page`; True when a page
-        rule judged the whole page."""
+        rule judged the whole page. `memos` holds, for each segment rule declared `local`,
+        its answers so far on this page (and the page's earlier passes) by sentence text and
+        view, which it answers again without asking the rule."""
         hard: list[Removal] = []
         soft: dict[int, Removal] = {}
         self._run("cues (one scan for all rules)", page.scan_cues, self.cue_sets)
@@ -85,9 +89,11 @@ class Cleaner:
         # hard hit (what a loop over sentences, then rules in order, would do).
         sentences = page.sentences
         claimed: dict[int, Removal] = {}
-        for rule in self.segment_rules:
+        for rule, memo in zip(self.segment_rules, memos):
             name = f"seg   {type(rule).__name__}"
             check = self._timed(name, rule.check)
+            if memo is not None:
+                check = _memoized(check, memo)
             candidates = self._run(name, _candidates, rule, page)
             is_hard = rule.strength == HARD
             for index in range(len(sentences)) if candidates is None else candidates:
@@ -137,6 +143,25 @@ class Cleaner:
                 for key, value in byline_metadata(source[r.start:r.end]).items():
                     found.setdefault(key, value)
         return found
+
+
+def _memoized(check, memo: dict):
+    """`check`, answering from `memo` for a sentence of the same text and view as one asked
+    before (a local rule's answer depends on nothing else; its removal is moved to the
+    sentence's offsets)."""
+    def memoized(seg, page: Page) -> Removal | None:
+        key = (seg.text, page.view[seg.start:seg.end])
+        known = memo.get(key, memo)
+        if known is memo:
+            removal = check(seg, page)
+            memo[key] = None if removal is None else (removal, seg.start)
+            return removal
+        if known is None:
+            return None
+        removal, start = known
+        shift = seg.start - start
+        return Removal(removal.start + shift, removal.end + shift, removal.code, dict(removal.detail))
+    return memoized
 
 
 def _candidates(rule, page: Page) -> Iterable[int] | None:
