@@ -1,6 +1,6 @@
 """Segment rules declared `local` (their `check` reads the sentence alone, see
 `zhclean.rules.base.SegmentRule`): the cleaner reuses their answers by sentence text and view,
-within a page and across the fixpoint's passes. A rule that starts reading something else of
+from page to page and across the fixpoint's passes. A rule that starts reading something else of
 the page (a neighbour, its line, a page-wide count, the title) must drop the declaration; these
 tests catch it when a sentence then answers differently on two pages.
 

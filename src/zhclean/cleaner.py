@@ -26,6 +26,8 @@ class Cleaner:
     max_passes = 4
     #: Set to a dict to collect CPU seconds per stage and rule (profiling; off by default).
     timings: dict[str, float] | None = None
+    #: Most sentences a local rule's memo holds (it is emptied when full).
+    memo_size = 50_000
 
     def __init__(self, clean: CleanConfig | None = None, norm: NormalizeConfig | None = None,
                  policy: ContextPolicy | None = None):
@@ -40,6 +42,11 @@ class Cleaner:
         self.segment_rules = tuple(cls() for cls in SEGMENT_RULES if cls.__name__ not in off)
         self.span_rules = tuple(cls() for cls in SPAN_RULES if cls.__name__ not in off)
         self.page_rules = tuple(cls() for cls in PAGE_RULES if cls.__name__ not in off)
+        #: For each segment rule declared `local`, its answers by sentence text and view, kept
+        #: from page to page (a rule's answer depends on nothing else: boilerplate sentences
+        #: recur across pages, and most of the fixpoint's second pass repeats the first).
+        self.memos: tuple[dict | None, ...] = tuple({} if getattr(rule, "local", False) else None
+                                                    for rule in self.segment_rules)
         #: Every cue set the rules ask the page about, found in one scan per page.
         self.cue_sets = tuple(dict.fromkeys(
             cues for rule in self.span_rules + self.segment_rules + self.page_rules
@@ -53,16 +60,17 @@ class Cleaner:
         if not self.clean_config.enabled or not source.strip():
             return CleanedPage(source=source)
         page = self._run("page (view, lines, sentences)", Page, source, title)
-        # each local rule's answers by sentence (text, view), for every pass of this page
-        memos: list[dict | None] = [{} if getattr(rule, "local", False) else None for rule in self.segment_rules]
-        removals, whole = self._pass(page, memos)
+        for memo in self.memos:
+            if memo is not None and len(memo) > self.memo_size:
+                memo.clear()
+        removals, whole = self._pass(page)
         if whole:
             return CleanedPage(source=source, removals=removals, features=_features(page))
         for number in range(2, self.max_passes + 1):
             kept = self._run("fixpoint: render", render_kept, source, removals)
             if not kept or (number == 2 and kept == source):
                 break  # the same text again: every further pass repeats the first one
-            later, whole = self._pass(self._run("page (view, lines, sentences)", Page, kept, title), memos)
+            later, whole = self._pass(self._run("page (view, lines, sentences)", Page, kept, title))
             if not later:
                 break
             # the same text as render_kept's, with each character's source offset (only needed
@@ -75,11 +83,9 @@ class Cleaner:
                            metadata=self._metadata(source, removals) if self.clean_config.keep_metadata else {},
                            features=_features(page))
 
-    def _pass(self, page: Page, memos: list[dict | None]) -> tuple[tuple[Removal, ...], bool]:
+    def _pass(self, page: Page) -> tuple[tuple[Removal, ...], bool]:
         """One pass of every rule and the context decisions over `page`; True when a page
-        rule judged the whole page. `memos` holds, for each segment rule declared `local`,
-        its answers so far on this page (and the page's earlier passes) by sentence text and
-        view, which it answers again without asking the rule."""
+        rule judged the whole page."""
         hard: list[Removal] = []
         soft: dict[int, Removal] = {}
         self._run("cues (one scan for all rules)", page.scan_cues, self.cue_sets)
@@ -89,7 +95,7 @@ class Cleaner:
         # hard hit (what a loop over sentences, then rules in order, would do).
         sentences = page.sentences
         claimed: dict[int, Removal] = {}
-        for rule, memo in zip(self.segment_rules, memos):
+        for rule, memo in zip(self.segment_rules, self.memos):
             name = f"seg   {type(rule).__name__}"
             check = self._timed(name, rule.check)
             if memo is not None:
@@ -154,13 +160,13 @@ def _memoized(check, memo: dict):
         known = memo.get(key, memo)
         if known is memo:
             removal = check(seg, page)
-            memo[key] = None if removal is None else (removal, seg.start)
+            memo[key] = None if removal is None else (
+                removal.start - seg.start, removal.end - seg.start, removal.code, dict(removal.detail))
             return removal
         if known is None:
             return None
-        removal, start = known
-        shift = seg.start - start
-        return Removal(removal.start + shift, removal.end + shift, removal.code, dict(removal.detail))
+        start, end, code, detail = known
+        return Removal(seg.start + start, seg.start + end, code, dict(detail))
     return memoized
 
 

@@ -344,8 +344,8 @@ class SegmentRule(Protocol):
     #: alone: on ``seg.text``, ``page.view_of(seg)`` and the page's counts over
     #: ``[seg.start, seg.end)`` (`han_count`, `word_count`, `visible_count`), the removal
     #: covering ``[seg.start, seg.end)`` or offsets relative to ``seg.start``. The cleaner then
-    #: reuses the answer for every sentence of the same text and view on the page and in the
-    #: fixpoint's later passes (most of pass 2's sentences are pass 1's). A rule that reads
+    #: reuses the answer for every later sentence of the same text and view, on any page and
+    #: in the fixpoint's later passes (most of pass 2's sentences are pass 1's). A rule that reads
     #: anything else of the page (``seg.line``, neighbouring sentences or lines,
     #: `starts_with`, `contacts` or a pattern run on ``page.view`` with ``pos``/``endpos``
     #: (its lookbehinds see before the sentence), page-wide caches, ``title``, ``is_flat``)
