@@ -56,21 +56,26 @@ def _relative(removal: Removal | None, seg: Segment):
     return (removal.start - seg.start, removal.end - seg.start, removal.code, dict(removal.detail))
 
 
+def _key(rule, seg: Segment, page: Page):
+    return rule.local_key(seg, page) if hasattr(rule, "local_key") else None
+
+
 @pytest.mark.parametrize("cls", LOCAL_RULES, ids=lambda cls: cls.__name__)
 def test_local_rule_answers_the_same_on_other_pages(cls):
     rule = cls()
     compared = hits = 0
     for text in TEXTS:
         alone = Page(text)
-        answers = {(s.start, s.text): _relative(rule.check(s, alone), s) for s in alone.sentences}
+        answers = {(s.start, s.text, _key(rule, s, alone)): _relative(rule.check(s, alone), s) for s in alone.sentences}
         for prefix, suffix, title, glue in _SURROUNDINGS:
             body = text.replace("\n", glue)
             page = Page(prefix + body + suffix, title)
             offset = len(prefix)
             for seg in page.sentences:
-                key = (seg.start - offset, seg.text)
+                key = (seg.start - offset, seg.text, _key(rule, seg, page))
                 if key not in answers:
-                    continue  # a sentence cut differently here, or one of the surroundings
+                    continue  # a sentence cut differently here, one of the surroundings, or
+                    # one whose `local_key` (what else the rule reads) differs here
                 mine = _relative(rule.check(seg, page), seg)
                 assert mine == answers[key], (cls.__name__, seg.text, title, glue)
                 compared += 1

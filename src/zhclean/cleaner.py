@@ -99,7 +99,7 @@ class Cleaner:
             name = f"seg   {type(rule).__name__}"
             check = self._timed(name, rule.check)
             if memo is not None:
-                check = _memoized(check, memo)
+                check = _memoized(check, memo, getattr(rule, "local_key", None))
             candidates = self._run(name, _candidates, rule, page)
             is_hard = rule.strength == HARD
             for index in range(len(sentences)) if candidates is None else candidates:
@@ -151,12 +151,14 @@ class Cleaner:
         return found
 
 
-def _memoized(check, memo: dict):
-    """`check`, answering from `memo` for a sentence of the same text and view as one asked
-    before (a local rule's answer depends on nothing else; its removal is moved to the
-    sentence's offsets)."""
+def _memoized(check, memo: dict, local_key=None):
+    """`check`, answering from `memo` for a sentence of the same text and view (and
+    `local_key`, when the rule has one) as one asked before (a local rule's answer depends on
+    nothing else; its removal is moved to the sentence's offsets)."""
     def memoized(seg, page: Page) -> Removal | None:
         key = (seg.text, page.view[seg.start:seg.end])
+        if local_key is not None:
+            key += (local_key(seg, page),)
         known = memo.get(key, memo)
         if known is memo:
             removal = check(seg, page)

@@ -349,8 +349,10 @@ class SegmentRule(Protocol):
     #: anything else of the page (``seg.line``, neighbouring sentences or lines,
     #: `starts_with`, `contacts` or a pattern run on ``page.view`` with ``pos``/``endpos``
     #: (its lookbehinds see before the sentence), page-wide caches, ``title``, ``is_flat``)
-    #: must leave it False. `tests/test_local_rules.py` checks that each local rule answers
-    #: the same for a sentence on two different pages.
+    #: must leave it False, or name what else it reads in ``local_key(seg, page) -> hashable``
+    #: (a few flags: is the sentence a whole line, does its line look like a table row), which
+    #: the cleaner adds to the memo's key. `tests/test_local_rules.py` checks that each local
+    #: rule answers the same for a sentence (of the same `local_key`) on different pages.
     # local: ClassVar[bool]
 
     def check(self, seg: Segment, page: Page) -> Removal | None: ...
