@@ -26,8 +26,8 @@ class Cleaner:
     max_passes = 4
     #: Set to a dict to collect CPU seconds per stage and rule (profiling; off by default).
     timings: dict[str, float] | None = None
-    #: Most sentences a local rule's memo holds (it is emptied when full).
-    memo_size = 50_000
+    #: Most sentences a local rule's memo holds (it is emptied when full; a few MB each).
+    memo_size = 20_000
 
     def __init__(self, clean: CleanConfig | None = None, norm: NormalizeConfig | None = None,
                  policy: ContextPolicy | None = None):
@@ -156,7 +156,9 @@ def _memoized(check, memo: dict, local_key=None):
     `local_key`, when the rule has one) as one asked before (a local rule's answer depends on
     nothing else; its removal is moved to the sentence's offsets)."""
     def memoized(seg, page: Page) -> Removal | None:
-        key = (seg.text, page.view[seg.start:seg.end])
+        view = page.view[seg.start:seg.end]
+        # (the view, when it differs from the text: most keys then share the page's string)
+        key = (seg.text, None if view == seg.text else view)
         if local_key is not None:
             key += (local_key(seg, page),)
         known = memo.get(key, memo)
