@@ -26,6 +26,8 @@ class Cleaner:
     max_passes = 4
     #: Set to a dict to collect CPU seconds per stage and rule (profiling; off by default).
     timings: dict[str, float] | None = None
+    #: Most sentences a local rule's memo holds (it is emptied when full; a few MB each).
+    memo_size = 20_000
 
     def __init__(self, clean: CleanConfig | None = None, norm: NormalizeConfig | None = None,
                  policy: ContextPolicy | None = None):
@@ -40,6 +42,11 @@ class Cleaner:
         self.segment_rules = tuple(cls() for cls in SEGMENT_RULES if cls.__name__ not in off)
         self.span_rules = tuple(cls() for cls in SPAN_RULES if cls.__name__ not in off)
         self.page_rules = tuple(cls() for cls in PAGE_RULES if cls.__name__ not in off)
+        #: For each segment rule declared `local`, its answers by sentence text and view, kept
+        #: from page to page (a rule's answer depends on nothing else: boilerplate sentences
+        #: recur across pages, and most of the fixpoint's second pass repeats the first).
+        self.memos: tuple[dict | None, ...] = tuple({} if getattr(rule, "local", False) else None
+                                                    for rule in self.segment_rules)
         #: Every cue set the rules ask the page about, found in one scan per page.
         self.cue_sets = tuple(dict.fromkeys(
             cues for rule in self.span_rules + self.segment_rules + self.page_rules
@@ -53,6 +60,9 @@ class Cleaner:
         if not self.clean_config.enabled or not source.strip():
             return CleanedPage(source=source)
         page = self._run("page (view, lines, sentences)", Page, source, title)
+        for memo in self.memos:
+            if memo is not None and len(memo) > self.memo_size:
+                memo.clear()
         removals, whole = self._pass(page)
         if whole:
             return CleanedPage(source=source, removals=removals, features=_features(page))
@@ -85,9 +95,11 @@ class Cleaner:
         # hard hit (what a loop over sentences, then rules in order, would do).
         sentences = page.sentences
         claimed: dict[int, Removal] = {}
-        for rule in self.segment_rules:
+        for rule, memo in zip(self.segment_rules, self.memos):
             name = f"seg   {type(rule).__name__}"
             check = self._timed(name, rule.check)
+            if memo is not None:
+                check = _memoized(check, memo, getattr(rule, "local_key", None))
             candidates = self._run(name, _candidates, rule, page)
             is_hard = rule.strength == HARD
             for index in range(len(sentences)) if candidates is None else candidates:
@@ -137,6 +149,29 @@ class Cleaner:
                 for key, value in byline_metadata(source[r.start:r.end]).items():
                     found.setdefault(key, value)
         return found
+
+
+def _memoized(check, memo: dict, local_key=None):
+    """`check`, answering from `memo` for a sentence of the same text and view (and
+    `local_key`, when the rule has one) as one asked before (a local rule's answer depends on
+    nothing else; its removal is moved to the sentence's offsets)."""
+    def memoized(seg, page: Page) -> Removal | None:
+        view = page.view[seg.start:seg.end]
+        # (the view, when it differs from the text: most keys then share the page's string)
+        key = (seg.text, None if view == seg.text else view)
+        if local_key is not None:
+            key += (local_key(seg, page),)
+        known = memo.get(key, memo)
+        if known is memo:
+            removal = check(seg, page)
+            memo[key] = None if removal is None else (
+                removal.start - seg.start, removal.end - seg.start, removal.code, dict(removal.detail))
+            return removal
+        if known is None:
+            return None
+        start, end, code, detail = known
+        return Removal(seg.start + start, seg.start + end, code, dict(detail))
+    return memoized
 
 
 def _candidates(rule, page: Page) -> Iterable[int] | None:

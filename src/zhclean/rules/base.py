@@ -340,6 +340,20 @@ class SegmentRule(Protocol):
     #: Optional, for rules with neither: ``candidates(page) -> list[int]``, the indexes of the
     #: sentences that pass a cheap necessary condition of `check` (a length bound); `check`
     #: is only called on these.
+    #: Optional, default False: ``local``, True when `check`'s answer depends on the sentence
+    #: alone: on ``seg.text``, ``page.view_of(seg)`` and the page's counts over
+    #: ``[seg.start, seg.end)`` (`han_count`, `word_count`, `visible_count`), the removal
+    #: covering ``[seg.start, seg.end)`` or offsets relative to ``seg.start``. The cleaner then
+    #: reuses the answer for every later sentence of the same text and view, on any page and
+    #: in the fixpoint's later passes (most of pass 2's sentences are pass 1's). A rule that reads
+    #: anything else of the page (``seg.line``, neighbouring sentences or lines,
+    #: `starts_with`, `contacts` or a pattern run on ``page.view`` with ``pos``/``endpos``
+    #: (its lookbehinds see before the sentence), page-wide caches, ``title``, ``is_flat``)
+    #: must leave it False, or name what else it reads in ``local_key(seg, page) -> hashable``
+    #: (a few flags: is the sentence a whole line, does its line look like a table row), which
+    #: the cleaner adds to the memo's key. `tests/test_local_rules.py` checks that each local
+    #: rule answers the same for a sentence (of the same `local_key`) on different pages.
+    # local: ClassVar[bool]
 
     def check(self, seg: Segment, page: Page) -> Removal | None: ...
 

@@ -57,6 +57,7 @@ class FooterSentence:
     code: ClassVar[str] = "boilerplate.footer"
     strength: ClassVar[str] = HARD
     trigger: ClassVar[regex.Pattern | None] = None
+    local: ClassVar[bool] = True  # check reads the sentence alone (see rules/base.py)
     cues: ClassVar[tuple[str, ...]] = CUES
     max_chars: int = 90
     max_chars_weak: int = 40

@@ -41,6 +41,7 @@ class KeywordList:
     code: ClassVar[str] = "spam.keyword_list"
     strength: ClassVar[str] = HARD
     trigger: ClassVar[regex.Pattern | None] = None
+    local: ClassVar[bool] = True  # check reads the sentence alone (see rules/base.py)
     min_items: int = 8
     max_item_chars: int = 14
     max_function_share: float = 0.06

@@ -32,6 +32,7 @@ class ListingField:
     code: ClassVar[str] = "boilerplate.listing_meta"
     strength: ClassVar[str] = HARD
     trigger: ClassVar[regex.Pattern | None] = None
+    local: ClassVar[bool] = True  # check reads the sentence alone (see rules/base.py)
     cues: ClassVar[tuple[str, ...]] = FIELD_CUES
     max_han: int = 20
 

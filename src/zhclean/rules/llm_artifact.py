@@ -32,6 +32,7 @@ class ChatbotLeftover:
     code: ClassVar[str] = "artifact.llm"
     strength: ClassVar[str] = HARD
     trigger: ClassVar[regex.Pattern | None] = None
+    local: ClassVar[bool] = True  # check reads the sentence alone (see rules/base.py)
     cues: ClassVar[tuple[str, ...]] = LLM_CUES
 
     def check(self, seg: Segment, page: Page) -> Removal | None:

@@ -57,6 +57,7 @@ class MarketingSentence:
     code: ClassVar[str] = "spam.marketing_template"
     strength: ClassVar[str] = SOFT
     trigger: ClassVar[regex.Pattern | None] = None
+    local: ClassVar[bool] = True  # check reads the sentence alone (see rules/base.py)
     cues: ClassVar[tuple[str, ...]] = CUES
     min_hits: int = 2
     min_density: float = 0.5

@@ -69,6 +69,15 @@ class NavigationLine:
     min_items: int = 4
     max_item_chars: int = 6
     max_link_chars: int = 12
+    #: `check` reads the sentence, and of the page only what `local_key` returns.
+    local: ClassVar[bool] = True
+
+    def local_key(self, seg: Segment, page: Page) -> tuple[bool, bool, bool]:
+        """What `check` reads of the page besides the sentence: does a cue start in it, is it
+        its whole line, is its line a markdown table row."""
+        line = page.line_by_number[seg.line]
+        return (seg.start in page.starts_with(NAV_CUES), seg.start == line.start and seg.end == line.end,
+                len(line.text) > 1 and line.text[0] in "|｜" and line.text[-1] in "|｜")
 
     def candidates(self, page: Page) -> list[int]:
         """The sentences `check` can remove: those with a cue, and unpunctuated ones that

@@ -37,6 +37,7 @@ class RegionList:
     code: ClassVar[str] = "spam.region_list"
     strength: ClassVar[str] = HARD
     trigger: ClassVar[regex.Pattern | None] = None
+    local: ClassVar[bool] = True  # check reads the sentence alone (see rules/base.py)
     min_items: int = 5
     min_coverage: float = 0.6
     min_items_sentence: int = 12

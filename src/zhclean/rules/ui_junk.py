@@ -76,6 +76,7 @@ class InterfaceText:
     code: ClassVar[str] = "boilerplate.ui_junk"
     strength: ClassVar[str] = HARD
     trigger: ClassVar[regex.Pattern | None] = None
+    local: ClassVar[bool] = True  # check reads the sentence alone (see rules/base.py)
     max_chars: int = 40
 
     def candidates(self, page: Page) -> list[int]:

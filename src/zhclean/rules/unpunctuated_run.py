@@ -31,6 +31,7 @@ class UnpunctuatedRun:
     code: ClassVar[str] = "boilerplate.link_run"
     strength: ClassVar[str] = HARD
     trigger: ClassVar[regex.Pattern | None] = None
+    local: ClassVar[bool] = True  # check reads the sentence alone (see rules/base.py)
     min_han: int = 60
     chars_per_mark: int = 60
     max_function_share: float = 0.05
