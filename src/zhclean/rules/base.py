@@ -230,6 +230,20 @@ class Page:
         return hits
 
     @cached_property
+    def fenced_lines(self) -> frozenset[int]:
+        """Numbers of the lines inside a markdown code fence (between two '```' lines): a
+        program, a command session or a disassembly, whose words and digits are the article's
+        (an unclosed fence runs to the end of the page)."""
+        fenced: set[int] = set()
+        inside = False
+        for line in self.lines:
+            if line.text.lstrip().startswith("```"):
+                inside = not inside
+            elif inside:
+                fenced.add(line.line)
+        return frozenset(fenced)
+
+    @cached_property
     def is_flat(self) -> bool:
         """True for pages that lost their line breaks (one or two very long lines)."""
         return len(self.lines) <= 2 and len(self.source) > 300

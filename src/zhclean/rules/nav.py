@@ -60,7 +60,10 @@ class NavigationLine:
     of Latin words or a shell command separated by spaces only (no CJK: not a Chinese menu);
     the rows of a markdown table (a line that starts and ends with '|'), a markdown
     subheading ("## iOS 16 正式版"), and a record's data separated the same way, with a year
-    or a measurement among its items ("2016 / 美国 / 剧情 / 导演名", "[東京] 新橋駅 344m / 日本料理")."""
+    or a measurement among its items ("2016 / 美国 / 剧情 / 导演名", "[東京] 新橋駅 344m / 日本料理");
+    the lines of a fenced code block (a shell session, a register dump: the article's code)
+    and a line ending with a colon, which introduces what follows (a share bar ending in
+    "分享到：" is left to ui_junk)."""
 
     code: ClassVar[str] = "boilerplate.nav"
     strength: ClassVar[str] = HARD
@@ -82,6 +85,8 @@ class NavigationLine:
                                  and (marked[k] or _PAGER_START.match(view, s.start, s.end)))]
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
+        if seg.line in page.fenced_lines:
+            return None  # a line of code ("$ mount | grep bpf", "6 0 0 1"), not a menu or pager
         text = page.view_of(seg)
         punctuated = _SENTENCE_MARK.search(text) is not None
         if punctuated and seg.start not in page.starts_with(NAV_CUES):
@@ -100,6 +105,8 @@ class NavigationLine:
             return None  # words separated by spaces inside running text
         if not _MENU_MARK.search(text):
             return None  # one item, one link
+        if text.rstrip().endswith((":", "：")):
+            return None  # a line introducing what follows ("例如以下 bpf 指令 (ip proto 6):")
         if not _HARD_SEPARATOR.search(text) and not CJK.search(text):
             return None  # Latin words or a command line ("docker stop web && docker rm web")
         items = [i for i in _MENU_SPLIT.split(_GLOSS.sub("()", text)) if i]
