@@ -105,13 +105,14 @@ class NavigationLine:
             return None  # words separated by spaces inside running text
         if not _MENU_MARK.search(text):
             return None  # one item, one link
-        if text.rstrip().endswith((":", "：")):
-            return None  # a line introducing what follows ("例如以下 bpf 指令 (ip proto 6):")
         if not _HARD_SEPARATOR.search(text) and not CJK.search(text):
             return None  # Latin words or a command line ("docker stop web && docker rm web")
         items = [i for i in _MENU_SPLIT.split(_GLOSS.sub("()", text)) if i]
         if any(_MEASURE.fullmatch(i) for i in items):
             return None  # "2011 / 美国 / 动画", "[東京] 新橋駅 344m / 日本料理": a record's data
+        if text.rstrip().endswith((":", "：")) and any(len(i.rstrip(":：")) > 1 for i in items):
+            return None  # a line introducing what follows ("例如以下 bpf 指令 (ip proto 6):"); a
+            # header spelt out one character at a time ("相 关 阅 读：") is still chrome
         if len(items) >= self.min_items and all(len(i) <= self.max_item_chars for i in items):
             return Removal(seg.start, seg.end, self.code, {"menu_items": len(items)})
         links = [i for i in _PIPES.split(text) if i.strip()]
