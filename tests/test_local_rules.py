@@ -6,7 +6,7 @@ tests catch it when a sentence then answers differently on two pages.
 
 The sentences are those of the rule cases (`tests/cases/*.jsonl`), each judged on its own page
 and inside pages that differ around it: contacts, breadcrumbs and pagers on other lines, a
-title, a flat page (no line breaks).
+title, a flat page (no line breaks), a fenced code block.
 """
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ _SURROUNDINGS = [
     ("这一段是文章的开头，讲的是一件平常的事情。" * 12 + "  ", "  " + "他说完就走了，留下我们几个在原地等待消息。" * 8, None, "  "),
     ("咨询电话：58036001\n咨询电话：58036002\n咨询电话：58036003\n咨询电话：58036004\n", "\n客服电话：58036005\n客服电话：58036006\n客服电话：58036007\n客服电话：58036008", None, "\n"),
     ("隐私政策 | 用户协议 | 联系我们\n", "\n版权所有 © 2024 示例公司 保留所有权利。", "示例", "\n"),
+    ("下面是这次用到的命令：\n```\n", "\n```\n命令执行完以后，再检查一遍输出。", None, "\n"),  # inside a code fence
 ]
 
 

@@ -56,6 +56,10 @@ CLOSERS = "”’」』\"')）]】"
 FIELD_ROW = regex.compile(r"\s*[\p{Han}\p{Katakana}a-zA-Z]{1,10}\s*[:：](?![^\n]*(?:https?:|www\.|\.com|\.cn))[^\n]{0,30}\d")
 
 
+#: A sentence of Chinese prose: Han characters closed by a full stop.
+_FENCED_PROSE = regex.compile(r"\p{Han}{6}[^。\n]{0,80}。")
+
+
 @dataclass
 class Page:
     """One page under analysis: the normalized text, its matching view, and its segments."""
@@ -228,6 +232,25 @@ class Page:
                     pos = max(pos, sentences[k].end)  # one hit per sentence is enough
                 k += 1
         return hits
+
+    @cached_property
+    def fenced_lines(self) -> frozenset[int]:
+        """Numbers of the lines inside a markdown code fence (between two '```' lines): a
+        program, a command session or a disassembly, whose words and digits are the article's
+        (an unclosed fence runs to the end of the page). A fence around a sentence of prose
+        ("…更好的因素之外，配置简单也是优点之一。") is a stray mark, and its lines are not code."""
+        fenced: set[int] = set()
+        run: list[int] | None = None
+        prose = False
+        for line in self.lines + [None]:
+            if line is None or line.text.lstrip().startswith("```"):
+                if run is not None and not prose:
+                    fenced.update(run)
+                run, prose = (None, False) if run is not None or line is None else ([], False)
+            elif run is not None:
+                run.append(line.line)
+                prose = prose or _FENCED_PROSE.search(line.text) is not None
+        return frozenset(fenced)
 
     @cached_property
     def is_flat(self) -> bool:

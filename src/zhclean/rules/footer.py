@@ -12,7 +12,7 @@ from zhclean.rules.base import HARD, Page, han_count
 FOOTER = regex.compile(
     r"版权所有(?![人者方权])|版权归.{0,8}所有|all rights reserved|copyright|©|\(c\)\s*\d{4}"
     r"|icp[备证]|icp\s*\d|[京沪津渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新]icp|公网安备|网安备"
-    r"|(?:免责声明|版权声明|法律声明)(?![、，,和与及])"
+    r"|(?<![、的])(?:免责声明|版权声明|法律声明)(?![、，,和与及或])"
     r"|如(?:涉及|有涉及)(?:作品)?(?:内容|版权)|如有侵权|侵权(?:请)?(?:联系)?删除|若有侵权|涉嫌侵权"
     r"|转载请(?:注明|联系|保留)"
     r"|本文(?:系|为)?(?:转载|转自)|本文仅代表作者|不代表(?:本站|本网|本平台|本号|.{1,8}的?)(?:立场|观点|看法)"
@@ -35,8 +35,12 @@ CUES = ("版权", "rights", "copyright", "©", "(c)", "icp", "公网安备", "�
         "クッキー", "を続けることにより")
 
 #: Formulas that also occur in news and regulations ("…将依法用网、文明上网纳入校规"): they
-#: count only in a short sentence or at a sentence start.
-WEAK_FOOTER = regex.compile(r"未经(?:本站|本网|书面)?(?:许可|授权|同意).{0,12}(?:转载|复制|使用)"
+#: count only in a short sentence or at a sentence start. Between 未经…许可 and the verb a
+#: notice puts a prohibition ("未经授权禁止转载", "未经许可，不得复制") or at most a comma;
+#: "未经授权的一方复制了数据" is a news sentence about a breach.
+WEAK_FOOTER = regex.compile(r"未经(?:本站|本网|作者|书面){0,2}(?:许可|授权|同意)"
+                            r"(?:[^。！？]{0,8}?(?:不得|禁止|严禁|请勿|不可|不能|不允许|谢绝|勿)[^。！？]{0,4}?|[,，、\s]{0,2})"
+                            r"(?:转载|复制|使用)"
                             r"|文明上网|理性发言|不传谣言")
 #: Names of a site's documents and licences: a footer line is little more than the names
 #: ("隐私政策 | 用户协议", "[隐私政策](…)", "增值电信业务经营许可证：…"); a sentence that

@@ -60,7 +60,10 @@ class NavigationLine:
     of Latin words or a shell command separated by spaces only (no CJK: not a Chinese menu);
     the rows of a markdown table (a line that starts and ends with '|'), a markdown
     subheading ("## iOS 16 正式版"), and a record's data separated the same way, with a year
-    or a measurement among its items ("2016 / 美国 / 剧情 / 导演名", "[東京] 新橋駅 344m / 日本料理")."""
+    or a measurement among its items ("2016 / 美国 / 剧情 / 导演名", "[東京] 新橋駅 344m / 日本料理");
+    the lines of a fenced code block (a shell session, a register dump: the article's code)
+    and a line ending with a colon, which introduces what follows (a share bar ending in
+    "分享到：" is left to ui_junk)."""
 
     code: ClassVar[str] = "boilerplate.nav"
     strength: ClassVar[str] = HARD
@@ -72,11 +75,13 @@ class NavigationLine:
     #: `check` reads the sentence, and of the page only what `local_key` returns.
     local: ClassVar[bool] = True
 
-    def local_key(self, seg: Segment, page: Page) -> tuple[bool, bool, bool]:
-        """What `check` reads of the page besides the sentence: does a cue start in it, is it
-        its whole line, is its line a markdown table row."""
+    def local_key(self, seg: Segment, page: Page) -> tuple[bool, bool, bool, bool]:
+        """What `check` reads of the page besides the sentence: is its line inside a fenced
+        code block, does a cue start in it, is it its whole line, is its line a markdown
+        table row."""
         line = page.line_by_number[seg.line]
-        return (seg.start in page.starts_with(NAV_CUES), seg.start == line.start and seg.end == line.end,
+        return (seg.line in page.fenced_lines, seg.start in page.starts_with(NAV_CUES),
+                seg.start == line.start and seg.end == line.end,
                 len(line.text) > 1 and line.text[0] in "|｜" and line.text[-1] in "|｜")
 
     def candidates(self, page: Page) -> list[int]:
@@ -91,6 +96,8 @@ class NavigationLine:
                                  and (marked[k] or _PAGER_START.match(view, s.start, s.end)))]
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
+        if seg.line in page.fenced_lines:
+            return None  # a line of code ("$ mount | grep bpf", "6 0 0 1"), not a menu or pager
         text = page.view_of(seg)
         punctuated = _SENTENCE_MARK.search(text) is not None
         if punctuated and seg.start not in page.starts_with(NAV_CUES):
@@ -114,6 +121,9 @@ class NavigationLine:
         items = [i for i in _MENU_SPLIT.split(_GLOSS.sub("()", text)) if i]
         if any(_MEASURE.fullmatch(i) for i in items):
             return None  # "2011 / 美国 / 动画", "[東京] 新橋駅 344m / 日本料理": a record's data
+        if text.rstrip().endswith((":", "：")) and any(len(i.rstrip(":：")) > 1 for i in items):
+            return None  # a line introducing what follows ("例如以下 bpf 指令 (ip proto 6):"); a
+            # header spelt out one character at a time ("相 关 阅 读：") is still chrome
         if len(items) >= self.min_items and all(len(i) <= self.max_item_chars for i in items):
             return Removal(seg.start, seg.end, self.code, {"menu_items": len(items)})
         links = [i for i in _PIPES.split(text) if i.strip()]
