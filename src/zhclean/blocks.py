@@ -12,7 +12,7 @@ import regex
 from zhclean.rules.base import FIELD_ROW, hiragana_count, visible_count, word_count
 from zhclean.rules.footer import FooterSentence
 from zhclean.rules.related import RelatedLinks, ends_article
-from zhclean.rules.ui_junk import RULE_LINE
+from zhclean.rules.ui_junk import READ_MORE_LINK, RULE_LINE
 from zhclean.units import ANCHOR_CODES, GOOD, JUNK, NEUTRAL, SOFT, ContextPolicy, Unit
 
 #: Rows of a list or a table: list items, numbered points ("1、", "（二）"), table cells.
@@ -73,8 +73,9 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
     for k, u in enumerate(units):
         if u.state == GOOD:
             scores.append(u.words)
-        elif u.state == JUNK and (u.code in ANCHOR_CODES or RULE_LINE.match(u.seg.text)):
-            scores.append(0.0)  # bylines, date lines, separator lines: structure, not chrome
+        elif u.state == JUNK and (u.code in ANCHOR_CODES or RULE_LINE.match(u.seg.text)
+                                  or READ_MORE_LINK.fullmatch(u.seg.text)):
+            scores.append(0.0)  # bylines, date lines, separator lines, an item's read-more link
         elif u.state == JUNK:
             scores.append(-policy.junk_penalty * u.size)
         elif (_STRUCTURED.match(u.seg.text) or code[k] or _heads_text(units, k) or _IMAGE_ONLY.fullmatch(u.seg.text)

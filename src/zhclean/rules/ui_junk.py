@@ -10,6 +10,9 @@ import regex
 from zhclean.document import Removal, Segment
 from zhclean.rules.base import HARD, Page, han_count
 
+#: A digest item's bracketed read-more link ("【外刊-[阅读原文](https://…)】"): UI after the
+#: item's sentence, not one of its words (article blocks score it like a byline).
+READ_MORE_LINK = regex.compile(r"【[^【】\[\]\n]{0,8}\[阅读原文\]\([^()\s]{0,2000}\)】")
 UI_INLINE = regex.compile(
     r"\[[^\[\]\n]{0,80}\.(?:gif|jpe?g|png|bmp|webp|svg)\]"                       # [home_logo.gif]
     r"|[(（]\s*(?:网络|资料|图片|网图|配图)?(?:配图|图片|网图|资料图|图)(?:来源[:：]?[^)）]{0,12})?\s*[)）]"
@@ -19,6 +22,7 @@ UI_INLINE = regex.compile(
     r"|(?:网络|资料)(?:配)?图(?:片)?(?=\s|$|[。\n])|\[摘要\]"
     r"|(?<![^\s。！？!?”])(?:网络图|网图|资料图)(?![书谱形像表论层标片])"              # 。网络图小伙回忆称…
     r"|(?<![^\s。！？!?”])导读\s*[:：]"                                                   # 导读：美妞们，上午好…
+    r"|" + READ_MORE_LINK.pattern +                                                        # 【外刊-[阅读原文](https://…)】
     r"|分享至(?:好友和)?朋友圈|用微信扫(?:码|描)?二维码分享|二维码分享至[^\n。]{0,10}|已显示全部内容|展开全部|查看全部\d*条?"
     r"|为什么显示这个广告[?？]?|为什么你不喜欢这个广告[?？]?|广告意见与建议|不喜欢减少或屏蔽此类内容"
     r"|(?<!\d)\d+\s*(?:跟贴|跟帖|条评论|人参与|人正在学习|人点赞|次阅读)"
@@ -35,7 +39,7 @@ IMAGE_TAG = regex.compile(
 #: words), so the pattern only runs on the few sentences that hold one.
 CUES = ("gif]", "jpg]", "jpeg]", "png]", "bmp]", "webp]", "svg]", "图", "[摘要]", "分享至", "二维码分享",
         "已显示全部内容", "展开全部", "查看全部", "广告", "不喜欢减少", "跟贴", "跟帖", "条评论", "人参与",
-        "人正在学习", "人点赞", "次阅读", "导读")
+        "人正在学习", "人点赞", "次阅读", "导读", "[阅读原文](")
 UI_SEGMENT = regex.compile(
     r"^(?:点击展开全文|点击阅读全文|阅读原文|展开全文|收藏本文|分享本文|打印本文|视频加载中\s*(?:\.{3}|…+)?|"
     r"字号\s*[:：]?\s*大\s*中\s*小|(?:【(?:打印|关闭|关闭窗口|收藏|返回顶部|打印本页)】\s*)+|图片加载(?:失败|中)\S{0,3}|展开剩余\s*\d+\s*%|赞\s*[(（]\d+[)）]|收藏\s*[(（]\d+[)）]|"
