@@ -113,14 +113,15 @@ def repaired(text: str, min_common: float, min_han: int = 10) -> str | None:
     return None
 
 
-def garbled_units(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """For each character of `text`: is it a unit, and is it a UTF-8-shaped unit. Units are
-    Han characters (a repeat of the previous character counts once: "啊啊啊啊" is one) and
+def garbled_units(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each character of `text`: is it a unit, is it a UTF-8-shaped unit, and is it a rare
+    Han character (not `is_common`), from one pass over its code points. Units are Han
+    characters (a repeat of the previous character counts once: "啊啊啊啊" is one) and
     isolated symbol-row characters: kana, Cyrillic or box-drawing characters next to one of
     their kind are words or drawings, and left out."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     codes = np.minimum(codes, 0xFFFF)  # beyond the BMP: no unit (0xFFFF is none)
-    class_table, shaped_table, _ = _tables()
+    class_table, shaped_table, rare_table = _tables()
     cls = class_table[codes]
     same_before = np.zeros(len(codes), dtype=bool)
     same_before[1:] = cls[1:] == cls[:-1]
@@ -130,13 +131,7 @@ def garbled_units(text: str) -> tuple[np.ndarray, np.ndarray]:
     repeat[1:] = codes[1:] == codes[:-1]
     han = cls == 1
     units = (han & ~repeat) | ((cls > 1) & ~same_before & ~same_after)
-    return units, units & shaped_table[codes]
-
-
-def _rare(text: str) -> np.ndarray:
-    """For each character of `text`: is it a Han character that is not `is_common`."""
-    codes = np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4"), 0xFFFF)
-    return _tables()[2][codes]
+    return units, units & shaped_table[codes], rare_table[codes]
 
 
 @dataclass(frozen=True)
@@ -177,8 +172,7 @@ class GarbledLine:
     def find(self, page: Page) -> Iterator[Removal]:
         if not page.lines:
             return
-        units_at, shaped_at = garbled_units(page.source)
-        rare_at = _rare(page.source)
+        units_at, shaped_at, rare_at = garbled_units(page.source)
         units_before = np.concatenate(([0], np.cumsum(units_at)))
         shaped_before = np.concatenate(([0], np.cumsum(shaped_at)))
         rare_before = np.concatenate(([0], np.cumsum(rare_at)))
