@@ -157,6 +157,11 @@ class Page:
         """The view's code points (one per character)."""
         return np.frombuffer(self.view.encode("utf-32-le", "surrogatepass"), dtype="<u4")
 
+    @cached_property
+    def _source_codes(self) -> np.ndarray:
+        """The source's code points (one per character), for the running counts."""
+        return np.frombuffer(self.source.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
     def han_count(self, start: int, end: int) -> int:
         """`han_count(self.source[start:end])`, from a running count over the page: rules ask
         it of most sentences (``page.han_count(seg.start, seg.end)``)."""
@@ -185,7 +190,7 @@ class Page:
     def _running(self, run: regex.Pattern) -> np.ndarray:
         """How many characters of the source before each offset are in one of `run`'s runs
         (its character class: one lookup per character)."""
-        codes = np.frombuffer(self.source.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        codes = self._source_codes
         running = np.zeros(len(codes) + 1, dtype=np.int32)  # half the memory of int64 (a 10 MB line needs 40 MB)
         np.cumsum(_class_table(run)[codes], dtype=np.int32, out=running[1:])
         return running
