@@ -73,6 +73,8 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
     for k, u in enumerate(units):
         if u.state == GOOD:
             scores.append(u.words)
+        elif u.state == SOFT and (words := word_count(u.seg.text)) >= policy.long_han:
+            scores.append(words)  # a long sentence with marketing words is prose all the same
         elif u.state == JUNK and (u.code in ANCHOR_CODES or RULE_LINE.match(u.seg.text)
                                   or READ_MORE_LINK.fullmatch(u.seg.text)):
             scores.append(0.0)  # bylines, date lines, separator lines, an item's read-more link
