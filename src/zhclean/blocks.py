@@ -13,7 +13,7 @@ from zhclean.rules.base import FIELD_ROW, hiragana_count, visible_count, word_co
 from zhclean.rules.footer import FooterSentence
 from zhclean.rules.related import RelatedLinks, ends_article
 from zhclean.rules.ui_junk import READ_MORE_LINK, RULE_LINE
-from zhclean.units import ANCHOR_CODES, GOOD, JUNK, NEUTRAL, SOFT, ContextPolicy, Unit
+from zhclean.units import ANCHOR_CODES, GOOD, JUNK, NEUTRAL, SOFT, TRANSPARENT_CODES, ContextPolicy, Unit
 
 #: Rows of a list or a table: list items, numbered points ("1、", "（二）"), table cells.
 _ROW = regex.compile(r"[-*+]\s|\||\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
@@ -65,7 +65,8 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
     side are taken while they score at least `second_block_share` of the best one, so an
     answer thread or a two-part article keeps all its parts. A header of related articles,
     rankings or comments after the best range's start ends the article: nothing from it on
-    is taken (the excerpts of a "你可能还想看" feed are prose, but not this page's).
+    is taken (the excerpts of a "你可能还想看" feed are prose, but not this page's). Blocks
+    with only a listing's records between them are joined (`_bridged`).
     """
     scores = []
     rows = [False] * len(units)  # rows of a list or a table, fields and data, code
@@ -112,7 +113,30 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
         pending += [(lo, start), (end, hi)]
     blocks.sort()
     limits = [start for start, _ in blocks[1:]] + [len(scores)]
-    return [(start, _table_end(units, rows, end, limit, policy)) for (start, end), limit in zip(blocks, limits)]
+    blocks = [(start, _table_end(units, rows, end, limit, policy)) for (start, end), limit in zip(blocks, limits)]
+    return _bridged(units, rows, blocks, policy)
+
+
+def _bridged(units: list[Unit], rows: list[bool], blocks: list[tuple[int, int]],
+             policy: ContextPolicy) -> list[tuple[int, int]]:
+    """`blocks` with each pair of neighbours joined when the stretch between them is the
+    document's too: no junk in it but bylines, date lines and UI remnants, and at least
+    `bridge_share` of its other units prose or rows (a listing's records: a shop's name,
+    its rating, price and address lines, a line of comment). Page chrome between two parts
+    of an article is menus and headlines, which are neither. (On the dev set, the records
+    between the parts of a listing page are half rows and prose; the junk-free stretches
+    of chrome between blocks, a sixth at most.)"""
+    out = blocks[:1]
+    for start, end in blocks[1:]:
+        gap = range(out[-1][1], start)
+        content = [k for k in gap if units[k].state != JUNK]
+        kept = all(units[k].code in ANCHOR_CODES | TRANSPARENT_CODES for k in gap if units[k].state == JUNK)
+        dense = sum(1 for k in content if units[k].state == GOOD or rows[k])
+        if content and kept and dense >= policy.bridge_share * len(content):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
 
 
 def _table_end(units: list[Unit], rows: list[bool], end: int, limit: int, policy: ContextPolicy) -> int:

@@ -72,6 +72,9 @@ class ContextPolicy:
     #: `min_block_score`.
     second_block_share: float = 0.15
     min_block_score: float = 30.0
+    #: Two blocks are joined when the units between them hold no junk but bylines and UI
+    #: remnants and at least this share of them are prose or rows (`zhclean.blocks._bridged`).
+    bridge_share: float = 0.35
 
 
 @dataclass(slots=True)
