@@ -17,6 +17,8 @@ from zhclean.units import ANCHOR_CODES, GOOD, JUNK, NEUTRAL, SOFT, TRANSPARENT_C
 
 #: Rows of a list or a table: list items, numbered points ("1、", "（二）"), table cells.
 _ROW = regex.compile(r"[-*+]\s|\||\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
+#: Numbered points ("1、", "二、", "（三）"): the rows of a table of contents.
+_POINT = regex.compile(r"\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
 #: Lines that structure a document (markdown headings, bold subheadings, list items, table
 #: rows, quotes, numbered points, "—— 第一章" outline entries): neither evidence of an article
 #: nor of page chrome.
@@ -65,8 +67,10 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
     side are taken while they score at least `second_block_share` of the best one, so an
     answer thread or a two-part article keeps all its parts. A header of related articles,
     rankings or comments after the best range's start ends the article: nothing from it on
-    is taken (the excerpts of a "你可能还想看" feed are prose, but not this page's). Blocks
-    with only a listing's records between them are joined (`_bridged`).
+    is taken (the excerpts of a "你可能还想看" feed are prose, but not this page's). A block
+    takes the table right under it (`_table_end`) and the table of contents right above it
+    (`_table_start`); blocks with only a listing's records between them are joined
+    (`_bridged`).
     """
     scores = []
     rows = [False] * len(units)  # rows of a list or a table, fields and data, code
@@ -114,6 +118,8 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
     blocks.sort()
     limits = [start for start, _ in blocks[1:]] + [len(scores)]
     blocks = [(start, _table_end(units, rows, end, limit, policy)) for (start, end), limit in zip(blocks, limits)]
+    floors = [0] + [end for _, end in blocks[:-1]]
+    blocks = [(_table_start(units, start, floor, policy), end) for (start, end), floor in zip(blocks, floors)]
     return _bridged(units, rows, blocks, policy)
 
 
@@ -155,6 +161,25 @@ def _table_end(units: list[Unit], rows: list[bool], end: int, limit: int, policy
             count += 1
             if count >= policy.table_rows and count >= policy.table_share * (k + 1 - end):
                 best = k + 1
+    return best
+
+
+def _table_start(units: list[Unit], start: int, floor: int, policy: ContextPolicy) -> int:
+    """Where a block starting at `start` starts once it takes the table or list right above
+    its first prose line (a report's table of contents: "第一章 …", "一、…", "二、…"): the
+    longest run of non-junk units down to `floor` that starts on a numbered point (`_POINT`),
+    with these making up `table_share` of its units and at least `table_rows` of them
+    (`_table_end`, upwards). Bullets, fields, data and code do not count here: a site's menu
+    ("* [首页](…)"), a stock ticker or a sidebar's figures above an article are page chrome."""
+    best, count = start, 0
+    for k in range(start - 1, floor - 1, -1):
+        u = units[k]
+        if u.state == JUNK and u.code not in ANCHOR_CODES or u.state == GOOD:
+            break
+        if _POINT.match(u.seg.text):
+            count += 1
+            if count >= policy.table_rows and count >= policy.table_share * (start - k):
+                best = k
     return best
 
 
