@@ -151,13 +151,16 @@ def _table_end(units: list[Unit], rows: list[bool], end: int, limit: int, policy
     `limit` that ends on a row and whose `rows` (list items, numbered points, table cells,
     fields and data, code) are at least `table_share` of its units, with at least
     `table_rows` rows. Prose ends a block, but an appendix of data is the document's too;
-    page chrome is words, headings and pictures ("**欢迎关注…**", "![](…)"), not rows."""
+    page chrome is words, headings and pictures ("**欢迎关注…**", "![](…)"), not rows. Under a
+    last line that introduces a list ("支持以下标签："), every short line (at most
+    `item_chars` characters) is an item of it ("ad：广告引流", "profanity：辱骂内容")."""
     best, count = end, 0
+    introduced = end > 0 and units[end - 1].seg.text.rstrip().endswith(("：", ":"))
     for k in range(end, limit):
         u = units[k]
         if u.state == JUNK and u.code not in ANCHOR_CODES or u.state == GOOD:
             break
-        if rows[k]:
+        if rows[k] or introduced and u.state != JUNK and len(u.seg) <= policy.item_chars:
             count += 1
             if count >= policy.table_rows and count >= policy.table_share * (k + 1 - end):
                 best = k + 1
