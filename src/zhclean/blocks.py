@@ -13,10 +13,12 @@ from zhclean.rules.base import FIELD_ROW, hiragana_count, visible_count, word_co
 from zhclean.rules.footer import FooterSentence
 from zhclean.rules.related import RelatedLinks, ends_article
 from zhclean.rules.ui_junk import READ_MORE_LINK, RULE_LINE
-from zhclean.units import ANCHOR_CODES, GOOD, JUNK, NEUTRAL, SOFT, ContextPolicy, Unit
+from zhclean.units import ANCHOR_CODES, GOOD, JUNK, NEUTRAL, SOFT, TRANSPARENT_CODES, ContextPolicy, Unit
 
 #: Rows of a list or a table: list items, numbered points ("1、", "（二）"), table cells.
 _ROW = regex.compile(r"[-*+]\s|\||\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
+#: Numbered points ("1、", "二、", "（三）"): the rows of a table of contents.
+_POINT = regex.compile(r"\d{1,3}[.、)）]\s*\S|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
 #: Lines that structure a document (markdown headings, bold subheadings, list items, table
 #: rows, quotes, numbered points, "—— 第一章" outline entries): neither evidence of an article
 #: nor of page chrome.
@@ -65,7 +67,10 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
     side are taken while they score at least `second_block_share` of the best one, so an
     answer thread or a two-part article keeps all its parts. A header of related articles,
     rankings or comments after the best range's start ends the article: nothing from it on
-    is taken (the excerpts of a "你可能还想看" feed are prose, but not this page's).
+    is taken (the excerpts of a "你可能还想看" feed are prose, but not this page's). A block
+    takes the table right under it (`_table_end`) and the table of contents right above it
+    (`_table_start`); blocks with only a listing's records between them are joined
+    (`_bridged`).
     """
     scores = []
     rows = [False] * len(units)  # rows of a list or a table, fields and data, code
@@ -73,6 +78,8 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
     for k, u in enumerate(units):
         if u.state == GOOD:
             scores.append(u.words)
+        elif u.state == SOFT and (words := word_count(u.seg.text)) >= policy.long_han:
+            scores.append(words)  # a long sentence with marketing words is prose all the same
         elif u.state == JUNK and (u.code in ANCHOR_CODES or RULE_LINE.match(u.seg.text)
                                   or READ_MORE_LINK.fullmatch(u.seg.text)):
             scores.append(0.0)  # bylines, date lines, separator lines, an item's read-more link
@@ -110,7 +117,32 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
         pending += [(lo, start), (end, hi)]
     blocks.sort()
     limits = [start for start, _ in blocks[1:]] + [len(scores)]
-    return [(start, _table_end(units, rows, end, limit, policy)) for (start, end), limit in zip(blocks, limits)]
+    blocks = [(start, _table_end(units, rows, end, limit, policy)) for (start, end), limit in zip(blocks, limits)]
+    floors = [0] + [end for _, end in blocks[:-1]]
+    blocks = [(_table_start(units, start, floor, policy), end) for (start, end), floor in zip(blocks, floors)]
+    return _bridged(units, rows, blocks, policy)
+
+
+def _bridged(units: list[Unit], rows: list[bool], blocks: list[tuple[int, int]],
+             policy: ContextPolicy) -> list[tuple[int, int]]:
+    """`blocks` with each pair of neighbours joined when the stretch between them is the
+    document's too: no junk in it but bylines, date lines and UI remnants, and at least
+    `bridge_share` of its other units prose or rows (a listing's records: a shop's name,
+    its rating, price and address lines, a line of comment). Page chrome between two parts
+    of an article is menus and headlines, which are neither. (On the dev set, the records
+    between the parts of a listing page are half rows and prose; the junk-free stretches
+    of chrome between blocks, a sixth at most.)"""
+    out = blocks[:1]
+    for start, end in blocks[1:]:
+        gap = range(out[-1][1], start)
+        content = [k for k in gap if units[k].state != JUNK]
+        kept = all(units[k].code in ANCHOR_CODES | TRANSPARENT_CODES for k in gap if units[k].state == JUNK)
+        dense = sum(1 for k in content if units[k].state == GOOD or rows[k])
+        if content and kept and dense >= policy.bridge_share * len(content):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
 
 
 def _table_end(units: list[Unit], rows: list[bool], end: int, limit: int, policy: ContextPolicy) -> int:
@@ -119,16 +151,38 @@ def _table_end(units: list[Unit], rows: list[bool], end: int, limit: int, policy
     `limit` that ends on a row and whose `rows` (list items, numbered points, table cells,
     fields and data, code) are at least `table_share` of its units, with at least
     `table_rows` rows. Prose ends a block, but an appendix of data is the document's too;
-    page chrome is words, headings and pictures ("**欢迎关注…**", "![](…)"), not rows."""
+    page chrome is words, headings and pictures ("**欢迎关注…**", "![](…)"), not rows. Under a
+    last line that introduces a list ("支持以下标签："), every short line (at most
+    `item_chars` characters) is an item of it ("ad：广告引流", "profanity：辱骂内容")."""
     best, count = end, 0
+    introduced = end > 0 and units[end - 1].seg.text.rstrip().endswith(("：", ":"))
     for k in range(end, limit):
         u = units[k]
         if u.state == JUNK and u.code not in ANCHOR_CODES or u.state == GOOD:
             break
-        if rows[k]:
+        if rows[k] or introduced and u.state != JUNK and len(u.seg) <= policy.item_chars:
             count += 1
             if count >= policy.table_rows and count >= policy.table_share * (k + 1 - end):
                 best = k + 1
+    return best
+
+
+def _table_start(units: list[Unit], start: int, floor: int, policy: ContextPolicy) -> int:
+    """Where a block starting at `start` starts once it takes the table or list right above
+    its first prose line (a report's table of contents: "第一章 …", "一、…", "二、…"): the
+    longest run of non-junk units down to `floor` that starts on a numbered point (`_POINT`),
+    with these making up `table_share` of its units and at least `table_rows` of them
+    (`_table_end`, upwards). Bullets, fields, data and code do not count here: a site's menu
+    ("* [首页](…)"), a stock ticker or a sidebar's figures above an article are page chrome."""
+    best, count = start, 0
+    for k in range(start - 1, floor - 1, -1):
+        u = units[k]
+        if u.state == JUNK and u.code not in ANCHOR_CODES or u.state == GOOD:
+            break
+        if _POINT.match(u.seg.text):
+            count += 1
+            if count >= policy.table_rows and count >= policy.table_share * (start - k):
+                best = k
     return best
 
 

@@ -59,6 +59,9 @@ class ContextPolicy:
     #: `table_rows` of its units, and `table_share` of them, are rows (`zhclean.blocks`).
     table_rows: int = 5
     table_share: float = 0.6
+    #: Under a line that introduces a list ("…如下："), lines of at most this many characters
+    #: count as its items (rows) in that test.
+    item_chars: int = 40
     #: Score per character of a junk unit, of a short (≤ `short_chars`) neutral or soft unit,
     #: and of a longer one (table rows, code, lists: often content).
     junk_penalty: float = 1.0
@@ -72,6 +75,9 @@ class ContextPolicy:
     #: `min_block_score`.
     second_block_share: float = 0.15
     min_block_score: float = 30.0
+    #: Two blocks are joined when the units between them hold no junk but bylines and UI
+    #: remnants and at least this share of them are prose or rows (`zhclean.blocks._bridged`).
+    bridge_share: float = 0.35
 
 
 @dataclass(slots=True)

@@ -1,5 +1,6 @@
 """meta.byline: the header or footer line of a blog post or comment: who posted it, when, and
-its counts ("# re: 标题 2004-12-27 12:46 网友名", "由某某张贴 @ 2005-03-18 01:28:08 (369) 共 1 篇评论")."""
+its counts ("# re: 标题 2004-12-27 12:46 网友名", "由某某张贴 @ 2005-03-18 01:28:08 (369) 共 1 篇评论"),
+and the lines that mark each post of a thread ("#3", "5楼", "某某 回复了此帖")."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,6 +33,13 @@ _FURNITURE = regex.compile(
     r"|[#@\-|·•/:：;；()（）\[\]【】〖〗〓<>»«.\s]",
     regex.IGNORECASE,
 )
+#: A whole line that marks a post of a thread: its floor ("#3", "5楼", "第5楼"), a reply notice
+#: ("某某 回复了此帖", "最后由 某某 回复于 19 天前"), a quote notice ("引用 某某 的帖子："), a
+#: relative time ("1 月前") or a like count ("2 个赞").
+_THREAD_MARK = regex.compile(
+    r"#\d{1,4}|第?\d{1,4}\s*[楼樓]|\S{1,20}\s*回复了(?:此|该)?帖子?|引用\s*\S{1,20}\s*(?:的帖子|发表的)\s*[:：]?"
+    r"|最后由\s*\S{1,20}\s*回复于\s*[^\n]{1,12}|\d{1,3}\s*个?月前|\d{1,5}\s*个赞"
+)
 #: Sentence punctuation: a line with any of it left over is prose, not a header.
 _PROSE_MARK = regex.compile(r"[。！？!?，,；]")
 
@@ -49,19 +57,26 @@ class PostHeader:
     Must keep: sentences that mention when something was published ("该论文发表于2019年5月3日
     10:00出版的期刊上，引起了广泛关注。": punctuated prose), a post's headline followed by its
     date (no posting word, no reply mark: the headline is content), and the comments
-    themselves."""
+    themselves. Also a whole line (at most `max_mark_chars`) that only marks a post of a
+    thread (`_THREAD_MARK`: "#3", "5楼", "某某 回复了此帖", "引用 某某 的帖子：", "1 月前",
+    "2 个赞"); as byline anchors they no longer split a thread's replies into blocks. Must
+    keep: a sentence that names a floor ("住在5楼的张阿姨说，…")."""
 
     code: ClassVar[str] = "meta.byline"
     strength: ClassVar[str] = HARD
     max_chars: int = 120
     max_rest: int = 20
     max_rest_reply: int = 50
+    max_mark_chars: int = 40
 
     def find(self, page: Page) -> Iterator[Removal]:
         for line in page.lines:
             if len(line) > self.max_chars:
                 continue
             text = line.text
+            if len(text) <= self.max_mark_chars and _THREAD_MARK.fullmatch(text.strip()):
+                yield Removal(line.start, line.end, self.code, {"match": "thread mark"})
+                continue
             date = _DATE_TIME.search(text)
             if date is None:
                 continue
