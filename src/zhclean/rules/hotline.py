@@ -28,7 +28,9 @@ class HotlineSegment:
     Must keep: a long article sentence that quotes a number ("可拨打12315投诉",
     "可在工作日拨打图书馆服务电话0571-86012345反映"): when what remains around the number is
     `max_other_han` Han characters or more and reads as a sentence, the segment is prose.
-    Also a short line that only announces a contact block ("附：客服联系方式：").
+    Also a short line that only announces a contact block ("附：客服联系方式："), and a QQ/WeChat
+    label cut off from its ID by a "?" ("客服微信?kefu_2020": the sentence splitter ends the
+    segment at the "?"), removed with the ID.
     Also the contact field of each item of a listing ("1、某某公园 / 成人票原价：60元 /
     游客咨询电话：58036000" for each venue): the same label `min_record_fields` times or more on
     the page, with a different number at least `min_distinct_share` of the times, is a field
@@ -44,11 +46,14 @@ class HotlineSegment:
     max_other_han: int = 25
     max_other_han_service: int = 40
     max_header_chars: int = 20
+    max_id_chars: int = 24
     min_record_fields: int = 4
     min_distinct_share: float = 0.75
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
         contacts = page.contacts(seg.start, seg.end)
+        if not contacts and (cut := self._cut_contact(seg, page)):
+            return Removal(seg.start, cut.end, self.code, {"contacts": [cut.text], "types": [cut.kind]})
         if not contacts:
             if len(seg) <= self.max_header_chars and (m := CONTACT_HEADER.search(page.view_of(seg))):
                 return Removal(seg.start, seg.end, self.code, {"contact_header": m[0]})
@@ -71,6 +76,20 @@ class HotlineSegment:
         if other < limit and not (prose and not service) or len(contacts) >= 3:
             return Removal(seg.start, seg.end, self.code,
                            {"contacts": [c.text for c in contacts][:5], "types": sorted(kinds)})
+        return None
+
+    def _cut_contact(self, seg: Segment, page: Page) -> Contact | None:
+        """A QQ/WeChat ID whose label ends this short segment with a "?" (a colon lost to a
+        bad encoding, "客服微信?kefu_2020", which the sentence splitter cuts in two): the
+        contact that runs from this segment into the next one on its line."""
+        view = page.view
+        if len(seg) > self.max_header_chars or view[seg.end - 1] != "?":
+            return None
+        line_end = view.find("\n", seg.end)
+        stop = min(len(view) if line_end < 0 else line_end, seg.end + self.max_id_chars)
+        for c in page.contacts(seg.start, stop):
+            if c.kind in ("qq", "wechat") and c.start < seg.end < c.end:
+                return c
         return None
 
     def _record_field(self, seg: Segment, contact: Contact, page: Page) -> bool:
