@@ -13,7 +13,11 @@ from zhclean.rules.contacts import CONTACT_CUE, CONTACT_HINT, Contact
 SERVICE_KINDS = ("shared_cost", "toll_free")
 #: A line that announces a contact block ("附：客服联系方式：", "商务合作：").
 CONTACT_HEADER = regex.compile(r"(?:客服|联系|咨询|服务|售后|报修|投诉)(?:联系)?(?:方式|电话|热线|qq|微信)\s*[:：]?\s*$|^商务合作\s*[:：]?\s*$")
-TRIGGER = regex.compile(r"联系方式|联系电话|服务热线|客服热线|商务合作|" + CONTACT_HINT.pattern)
+#: An address given as contact info: the line opens with the address label and names another
+#: contact field after it (matched at the segment start: "地址：…号 邮编：201203", "公司地址：…  电话：…", "联系地址：… 联系人：李先生").
+ADDRESS = regex.compile(r"(?:公司|联系|通讯|通信|办公|门店|总部|工厂|本店|店铺|售后)?(?:地址|厂址)\s*[:：]")
+ADDRESS_FIELD = regex.compile(r"(?:邮编|邮政编码|电话|联系人|传真|手机|热线|qq|微信|邮箱|e-?mail)\s*[:：]")
+TRIGGER = regex.compile(r"联系方式|联系电话|服务热线|客服热线|商务合作|地址\s*[:：]|" + CONTACT_HINT.pattern)
 #: A field label before one contact, and nothing after it: "游客咨询电话：58792888".
 _FIELD = regex.compile(r"^\s*(\p{Han}{2,10})\s*[:：]\s*$")
 _NUMBER = regex.compile(r"\s*(\d[\d\- *]{4,18}\d)\s*")
@@ -30,7 +34,11 @@ class HotlineSegment:
     `max_other_han` Han characters or more and reads as a sentence, the segment is prose.
     Also a short line that only announces a contact block ("附：客服联系方式："), and a QQ/WeChat
     label cut off from its ID by a "?" ("客服微信?kefu_2020": the sentence splitter ends the
-    segment at the "?"), removed with the ID.
+    segment at the "?"), removed with the ID. And an address used as contact info: a short
+    segment that opens with an address label (地址：, 公司地址：) on a line that also names
+    another contact field within `max_address_chars` (邮编：, 电话：, 联系人：); a bare address
+    line stays (a news story may give a venue's address), and so does an address inside a
+    sentence.
     Also the contact field of each item of a listing ("1、某某公园 / 成人票原价：60元 /
     游客咨询电话：58036000" for each venue): the same label `min_record_fields` times or more on
     the page, with a different number at least `min_distinct_share` of the times, is a field
@@ -47,6 +55,7 @@ class HotlineSegment:
     max_other_han_service: int = 40
     max_header_chars: int = 20
     max_id_chars: int = 24
+    max_address_chars: int = 80
     min_record_fields: int = 4
     min_distinct_share: float = 0.75
 
@@ -54,6 +63,8 @@ class HotlineSegment:
         contacts = page.contacts(seg.start, seg.end)
         if not contacts and (cut := self._cut_contact(seg, page)):
             return Removal(seg.start, cut.end, self.code, {"contacts": [cut.text], "types": [cut.kind]})
+        if not contacts and (field := self._address_block(seg, page)):
+            return Removal(seg.start, seg.end, self.code, {"address_with": field})
         if not contacts:
             if len(seg) <= self.max_header_chars and (m := CONTACT_HEADER.search(page.view_of(seg))):
                 return Removal(seg.start, seg.end, self.code, {"contact_header": m[0]})
@@ -77,6 +88,18 @@ class HotlineSegment:
             return Removal(seg.start, seg.end, self.code,
                            {"contacts": [c.text for c in contacts][:5], "types": sorted(kinds)})
         return None
+
+    def _address_block(self, seg: Segment, page: Page) -> str | None:
+        """The other contact field (邮编, 电话, 联系人…) on the line of this short segment
+        that opens with an address label, within `max_address_chars` of it; None when the
+        segment is not such an address."""
+        view = page.view
+        if len(seg) > self.max_address_chars or not ADDRESS.match(view, seg.start, seg.end):
+            return None
+        line_end = view.find("\n", seg.start)
+        stop = min(len(view) if line_end < 0 else line_end, seg.start + self.max_address_chars)
+        m = ADDRESS_FIELD.search(view, seg.start + 3, stop)
+        return m[0] if m else None
 
     def _cut_contact(self, seg: Segment, page: Page) -> Contact | None:
         """A QQ/WeChat ID whose label ends this short segment with a "?" (a colon lost to a
