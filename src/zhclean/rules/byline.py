@@ -35,7 +35,10 @@ BYLINE = regex.compile(
     rf"|[(（]?[\p{{Han}}]{{0,8}}记者\s+{_NAME}\s*(?:摄影?|报道)?[)）]?(?=\s|$|[。\n]|\\n)"
     rf"|[(（][\p{{Han}}]{{0,8}}记者\s*{_NAME}[)）]"
     # 责任编辑：张三 / 编辑｜时楠楠 胡鑫 / 来源：法政新洞察
-    rf"|(?<![\p{{Han}}])(?:{_LABEL})(?:{_SEP})(?:{_TAG_NAME})?(?:\s*(?:{_LABEL}|{_SOURCE}){_SEP}(?:{_TAG_NAME})?)*\s*[?？]?"
+    # (本文作者：小明 too)
+    rf"|(?<![\p{{Han}}])(?:本文)?(?:{_LABEL})(?:{_SEP})(?:{_TAG_NAME})?(?:\s*(?:{_LABEL}|{_SOURCE}){_SEP}(?:{_TAG_NAME})?)*\s*[?？]?"
+    # 文 | 李丽 / 文图：王强 (文 is no label inside _LABEL: a name ending in 文 would stop there)
+    rf"|(?<![\p{{Han}}])(?:文|文图|图文)\s*[|｜丨:：]\s*{_TAG_NAME}"
     rf"|(?<![\p{{Han}}])(?:{_SOURCE}){_SEP}[^\s，,。；;！!？?\n]{{1,30}}[，,]?"
     # 本文来源：澎湃新闻 (not in brackets, where a credit of the author may follow)
     rf"|(?<![\p{{Han}}(（])本文来源{_SEP}[^\s，,。；;！!？?\n]{{1,30}}[，,]?"
@@ -58,7 +61,7 @@ BYLINE = regex.compile(
 _WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 #: Literal cues: the byline pattern only runs on sentences that contain one. (Standard `re`:
 #: it scans the whole page, 4x faster than `regex` on this alternation of literals.)
-_CUE = re.compile(rf"\(完|（完|记者|通讯员|评论员|原标题|原题|转帖|转载|首发|发表于|发布于|转自|来自|综合|图文?[{_WHITESPACE}]*[/:：]|{_LABEL}|{_SOURCE}")
+_CUE = re.compile(rf"\(完|（完|记者|通讯员|评论员|原标题|原题|转帖|转载|首发|发表于|发布于|转自|来自|综合|图文?[{_WHITESPACE}]*[/:：]|文图?[{_WHITESPACE}]*[|｜丨:：]|{_LABEL}|{_SOURCE}")
 DATE = regex.compile(
     r"(?:发布|更新|发表|上传|编辑)?(?:时间|日期)?\s*[:：]?\s*"
     r"(?:(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}月\d{1,2}日)"
