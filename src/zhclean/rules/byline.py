@@ -40,6 +40,9 @@ BYLINE = regex.compile(
     # 文 | 李丽 / 文图：王强 (文 is no label inside _LABEL: a name ending in 文 would stop there)
     rf"|(?<![\p{{Han}}])(?:文|文图|图文)\s*[|｜丨:：]\s*{_TAG_NAME}"
     rf"|(?<![\p{{Han}}])(?:{_SOURCE}){_SEP}[^\s，,。；;！!？?\n]{{1,30}}[，,]?"
+    # glued to the text before it on a page that lost its line breaks ("…12会昌县来源：某地税
+    # 编辑：小兴"): a source chained to an editor label is a byline wherever it starts
+    rf"|(?:{_SOURCE}){_SEP}[\p{{Han}}a-z]{{2,16}}?(?:{_LABEL}){_SEP}{_TAG_NAME}(?:\s*[(（][a-z0-9_\-]{{2,20}}[)）])?"
     # 本文来源：澎湃新闻 (not in brackets, where a credit of the author may follow)
     rf"|(?<![\p{{Han}}(（])本文来源{_SEP}[^\s，,。；;！!？?\n]{{1,30}}[，,]?"
     # 本文首发于微信公众号：xx / 综合《华西都市报》等
