@@ -57,6 +57,8 @@ BYLINE = regex.compile(
     # pattern that could start anywhere before 通讯员 would be tried at every position)
     rf"|(?<![\p{{Han}}])[\p{{Han}}]{{0,10}}通讯员\s+{_NAME}(?=\s|$|[。，,)）】]|\\n)"
     rf"|通讯员\s+{_NAME}(?=\s|$|[。，,)）】]|\\n)"
+    # a reporter's bare name in brackets right after a dateline ("中新社某地5月1日电 （赵某某）")
+    r"|(?<=\d日电|[网报社]讯)\s*[(（]\p{Han}{2,4}(?:[ 、]\p{Han}{2,4}){0,2}[)）]"
     # a wire story's end mark
     r"|[(（]完\s*[)）]"  # (the cue is "(完": no space after the bracket)
 )
@@ -64,7 +66,7 @@ BYLINE = regex.compile(
 _WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 #: Literal cues: the byline pattern only runs on sentences that contain one. (Standard `re`:
 #: it scans the whole page, 4x faster than `regex` on this alternation of literals.)
-_CUE = re.compile(rf"\(完|（完|记者|通讯员|评论员|原标题|原题|转帖|转载|首发|发表于|发布于|转自|来自|综合|图文?[{_WHITESPACE}]*[/:：]|文图?[{_WHITESPACE}]*[|｜丨:：]|{_LABEL}|{_SOURCE}")
+_CUE = re.compile(rf"\(完|（完|(?:日电|讯)[{_WHITESPACE}]*[(（]|记者|通讯员|评论员|原标题|原题|转帖|转载|首发|发表于|发布于|转自|来自|综合|图文?[{_WHITESPACE}]*[/:：]|文图?[{_WHITESPACE}]*[|｜丨:：]|{_LABEL}|{_SOURCE}")
 DATE = regex.compile(
     r"(?:发布|更新|发表|上传|编辑)?(?:时间|日期)?\s*[:：]?\s*"
     r"(?:(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}月\d{1,2}日)"
