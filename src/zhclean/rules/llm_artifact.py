@@ -10,8 +10,9 @@ from zhclean.document import Removal, Segment
 from zhclean.rules.base import HARD, Page
 
 LLM = regex.compile(
-    # (not "当然，以下几点值得注意": the assistant's opener announces what it wrote)
-    r"^(?:当然(?:可以|没问题)?|好的(?:呢)?|没问题|可以)[!！,，。~～]*\s*(?:(?:以下|下面)(?:就)?(?:是|为|我)|这是|我来|我将|为您)"
+    # (not "当然，以下几点值得注意", "当然可以，这是我们应该做的": the assistant's opener
+    # announces what it wrote)
+    r"^(?:当然(?:可以|没问题)?|好的(?:呢)?|没问题|可以)[!！,，。~～]*\s*(?:(?:以下|下面)(?:就)?(?:是|为|我)|这是(?:一篇|一份|为您|我为|根据)|我来|我将|为您)"
     r"|^以下是(?:一篇|一份|为您|我为(?:您|你))"
     r"|作为一(?:个|名)?(?:ai|人工智能)(?:语言模型|助手|模型)?"
     r"|我是一(?:个|名)?(?:ai|人工智能)(?:语言模型|助手)"
