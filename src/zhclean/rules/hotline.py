@@ -21,6 +21,19 @@ TRIGGER = regex.compile(r"联系方式|联系电话|服务热线|客服热线|�
 #: A field label before one contact, and nothing after it: "游客咨询电话：58792888".
 _FIELD = regex.compile(r"^\s*(\p{Han}{2,10})\s*[:：]\s*$")
 _NUMBER = regex.compile(r"\s*(\d[\d\- *]{4,18}\d)\s*")
+#: What may stand before a contact glued to the start of a segment: its label only.
+_LABEL_BEFORE = regex.compile(r"\s*(?:[\p{Han}a-z/]{1,14}\s*[:：]?)?\s*")
+#: A label that ends right before a contact at the end of a segment ("…客服热线：").
+_LABEL_END = regex.compile(r"[\p{Han}a-z/]{2,10}\s*[:：]\s*$")
+#: A request that leads to the contact ("若您还有疑问，请添加花生微信…"): the clause is the ad's.
+_ASKS = regex.compile(r"请|添加|加入|联系|咨询|拨打|致电|欢迎|关注|扫码|私信")
+#: A word before a QQ/WeChat label ("客服微信：", "官方QQ：").
+_ID_CUE_BEFORE = regex.compile(r"(?:客服|官方|个人|私人|咨询|联系|商务|售后|添加|加)$")
+#: A note in brackets after a contact ("（王老师）", "(9:00-21:00)").
+_NOTE_AFTER = regex.compile(r"\s*[(（][^()（）\n]{1,16}[)）]")
+#: The contact's own clause goes on after it ("加微信：xx，免费获取方案"): not glued prose.
+_CLAUSE_GOES_ON = regex.compile(r"\s*[，,、:：;；]")
+_NOTE_AFTER_END = regex.compile(r"(?:\s*[(（][^()（）\n]{1,16}[)）])?\s*[。.!！]?\s*")
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,7 @@ class HotlineSegment:
     max_address_chars: int = 80
     min_record_fields: int = 4
     min_distinct_share: float = 0.75
+    min_glued_prose_han: int = 12
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
         contacts = page.contacts(seg.start, seg.end)
@@ -84,9 +98,45 @@ class HotlineSegment:
         prose = ends_sentence(seg.text) and other >= limit // 2 and len(contacts) == 1
         if len(contacts) == 1 and self._record_field(seg, contacts[0], page):
             return None
+        glued = self._glued_contact(seg, contacts, page)
+        if glued and len(contacts) == 1 and han_count(rest) >= self.min_glued_prose_han:
+            return glued  # the label and contact only: the prose it is glued to stays
         if other < limit and not (prose and not service) or len(contacts) >= 3:
             return Removal(seg.start, seg.end, self.code,
                            {"contacts": [c.text for c in contacts][:5], "types": sorted(kinds)})
+        return glued
+
+    def _glued_contact(self, seg: Segment, contacts: tuple[Contact, ...], page: Page) -> Removal | None:
+        """A labelled contact glued to the prose of its segment, on a page that lost its line
+        breaks: at the start ("服务热线：400-686-2233 专家表示，…。") or at the end ("…见缝插绿
+        客服微信：kefu_2020"). Only the label and the contact go (LABELS.md: a short junk
+        prefix of a sentence is a span) when `min_glued_prose_han` Han characters or more are
+        left (the whole segment goes otherwise). The label must name the contact
+        (CONTACT_CUE); a prefix needs a sentence after it that does not go on from the
+        contact with a comma ("加微信：xx，免费获取方案！" is one ad), a suffix a clause that does
+        not ask for it ("若您还有疑问，请添加某某微信…" is one ad: 请/添加/联系…), and a landline
+        at the end of a sentence, an official document's way, stays."""
+        view = page.view
+        first, last = contacts[0], contacts[-1]
+        head = _LABEL_BEFORE.fullmatch(view, seg.start, first.start)
+        if head and (CONTACT_CUE.search(head[0]) or first.kind in ("qq", "wechat")) and ends_sentence(seg.text):
+            note = _NOTE_AFTER.match(view, first.end, seg.end)
+            stop = note.end() if note else first.end
+            if not _CLAUSE_GOES_ON.match(view, stop, seg.end):  # "微信：xx，免费领取…" is one ad
+                return Removal(seg.start, stop, self.code,
+                               {"glued": "start", "contacts": [first.text], "types": [first.kind]})
+        if not _NOTE_AFTER_END.fullmatch(view, last.end, seg.end) or last.kind == "fixed_line":
+            return None
+        if last.kind in ("qq", "wechat"):  # the label is part of the match ("微信：xx"), a cue may precede it
+            cue = _ID_CUE_BEFORE.search(view, max(seg.start, last.start - 4), last.start)
+            start = cue.start() if cue else last.start
+        elif label := _LABEL_END.search(view, max(seg.start, last.start - 16), last.start):
+            start = label.start() if CONTACT_CUE.search(label[0]) else -1
+        else:
+            start = -1
+        clause = view.rfind("，", seg.start, start), view.rfind(",", seg.start, start)
+        if start > seg.start and not _ASKS.search(view, max(clause) + 1, start):
+            return Removal(start, seg.end, self.code, {"glued": "end", "contacts": [last.text], "types": [last.kind]})
         return None
 
     def _address_block(self, seg: Segment, page: Page) -> str | None:
