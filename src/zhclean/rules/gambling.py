@@ -42,6 +42,13 @@ _PROMOTION = regex.compile(
     r"注册|开户|下载|送|彩金|礼包|网址|官网|app|登录|入口|线上|充值|首存|优惠|返水|https?://|www\.|\.(?:com|net|cc|vip|top|xyz)\b"
     r"|计划|稳赚|必中|包中|带单|导师|回血|加群|进群"
 )
+#: The promotion words after a strong name of an ad glued into running text ("…澳门某某娱乐场官网
+#: www.xx.com 注册即送88元专家表示…"): taken with the name, so the ad goes whole.
+_PROMO_TAIL = regex.compile(
+    r"(?:\s*(?:官方网址|官方网站|官方下载|官网|最新网址|网址大全|大全|棋牌|网上娱乐|线上(?:开户|娱乐)|在线投注|开户即送|注册即送\d*元?|注册就送|注册送(?:\d+元|彩金)?"
+    r"|开户送(?:\d+元|彩金)?|首存送\d+%?|最高返水[\d.]+%|(?:app)?(?:手机版)?下载(?:app|安装)?|24小时在线|领取新手礼包"
+    r"|(?:https?://)?(?:www\.)?[a-z0-9\-]{2,20}\.(?:com|net|cc|vip|top|xyz|me)(?:/\S*)?))+"
+)
 _SENTENCE_END = regex.compile(r"[。！？!?]\s*$")
 
 
@@ -86,6 +93,8 @@ class GamblingInjection:
                 lo = min(lo, place.start())
             m = _SUFFIX.match(view, end)
             hi = m.end() if m else end
+            if term not in WEAK_TERMS and (tail := _PROMO_TAIL.match(view, hi)):
+                hi = tail.end()
             spans.append((lo, hi, term))
             yield Removal(lo, hi, self.code, {"term": term})
         yield from self._ad_lines(page, spans)
