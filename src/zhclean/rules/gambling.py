@@ -93,9 +93,9 @@ class GamblingInjection:
                 lo = min(lo, place.start())
             m = _SUFFIX.match(view, end)
             hi = m.end() if m else end
+            spans.append((lo, hi, term))  # the name: an ad line is judged by what it says besides
             if term not in WEAK_TERMS and (tail := _PROMO_TAIL.match(view, hi)):
                 hi = tail.end()
-            spans.append((lo, hi, term))
             yield Removal(lo, hi, self.code, {"term": term})
         yield from self._ad_lines(page, spans)
 
