@@ -37,8 +37,8 @@ _NUMERAL_VALUE = {ch: str(v) for v, chars in enumerate(("零〇", "一幺", "二
 NUMERAL_PHONE = regex.compile(
     rf"(?<![\d{_NUMERALS}])(?:[48四八][0零〇]{{2}}|[1一幺][3-9三四五六七八九])(?:[ \-]?[\d{_NUMERALS}]){{7,9}}(?![\d{_NUMERALS}])"
 )
-#: ("?" for a colon lost to a bad encoding: "微信?kefu_2020")
-QQ = regex.compile(r"(?:qq|q号|扣扣|企鹅)(?:号|群)?\s*[:：?？]?\s*[1-9]\d{4,10}(?!\d)")
+#: ("?" for a colon lost to a bad encoding: "微信?kefu_2020"; "QQ/微信：12345678", one number for both)
+QQ = regex.compile(r"(?:qq|q号|扣扣|企鹅)(?:号|群)?(?:\s*/\s*(?:微信|wx|vx|v信)(?:号)?)?\s*[:：?？]?\s*[1-9]\d{4,10}(?!\d)")
 #: The Latin cues (vx, wx) start a word: inside an image URL's random letters
 #: ("…/640?wx_fmt", "…OvXQxBd…") they are not a WeChat label.
 WECHAT = regex.compile(
