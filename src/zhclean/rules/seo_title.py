@@ -32,6 +32,8 @@ _MASK = regex.compile(r"[\d\p{P}\p{S}\s a-z]+")
 #: Markup that copies of one line may differ by: HTML tags, list enumerators, punctuation.
 _MARKUP = regex.compile(r"<[^>\n]*>|^\s*(?:\d{1,3}[.、)）]|[-*+>#]+)\s*|[\p{P}\p{S}\s]+")
 _PIPE_TITLE = regex.compile(r"[^|｜_\n]{2,30}(?:\s*[|｜_]\s*[^|｜_\n]{2,30}){2,}")
+_PIPE_OR_UNDERSCORE = regex.compile(r"[|｜_]")
+_DASH = regex.compile(r"[-—–]")
 _TITLE_PART_CUES = ("|", "｜", "_", "-", "—", "–")
 #: The separators of a stuffed title's parts ("杭州空调维修|杭州空调维修电话_…", "… - … - …").
 _TITLE_PARTS = regex.compile(r"\s*[|｜_【】\[\]]\s*|\s+[-—–]\s+|\s*[-—–]\s*(?=\p{Han})")
@@ -80,6 +82,9 @@ class SeoTitle:
     #: Parts that all open with one place or brand (2+ Han) need the keyword in half of them
     #: ("西安开锁公司-西安开锁换锁电话-西安24小时开锁").
     min_head_han: int = 2
+    #: ... or, cut by _ or | (not dashes, which prose uses between places), short parts that
+    #: each say something after the head.
+    max_head_part_chars: int = 15
 
     def find(self, page: Page) -> Iterator[Removal]:
         decorated = page.starts_with(DECORATION_CUES)  # the patterns only run where they can match
@@ -127,7 +132,8 @@ class SeoTitle:
         (two thirds of them) repeat one keyword of `min_keyword_han` Han characters or more ("北京搬家公司_北京
         搬家公司电话_北京搬家公司哪家好"): keyword stuffing, whatever the brand. Parts that all
         open with the same `min_head_han` Han characters (a city or brand) need the keyword in
-        half of them only ("西安开锁公司-西安开锁换锁电话-西安24小时开锁")."""
+        half of them only ("西安开锁公司-西安开锁换锁电话-西安24小时开锁"), or none when the
+        parts are cut by _ or | and short ("东莞注册公司_东莞代理记账_东莞工商注册代办")."""
         for k in page.sentences_with(_TITLE_PART_CUES):
             seg = page.sentences[k]
             view = page.view_of(seg)
@@ -138,10 +144,14 @@ class SeoTitle:
                 continue
             if keyword := _shared_keyword(parts, self.min_keyword_han, self.min_repeats):
                 yield Removal(seg.start, seg.end, self.code, {"stuffed_keyword": keyword, "parts": len(parts)})
-            elif (head := _shared_head(parts, self.min_head_han)) and (
-                    keyword := _shared_keyword(parts, self.min_keyword_han, 2, share=0.5)):
-                yield Removal(seg.start, seg.end, self.code,
-                              {"stuffed_keyword": keyword, "head": head, "parts": len(parts)})
+            elif head := _shared_head(parts, self.min_head_han):
+                if keyword := _shared_keyword(parts, self.min_keyword_han, 2, share=0.5):
+                    yield Removal(seg.start, seg.end, self.code,
+                                  {"stuffed_keyword": keyword, "head": head, "parts": len(parts)})
+                elif _PIPE_OR_UNDERSCORE.search(view) and not _DASH.search(view) and all(
+                        len(p) <= self.max_head_part_chars and han_count(p) >= len(head) + 2 for p in parts):
+                    # "东莞注册公司_东莞代理记账_东莞工商注册代办": one city, several services
+                    yield Removal(seg.start, seg.end, self.code, {"head": head, "parts": len(parts)})
 
     def _title_like(self, seg: Segment, page: Page) -> bool:
         return len(seg) <= self.max_chars and not ends_sentence(seg.text) and page.han_count(seg.start, seg.end) >= 4
