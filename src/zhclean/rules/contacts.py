@@ -108,7 +108,8 @@ def find_contacts(view: str, start: int = 0, end: int | None = None) -> list[Con
             kind = "shared_cost" if digits[0] == "4" else "toll_free"
         if kind:
             found.append(Contact(m.start(), m.end(), kind, m[0]))
-    for m in NUMERAL_PHONE.finditer(view, start, end):
+    numerals = _HINT_NUMERALS.search(view, start, end) is not None  # (a cheap gate: most text has none)
+    for m in NUMERAL_PHONE.finditer(view, start, end) if numerals else ():
         if not any(ch in _NUMERAL_VALUE for ch in m[0]):
             continue  # all digits: a PHONE_CANDIDATE's
         digits = "".join(_NUMERAL_VALUE.get(ch, ch) for ch in m[0] if ch.isdigit() or ch in _NUMERAL_VALUE)
