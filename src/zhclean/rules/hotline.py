@@ -31,6 +31,7 @@ _ASKS = regex.compile(r"请|添加|加入|联系|咨询|拨打|致电|欢迎|关
 _ID_CUE_BEFORE = regex.compile(r"(?:客服|官方|个人|私人|咨询|联系|商务|售后|添加|加)$")
 #: A note in brackets after a contact ("（王老师）", "(9:00-21:00)").
 _NOTE_AFTER = regex.compile(r"\s*[(（][^()（）\n]{1,16}[)）]")
+_LITERAL_BREAKS = regex.compile(r"(?:\s|\\n)*")
 #: The contact's own clause goes on after it ("加微信：xx，免费获取方案"): not glued prose.
 _CLAUSE_GOES_ON = regex.compile(r"\s*[，,、:：;；]")
 _NOTE_AFTER_END = regex.compile(r"(?:\s*[(（][^()（）\n]{1,16}[)）])?\s*[。.!！]?\s*")
@@ -122,6 +123,9 @@ class HotlineSegment:
         if head and (CONTACT_CUE.search(head[0]) or first.kind in ("qq", "wechat")) and ends_sentence(seg.text):
             note = _NOTE_AFTER.match(view, first.end, seg.end)
             stop = note.end() if note else first.end
+            # (with the literal "\n" after it, left as text where a digit follows: the rest
+            # must not start with one, or cleaning the output again would unescape it)
+            stop = _LITERAL_BREAKS.match(view, stop, seg.end).end()
             if not _CLAUSE_GOES_ON.match(view, stop, seg.end):  # "微信：xx，免费领取…" is one ad
                 return Removal(seg.start, stop, self.code,
                                {"glued": "start", "contacts": [first.text], "types": [first.kind]})
