@@ -49,6 +49,7 @@ _PROMO_TAIL = regex.compile(
     r"|开户送(?:\d+元|彩金)?|首存送\d+%?|最高返水[\d.]+%|(?:app)?(?:手机版)?下载(?:app|安装)?|24小时在线|领取新手礼包"
     r"|(?:https?://)?(?:www\.)?[a-z0-9\-]{2,20}\.(?:com|net|cc|vip|top|xyz|me)(?:/\S*)?))+"
 )
+_LITERAL_BREAKS = regex.compile(r"(?:\\n)*")
 _SENTENCE_END = regex.compile(r"[。！？!?]\s*$")
 
 
@@ -96,6 +97,9 @@ class GamblingInjection:
             spans.append((lo, hi, term))  # the name: an ad line is judged by what it says besides
             if term not in WEAK_TERMS and (tail := _PROMO_TAIL.match(view, hi)):
                 hi = tail.end()
+            # (with a literal "\n" right after it, left as text where a digit follows: the
+            # text after the span must not start with one, or cleaning it again unescapes it)
+            hi = _LITERAL_BREAKS.match(view, hi).end()
             yield Removal(lo, hi, self.code, {"term": term})
         yield from self._ad_lines(page, spans)
 

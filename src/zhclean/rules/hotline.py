@@ -77,7 +77,8 @@ class HotlineSegment:
     def check(self, seg: Segment, page: Page) -> Removal | None:
         contacts = page.contacts(seg.start, seg.end)
         if not contacts and (cut := self._cut_contact(seg, page)):
-            return Removal(seg.start, cut.end, self.code, {"contacts": [cut.text], "types": [cut.kind]})
+            end = _LITERAL_BREAKS.match(page.view, cut.end, seg.end + self.max_id_chars).end()
+            return Removal(seg.start, end, self.code, {"contacts": [cut.text], "types": [cut.kind]})
         if not contacts and (field := self._address_block(seg, page)):
             return Removal(seg.start, seg.end, self.code, {"address_with": field})
         if not contacts:
