@@ -305,11 +305,15 @@ def _given_title(units: list[Unit], title: str, before: int) -> list[int]:
 
 def _headline_before(units: list[Unit], start: int, reach: int = 8) -> int | None:
     """The article's headline above a block: the nearest title-like unit (4+ Han characters,
-    not junk), looking past bylines, date lines, UI remnants and lines without Han text
-    (image links, "!")."""
+    not junk), looking past bylines, date lines, UI remnants, lines without Han text
+    (image links, "!") and soft sentences (a marketing sentence that ends like one is no
+    title: it stays outside the block)."""
     k = start - 1
     while k >= 0 and start - k <= reach:
         u = units[k]
+        if u.state == SOFT and ends_sentence(u.seg.text):
+            k -= 1  # a marketing sentence ("…竭诚为您服务。") is no headline: look above it
+            continue
         han = han_count(u.seg.text)
         if u.state != JUNK and han >= 4 and len(u.seg) <= 80:
             return k

@@ -22,26 +22,38 @@ PHONE_CANDIDATE = regex.compile(
     rf"[48]00(?:{_SEP}\d){{7}}"                      # 400/800 service numbers, any grouping
     r"|[48]00\.\d{3}\.\d{4}"                          # 400.888.6666 (no IP address: 400 > 255)
     rf"|(?:\+?86{_SEP})?1[3-9]\d(?:{_SEP}\d){{8}}"  # mobiles
+    r"|1[3-9]\d\.\d{4}\.\d{4}"                          # 138.1234.5678 (no IP address: 4-digit groups)
     r"|\(?0\d{2,3}\)?[ \-—]{0,2}[2-9]\d{6,7}"       # landlines with area code
-    r"|\(?0\d{2,3}\)?[ \-—]{0,2}[2-9]\d{2,3}[ \-]\d{4}"  # ... grouped: 0755-2666 8888
-    r"|(?:\+|00)86[ \-]?\(?[1-9]\d{1,2}\)?[ \-]?[2-9]\d{6,7}"  # ... with the country code: 0086-21-58886666
+    r"|\(?0\d{2,3}\)?[ \-—]{0,3}[2-9]\d{2,3}[ \-]\d{4}"  # ... grouped: 0755-2666 8888, 0755 - 2666 8888
+    # ... with the country code: 0086-21-58886666, +86-10-6666 8888
+    r"|(?:\+|00)86[ \-]?\(?[1-9]\d{1,2}\)?[ \-]?[2-9](?:\d{6,7}|\d{2,3}[ \-]\d{4})"
     r")(?![\d])"
 )
-#: ("?" for a colon lost to a bad encoding: "微信?kefu_2020")
-QQ = regex.compile(r"(?:qq|q号|扣扣|企鹅)(?:号|群)?\s*[:：?？]?\s*[1-9]\d{4,10}(?!\d)")
+#: A service number or mobile written partly or wholly in Han numerals to dodge filters:
+#: "四零零-686-2233", "400-六八六-二二三三", "400零686零2233" (read digit by digit, then
+#: validated like any phone candidate).
+_NUMERALS = "零〇幺一二三四五六七八九"
+_NUMERAL_VALUE = {ch: str(v) for v, chars in enumerate(("零〇", "一幺", "二", "三", "四", "五", "六", "七", "八", "九")) for ch in chars}
+NUMERAL_PHONE = regex.compile(
+    rf"(?<![\d{_NUMERALS}])(?:[48四八][0零〇]{{2}}|[1一幺][3-9三四五六七八九])(?:[ \-]?[\d{_NUMERALS}]){{7,9}}(?![\d{_NUMERALS}])"
+)
+#: ("?" for a colon lost to a bad encoding: "微信?kefu_2020"; "QQ/微信：12345678", one number for both)
+QQ = regex.compile(r"(?:qq|q号|扣扣|企鹅)(?:号|群)?(?:\s*/\s*(?:微信|wx|vx|v信)(?:号)?)?\s*[:：?？]?\s*[1-9]\d{4,10}(?!\d)")
 #: The Latin cues (vx, wx) start a word: inside an image URL's random letters
 #: ("…/640?wx_fmt", "…OvXQxBd…") they are not a WeChat label.
 WECHAT = regex.compile(
-    r"(?:微信|威信|薇信|v信|(?<![a-z0-9/=._%-])(?:vx|wx)|加v|微信号|公众号)(?:号)?\s*[:：?？]?\s*[a-z][a-z0-9_\-]{5,19}(?![a-z0-9_\-])"
+    r"(?:微信|威信|薇信|v信|(?<![a-z0-9/=._%-])(?:vx|wx)|加v|加微|微信号|公众号)(?:号)?\s*[:：?？]?\s*[a-z][a-z0-9_\-]{5,19}(?![a-z0-9_\-])"
 )
 #: A number given as a WeChat ID too: "1737260833(微信同号)". It starts at any digit, so it
 #: only runs where "同号" is (a long run of digits would cost 15 steps a digit).
 WECHAT_SAME_NUMBER = regex.compile(r"\d[\d \-]{5,14}\d\s*[(（]?\s*(?:微信|v信|vx)同号[)）]?")
 #: Every `find_contacts` match holds one of these: five digits (separators allowed, as in a
 #: phone candidate), a QQ/WeChat word, or "@". A cheap test before `find_contacts`.
-_HINT_DIGITS = regex.compile(rf"\d(?:{_SEP}\d){{4}}")
-_HINT_WORDS = re.compile(r"qq|q号|扣扣|企鹅|微信|威信|薇信|v信|vx|wx|加v|公众号|@")  # literals: the faster standard re
-CONTACT_HINT = regex.compile(f"{_HINT_DIGITS.pattern}|{_HINT_WORDS.pattern}")
+_HINT_DIGITS = regex.compile(r"\d(?:[ \-‐–—·.]?\d){4}")  # (a phone candidate's separators, and the dots of 400.686.2233)
+_HINT_WORDS = re.compile(r"qq|q号|扣扣|企鹅|微信|威信|薇信|v信|vx|wx|加v|加微|公众号|@")  # literals: the faster standard re
+#: Digits with a Han numeral among them (the start of a `NUMERAL_PHONE`).
+_HINT_NUMERALS = re.compile(rf"[\d{_NUMERALS}][ \-]?[{_NUMERALS}](?:[ \-]?[\d{_NUMERALS}]){{3}}")
+CONTACT_HINT = regex.compile(f"{_HINT_DIGITS.pattern}|{_HINT_WORDS.pattern}|{_HINT_NUMERALS.pattern}")
 EMAIL = regex.compile(r"[a-z0-9._%+\-]{1,64}@[a-z0-9.\-]{1,100}\.[a-z]{2,10}")
 #: Words that say a segment is about reaching someone.
 CONTACT_CUE = regex.compile(
@@ -51,10 +63,11 @@ CONTACT_CUE = regex.compile(
 
 
 def contact_hint_starts(view: str) -> list[int]:
-    """Where the matches of ``CONTACT_HINT.finditer(view)`` start, in order, found by its two
-    parts one after the other (twice as fast as the alternation): a digit match and a word
-    match never share a character, so neither part's matches hide the other's."""
-    return sorted([m.start() for m in _HINT_DIGITS.finditer(view)] + [m.start() for m in _HINT_WORDS.finditer(view)])
+    """Where the matches of ``CONTACT_HINT.finditer(view)`` start, in order, found by its
+    parts one after the other (twice as fast as the alternation); a sentence needs only one
+    of its hints, so a start that the alternation would hide under another part's match
+    costs nothing but a look."""
+    return sorted({m.start() for part in (_HINT_DIGITS, _HINT_WORDS, _HINT_NUMERALS) for m in part.finditer(view)})
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +107,16 @@ def find_contacts(view: str, start: int = 0, end: int | None = None) -> list[Con
         if kind is None and digits[:3] in ("400", "800") and len(digits) == 10:
             kind = "shared_cost" if digits[0] == "4" else "toll_free"
         if kind:
+            found.append(Contact(m.start(), m.end(), kind, m[0]))
+    numerals = _HINT_NUMERALS.search(view, start, end) is not None  # (a cheap gate: most text has none)
+    for m in NUMERAL_PHONE.finditer(view, start, end) if numerals else ():
+        if not any(ch in _NUMERAL_VALUE for ch in m[0]):
+            continue  # all digits: a PHONE_CANDIDATE's
+        digits = "".join(_NUMERAL_VALUE.get(ch, ch) for ch in m[0] if ch.isdigit() or ch in _NUMERAL_VALUE)
+        kind = phone_type(digits)
+        if kind is None and digits[:3] in ("400", "800") and len(digits) == 10:
+            kind = "shared_cost" if digits[0] == "4" else "toll_free"
+        if kind in ("shared_cost", "toll_free", "mobile"):
             found.append(Contact(m.start(), m.end(), kind, m[0]))
     patterns = [(QQ, "qq"), (WECHAT, "wechat"), (EMAIL, "email")]
     if view.find("同号", start, end) >= 0:

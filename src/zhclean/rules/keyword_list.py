@@ -17,7 +17,7 @@ _FUNCTION_CHARS = regex.compile("[的了是在和与及就都也而被把对从�
 _HARD_SEPARATORS = regex.compile(r"[/|｜]|-{1,}")
 #: A label that announces a list of search terms or tags ("热门搜索：", "相关标签：", "关键词：").
 LIST_LABEL = regex.compile(
-    r"^\s*(?:热门|相关|推荐|热点)?(?:搜索|搜索词|搜索热词|关键词|关键字|标签|tags?|热搜|热词|话题)\s*[:：]\s*"
+    r"^\s*(?:热门|相关|推荐|热点|今日|本周|每日|本文|文章)?(?:搜索|搜索词|搜索热词|热门词|关键词|关键字|标签|tags?|热搜词?|热词|话题)\s*[:：]\s*"
     r"|^\s*(?:大家都在搜|猜你喜欢搜|本文标签|文章标签)\s*[:：]?\s*"
 )
 #: Every LIST_LABEL match contains one of these.

@@ -37,7 +37,8 @@ class RegionList:
     code: ClassVar[str] = "spam.region_list"
     strength: ClassVar[str] = HARD
     trigger: ClassVar[regex.Pattern | None] = None
-    local: ClassVar[bool] = True  # check reads the sentence alone (see rules/base.py)
+    #: `check` reads the sentence, and of the page only what `local_key` returns.
+    local: ClassVar[bool] = True
     min_items: int = 5
     min_coverage: float = 0.6
     min_items_sentence: int = 12
@@ -48,13 +49,38 @@ class RegionList:
     cue_sets: ClassVar[tuple[tuple[str, ...], ...]] = (HEADER_CUES,)
 
     def candidates(self, page: Page) -> list[int]:
-        """The sentences with enough separators for a list, and short ones with a header
-        word (the two ways `check` can fire)."""
+        """The sentences with enough separators for a list, short ones with a header word,
+        and those of a line that is a list split by semicolons (the ways `check` can fire)."""
         headers = [k for k in page.sentences_with(HEADER_CUES) if len(page.sentences[k]) <= self.max_header_chars]
         lists = np.flatnonzero(page.counts_of(_SEPARATORS) >= self.min_items - 1).tolist()
-        return sorted(set(headers).union(lists))
+        lines = self._semicolon_lines(page)
+        split = [k for k, s in enumerate(page.sentences) if s.line in lines] if lines else []
+        return sorted(set(headers).union(lists, split))
+
+    def local_key(self, seg: Segment, page: Page) -> str | None:
+        """The line of the sentence when it is a list split by semicolons."""
+        lines = self._semicolon_lines(page)
+        return lines.get(seg.line)
+
+    def _semicolon_lines(self, page: Page) -> dict[int, str]:
+        """Line number -> view of each line with `min_items` - 1 semicolons or more (cached
+        on the page): the sentence splitter cuts "覆盖区域：鼓楼区；玄武区；…" into one item a
+        sentence, so such a list is judged as its line."""
+        cached = page.__dict__.get("_semicolon_lines")
+        if cached is not None:
+            return cached
+        found: dict[int, str] = {}
+        if ";" in page.view:
+            for line in page.lines:
+                view = page.view_of(line)
+                if view.count(";") >= self.min_items - 1:
+                    found[line.line] = view
+        page.__dict__["_semicolon_lines"] = found
+        return found
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
+        if (line := self.local_key(seg, page)) is not None and self._is_region_list(line):
+            return Removal(seg.start, seg.end, self.code, {"semicolon_list": True})
         text = page.view_of(seg)
         if len(text) <= self.max_header_chars and (m := HEADER.search(text)):
             return Removal(seg.start, seg.end, self.code, {"header": m[0]})
@@ -65,6 +91,16 @@ class RegionList:
             return None
         if _STOP.search(text, 0, len(text) - 1):
             return None
+        return self._judge(seg, text, items)
+
+    def _is_region_list(self, line: str) -> bool:
+        """A semicolon-split line of short place names (no other sentence stop in it)."""
+        items = [i for i in _ITEM_SPLIT.split(line) if i]
+        if sum(1 for i in items if len(i) <= self.max_item_chars) < self.min_items or _STOP.search(line):
+            return False
+        return place_coverage(line) >= self.min_coverage
+
+    def _judge(self, seg: Segment, text: str, items: list[str]) -> Removal | None:
         if ends_sentence(text) and len(items) < self.min_items_sentence:
             return None  # a sentence naming a few places
         if sum(1 for i in items if _CODED_ITEM.match(i)) >= self.min_coded_share * len(items):

@@ -1,6 +1,7 @@
 """spam.seo_title: keyword-stuffed title lines and SEO titles re-inserted into the text."""
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from typing import ClassVar, Iterator
@@ -31,6 +32,8 @@ _MASK = regex.compile(r"[\d\p{P}\p{S}\s a-z]+")
 #: Markup that copies of one line may differ by: HTML tags, list enumerators, punctuation.
 _MARKUP = regex.compile(r"<[^>\n]*>|^\s*(?:\d{1,3}[.、)）]|[-*+>#]+)\s*|[\p{P}\p{S}\s]+")
 _PIPE_TITLE = regex.compile(r"[^|｜_\n]{2,30}(?:\s*[|｜_]\s*[^|｜_\n]{2,30}){2,}")
+_PIPE_OR_UNDERSCORE = regex.compile(r"[|｜_]")
+_DASH = regex.compile(r"[-—–]")
 _TITLE_PART_CUES = ("|", "｜", "_", "-", "—", "–")
 #: The separators of a stuffed title's parts ("杭州空调维修|杭州空调维修电话_…", "… - … - …").
 _TITLE_PARTS = regex.compile(r"\s*[|｜_【】\[\]]\s*|\s+[-—–]\s+|\s*[-—–]\s*(?=\p{Han})")
@@ -76,6 +79,12 @@ class SeoTitle:
     prefix_chars: int = 4
     min_service_phrases: int = 2
     min_keyword_han: int = 4
+    #: Parts that all open with one place or brand (2+ Han) need the keyword in half of them
+    #: ("西安开锁公司-西安开锁换锁电话-西安24小时开锁").
+    min_head_han: int = 2
+    #: ... or, cut by _ or | (not dashes, which prose uses between places), short parts that
+    #: each say something after the head.
+    max_head_part_chars: int = 15
 
     def find(self, page: Page) -> Iterator[Removal]:
         decorated = page.starts_with(DECORATION_CUES)  # the patterns only run where they can match
@@ -121,7 +130,10 @@ class SeoTitle:
     def _stuffed_titles(self, page: Page) -> Iterator[Removal]:
         """A title line cut by | _ or dashes into `min_repeats` or more short parts that
         (two thirds of them) repeat one keyword of `min_keyword_han` Han characters or more ("北京搬家公司_北京
-        搬家公司电话_北京搬家公司哪家好"): keyword stuffing, whatever the brand."""
+        搬家公司电话_北京搬家公司哪家好"): keyword stuffing, whatever the brand. Parts that all
+        open with the same `min_head_han` Han characters (a city or brand) need the keyword in
+        half of them only ("西安开锁公司-西安开锁换锁电话-西安24小时开锁"), or none when the
+        parts are cut by _ or | and short ("东莞注册公司_东莞代理记账_东莞工商注册代办")."""
         for k in page.sentences_with(_TITLE_PART_CUES):
             seg = page.sentences[k]
             view = page.view_of(seg)
@@ -132,6 +144,14 @@ class SeoTitle:
                 continue
             if keyword := _shared_keyword(parts, self.min_keyword_han, self.min_repeats):
                 yield Removal(seg.start, seg.end, self.code, {"stuffed_keyword": keyword, "parts": len(parts)})
+            elif head := _shared_head(parts, self.min_head_han):
+                if keyword := _shared_keyword(parts, self.min_keyword_han, 2, share=0.5):
+                    yield Removal(seg.start, seg.end, self.code,
+                                  {"stuffed_keyword": keyword, "head": head, "parts": len(parts)})
+                elif _PIPE_OR_UNDERSCORE.search(view) and not _DASH.search(view) and all(
+                        len(p) <= self.max_head_part_chars and han_count(p) >= len(head) + 2 for p in parts):
+                    # "东莞注册公司_东莞代理记账_东莞工商注册代办": one city, several services
+                    yield Removal(seg.start, seg.end, self.code, {"head": head, "parts": len(parts)})
 
     def _title_like(self, seg: Segment, page: Page) -> bool:
         return len(seg) <= self.max_chars and not ends_sentence(seg.text) and page.han_count(seg.start, seg.end) >= 4
@@ -164,10 +184,22 @@ class SeoTitle:
                 pos = page.source.find(title, pos + len(title))
 
 
-def _shared_keyword(parts: list[str], min_han: int, min_parts: int) -> str | None:
+def _shared_head(parts: list[str], min_han: int) -> str | None:
+    """The Han characters (`min_han` or more) that every part opens with."""
+    head = regex.match(r"\p{Han}+", parts[0])
+    if head is None:
+        return None
+    n = len(head[0])
+    for p in parts[1:]:
+        while n and not p.startswith(head[0][:n]):
+            n -= 1
+    return head[0][:n] if n >= min_han else None
+
+
+def _shared_keyword(parts: list[str], min_han: int, min_parts: int, share: float = 2 / 3) -> str | None:
     """The longest run of `min_han` or more Han characters of the first part (the title's
-    head keyword) that `min_parts` parts and two thirds of them contain."""
-    first, need = parts[0], max(min_parts, -(-2 * len(parts) // 3))
+    head keyword) that `min_parts` parts and `share` of them (two thirds) contain."""
+    first, need = parts[0], max(min_parts, math.ceil(share * len(parts) - 1e-9))
     for n in range(len(first), min_han - 1, -1):
         for i in range(len(first) - n + 1):
             word = first[i:i + n]
