@@ -25,6 +25,7 @@ _STRUCTURED = regex.compile(r"\*\*[^*\n]+\*\*[:：]?$|#{1,6}(?:\s|$)|>\s|—{2,}
 #: rating: "3.61", "61人", "￥2,000～￥2,999"): data of the document, like `_STRUCTURED` lines.
 #: Page chrome is words (menus, labels), not data.
 _DATA = regex.compile(r"[^\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}a-zA-Z]*(?:\d\p{Han}{1,2}|[￥¥$€£]\s*\d|\d[.,]\d)[^\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}a-zA-Z]*")
+_DIGIT = regex.compile(r"\d")  # what every pattern of `_is_data` needs (the same `\d`)
 #: A place in a record: a street address ending in block numbers ("…区泉3-11-27 クレスト泉 1F",
 #: "…路12号") or a distance ("新橋駅 344m / 日本料理"), with few words around it.
 _PLACE = regex.compile(r"\p{Han}{2,}[都道府県省市区町村郡][^\n]{0,40}?\d+(?:[-－]\d+)+|\p{Han}{2,}[市区县路街][^\n]{0,20}?\d+号|(?<![\d.])\d+(?:\.\d+)?\s?(?:m|km|米|公里)(?![a-zA-Z])")
@@ -140,7 +141,10 @@ def _heads_text(units: list[Unit], k: int) -> bool:
 def _is_data(text: str) -> bool:
     """A field with its value, a number with at most a short unit ("61人", "3.61"), or a
     version or identifier with few words ("固件版本 3.1.0 - 3.1.8", "CVE-2099-12345"), or a place
-    (an address, a distance) with few words."""
+    (an address, a distance) with few words. Each of these holds a digit: most lines hold
+    none, and one scan for it spares them the four patterns."""
+    if _DIGIT.search(text) is None:
+        return False
     text = text.strip()
     return (bool(FIELD_ROW.match(text)) or bool(_DATA.fullmatch(text))
             or bool(_VERSION.search(text)) and word_count(text) <= 6
