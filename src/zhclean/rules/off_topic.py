@@ -189,8 +189,8 @@ class OffTopicRun:
             if k < 0:
                 continue
             s = sents[k]
-            if s.start in with_cue and any(len(m[0]) >= self.min_cta_share * len(s)
-                                           for m in CTA.finditer(view, s.start, s.end)):
+            if s.start in with_cue and any(hi - lo >= self.min_cta_share * len(s)
+                                           for lo, hi in page.spans_of(CTA, s.start, s.end)):
                 out[k] = "call to action"
             elif k in hinted and page.contacts(s.start, s.end):
                 out[k] = "contact"
