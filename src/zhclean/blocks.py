@@ -69,9 +69,12 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
     is taken (the excerpts of a "你可能还想看" feed are prose, but not this page's).
     """
     scores = []
-    rows = [False] * len(units)  # rows of a list or a table, fields and data, code
+    # rows of a list or a table, fields and data, code; None: a unit that scores as one of
+    # these, judged only when `_table_end` asks (it looks at a few units after each block)
+    rows: list[bool | None] = [False] * len(units)
     code = _code_lines(units, policy)
     for k, u in enumerate(units):
+        data = None  # `_is_data` of the unit, once asked
         if u.state == GOOD:
             scores.append(u.words)
         elif u.state == JUNK and (u.code in ANCHOR_CODES or RULE_LINE.match(u.seg.text)
@@ -80,11 +83,11 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
         elif u.state == JUNK:
             scores.append(-policy.junk_penalty * u.size)
         elif (_STRUCTURED.match(u.seg.text) or code[k] or _heads_text(units, k) or _IMAGE_ONLY.fullmatch(u.seg.text)
-              or _is_data(u.seg.text) or _is_phrase(u.seg.text, policy)):
+              or (data := _is_data(u.seg.text)) or _is_phrase(u.seg.text, policy)):
             # headings, list items, table rows and fields, quotes, code, pictures of a
             # document, phrases of Japanese written a line at a time
             scores.append(0.0)
-            rows[k] = bool(_ROW.match(u.seg.text)) or code[k] or _is_data(u.seg.text)
+            rows[k] = None if data is None else bool(_ROW.match(u.seg.text)) or code[k] or data
         elif u.size <= policy.short_chars:
             scores.append(-policy.short_penalty * u.size)
         else:
@@ -111,10 +114,11 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
         pending += [(lo, start), (end, hi)]
     blocks.sort()
     limits = [start for start, _ in blocks[1:]] + [len(scores)]
-    return [(start, _table_end(units, rows, end, limit, policy)) for (start, end), limit in zip(blocks, limits)]
+    return [(start, _table_end(units, rows, code, end, limit, policy)) for (start, end), limit in zip(blocks, limits)]
 
 
-def _table_end(units: list[Unit], rows: list[bool], end: int, limit: int, policy: ContextPolicy) -> int:
+def _table_end(units: list[Unit], rows: list[bool | None], code: list[bool], end: int, limit: int,
+               policy: ContextPolicy) -> int:
     """Where a block ending at `end` ends once it takes the table or list right under its last
     prose line ("附：招生专业及考试科目" and its rows): the longest run of non-junk units up to
     `limit` that ends on a row and whose `rows` (list items, numbered points, table cells,
@@ -126,6 +130,8 @@ def _table_end(units: list[Unit], rows: list[bool], end: int, limit: int, policy
         u = units[k]
         if u.state == JUNK and u.code not in ANCHOR_CODES or u.state == GOOD:
             break
+        if rows[k] is None:
+            rows[k] = bool(_ROW.match(u.seg.text)) or code[k] or _is_data(u.seg.text)
         if rows[k]:
             count += 1
             if count >= policy.table_rows and count >= policy.table_share * (k + 1 - end):
@@ -146,9 +152,12 @@ def _is_data(text: str) -> bool:
     if _DIGIT.search(text) is None:
         return False
     text = text.strip()
-    return (bool(FIELD_ROW.match(text)) or bool(_DATA.fullmatch(text))
-            or bool(_VERSION.search(text)) and word_count(text) <= 6
-            or bool(_PLACE.search(text)) and word_count(text) <= 20)
+    if FIELD_ROW.match(text) or _DATA.fullmatch(text):
+        return True
+    # the word counts first: `_PLACE` tries every Han character of a long line
+    words = word_count(text)
+    return (words <= 6 and _VERSION.search(text) is not None
+            or words <= 20 and _PLACE.search(text) is not None)
 
 
 def _is_phrase(text: str, policy: ContextPolicy) -> bool:
