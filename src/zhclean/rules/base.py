@@ -225,6 +225,18 @@ class Page:
         return cache[chars]
 
     @cached_property
+    def sentence_lengths(self) -> np.ndarray:
+        """Each sentence's length in characters, as an array."""
+        starts, ends = self._sentence_bounds
+        return ends - starts
+
+    @cached_property
+    def sentence_han(self) -> np.ndarray:
+        """Each sentence's `han_count`, as an array."""
+        starts, ends = self._sentence_bounds
+        return self._han_running[ends] - self._han_running[starts]
+
+    @cached_property
     def _sentence_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """The sentences' start and end offsets, as arrays."""
         return (np.array(self.sentence_starts, dtype=np.int64),
