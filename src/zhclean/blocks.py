@@ -214,13 +214,19 @@ def _code_lines(units: list[Unit], policy: ContextPolicy) -> list[bool]:
     ``sleep 5s`` belong to the script around them); a line of Latin page chrome
     ("Powered by …") carries none. Judged by whole lines: a URL's ``?`` splits sentences."""
     lines: list[list[int]] = []  # unit indexes of each line, in order
+    # only lines of neutral and soft units can be Latin lines (prose and junk are not code)
+    latin_states: list[bool] = []
+    number = None
     for k, u in enumerate(units):
-        if lines and units[lines[-1][0]].seg.line == u.seg.line:
+        if lines and u.seg.line == number:
             lines[-1].append(k)
+            if latin_states[-1] and u.state not in (NEUTRAL, SOFT):
+                latin_states[-1] = False
         else:
             lines.append([k])
-    # only lines of neutral and soft units can be Latin lines (prose and junk are not code)
-    eligible = [i for i, line in enumerate(lines) if all(units[k].state in (NEUTRAL, SOFT) for k in line)]
+            latin_states.append(u.state in (NEUTRAL, SOFT))
+            number = u.seg.line
+    eligible = [i for i, ok in enumerate(latin_states) if ok]
     texts = {i: " ".join(units[k].seg.text for k in lines[i]) for i in eligible}
     marked = [eligible[j] for j in _marked_lines(list(texts.values()))]
     if not marked:

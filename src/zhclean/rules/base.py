@@ -237,6 +237,12 @@ class Page:
         return self._han_running[ends] - self._han_running[starts]
 
     @cached_property
+    def sentence_words(self) -> np.ndarray:
+        """Each sentence's `word_count` (CJK characters), as an array."""
+        starts, ends = self._sentence_bounds
+        return self._cjk_running[ends] - self._cjk_running[starts]
+
+    @cached_property
     def _sentence_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """The sentences' start and end offsets, as arrays."""
         return (np.array(self.sentence_starts, dtype=np.int64),
