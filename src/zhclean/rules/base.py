@@ -203,16 +203,6 @@ class Page:
             cache[start, end] = tuple(find_contacts(self.view, start, end))
         return cache[start, end]
 
-    def spans_of(self, pattern: regex.Pattern, start: int, end: int) -> tuple[tuple[int, int], ...]:
-        """The (start, end) of each match of ``pattern.finditer(self.view, start, end)``, kept
-        for the page (the call-to-action and off-topic rules ask the CTA pattern of the same
-        sentences)."""
-        cache = self.__dict__.setdefault("_spans_cache", {})
-        key = (pattern, start, end)
-        if key not in cache:
-            cache[key] = tuple(m.span() for m in pattern.finditer(self.view, start, end))
-        return cache[key]
-
     def counts_of(self, chars: str) -> np.ndarray:
         """For each sentence, how many of its characters are one of `chars` (the sum of
         ``view_of(s).count(c)`` over the distinct characters c; vectorized, for cheap

@@ -114,7 +114,7 @@ class Byline:
 # the byline pattern's one-character look-behinds see: it has no other look-behind, no anchor,
 # and its look-aheads end at the sentence's end), so they are kept by text: the fixpoint's
 # second pass asks them again about the same sentences, and boilerplate recurs across pages.
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)  # (a sentence is at most 2,000 characters: at most ~16 MB of Han text)
 def _byline_spans(view: str, before: str) -> tuple[tuple[int, int], ...]:
     """The (start, end) of the byline matches of at least two characters in a sentence's
     `view`, relative to its start; `before` is the character before it ("" at the start of
