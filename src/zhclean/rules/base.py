@@ -34,7 +34,7 @@ import regex
 
 from zhclean.document import Removal, Segment
 from zhclean.normalize import matching_view
-from zhclean.rules.contacts import Contact, find_contacts
+from zhclean.rules.contacts import Contact, span_contacts
 from zhclean.segment import split_lines, split_page_sentences
 
 HARD = "hard"
@@ -200,7 +200,8 @@ class Page:
         off-topic rules ask it of the same sentences)."""
         cache = self.__dict__.setdefault("_contacts_cache", {})
         if (start, end) not in cache:
-            cache[start, end] = tuple(find_contacts(self.view, start, end))
+            found = span_contacts(self.view[start:end], self.view[max(0, start - 1):start])
+            cache[start, end] = tuple(Contact(start + c.start, start + c.end, c.kind, c.text) for c in found)
         return cache[start, end]
 
     def counts_of(self, chars: str) -> np.ndarray:
