@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -286,16 +287,17 @@ def _windows(n: int) -> list[tuple[int, int]]:
 
 
 def _spans_kept_by_text_equal_page_scans(text: str) -> None:
-    from zhclean.rules.byline import BYLINE, _byline_spans
-    from zhclean.rules.contacts import find_contacts, span_contacts
-    from zhclean.rules.cta import CTA, cta_spans
+    from zhclean.rules.byline import BYLINE, BYLINE_LOOKBEHIND, _byline_spans
+    from zhclean.rules.contacts import CONTACT_LOOKBEHIND, find_contacts, span_contacts
+    from zhclean.rules.cta import CTA, CTA_LOOKBEHIND, cta_spans
     view = Page(text).view
     for i, j in _windows(len(view)):
-        assert [(i + a, i + b) for a, b in cta_spans(view[i:j], view[max(0, i - 2):i])] == \
+        assert [(i + a, i + b) for a, b in cta_spans(view[i:j], view[max(0, i - CTA_LOOKBEHIND):i])] == \
             [m.span() for m in CTA.finditer(view, i, j)]
-        assert [(i + a, i + b) for a, b in _byline_spans(view[i:j], view[max(0, i - 1):i])] == \
+        assert [(i + a, i + b) for a, b in _byline_spans(view[i:j], view[max(0, i - BYLINE_LOOKBEHIND):i])] == \
             [m.span() for m in BYLINE.finditer(view, i, j) if m.end() - m.start() >= 2]
-        assert [(i + c.start, i + c.end, c.kind, c.text) for c in span_contacts(view[i:j], view[max(0, i - 1):i])] == \
+        assert [(i + c.start, i + c.end, c.kind, c.text)
+                for c in span_contacts(view[i:j], view[max(0, i - CONTACT_LOOKBEHIND):i])] == \
             [(c.start, c.end, c.kind, c.text) for c in find_contacts(view, i, j)]
 
 
@@ -337,3 +339,64 @@ def test_is_data_equals_its_four_patterns(text):
     assert _is_data(text) == (bool(FIELD_ROW.match(plain)) or bool(_DATA.fullmatch(plain))
                               or bool(_VERSION.search(plain)) and word_count(plain) <= 6
                               or bool(_PLACE.search(plain)) and word_count(plain) <= 20)
+
+
+def _lookbehind_widths(pattern: str) -> list[int | None]:
+    """The most characters each look-behind of `pattern` can read (None where a quantifier
+    leaves it unbounded or this small reader does not follow it). It reads literals, escapes,
+    ``\\p{…}``, character classes, alternation and nested groups: what the rules' look-behinds
+    are made of."""
+    def width(body: str, i: int = 0, stop: str = "") -> tuple[int | None, int]:
+        best, n = 0, 0
+        while i < len(body) and body[i] != stop:
+            c = body[i]
+            if c == "|":
+                best, n, i = max(best, n), 0, i + 1
+                continue
+            if c == "[":
+                j = i + 1 + (body[i + 1] == "^")
+                j += body[j] == "]"  # a ']' first in the class is a member
+                while body[j] != "]":
+                    j += 2 if body[j] == "\\" else 1
+                i = j + 1
+            elif c == "\\":
+                i = body.index("}", i) + 1 if body[i + 1] in "pP" and body[i + 2] == "{" else i + 2
+            elif c == "(":
+                j = i + 1
+                if body.startswith("?:", j):
+                    j += 2
+                elif body.startswith("?", j):
+                    return None, i  # a look-around inside: not followed
+                inner, i = width(body, j, ")")
+                if inner is None:
+                    return None, i
+                n += inner
+                i += 1
+                continue
+            elif c in "*+?{":
+                return None, i
+            else:
+                i += 1
+            n += 1
+        return max(best, n), i
+
+    out = []
+    for m in regex.finditer(r"\(\?<[=!]", pattern):
+        out.append(width(pattern, m.end(), ")")[0])
+    return out
+
+
+def test_lookbehinds_stay_within_what_the_text_caches_pass():
+    """`cta_spans`, `_byline_spans` and `span_contacts` are given as many characters before a
+    span as their patterns' look-behinds read: a pattern that looks further back needs its
+    constant raised (or the cache would answer for a different context)."""
+    from zhclean.rules.byline import BYLINE, BYLINE_LOOKBEHIND
+    from zhclean.rules.contacts import (CONTACT_LOOKBEHIND, EMAIL, PHONE_CANDIDATE, QQ, WECHAT,
+                                        WECHAT_SAME_NUMBER)
+    from zhclean.rules.cta import CTA, CTA_LOOKBEHIND
+    for pattern, limit in ((CTA, CTA_LOOKBEHIND), (BYLINE, BYLINE_LOOKBEHIND), (PHONE_CANDIDATE, CONTACT_LOOKBEHIND),
+                           (QQ, CONTACT_LOOKBEHIND), (WECHAT, CONTACT_LOOKBEHIND), (EMAIL, CONTACT_LOOKBEHIND),
+                           (WECHAT_SAME_NUMBER, CONTACT_LOOKBEHIND)):
+        widths = _lookbehind_widths(pattern.pattern)
+        assert None not in widths and max(widths, default=0) <= limit, (pattern.pattern[:60], widths, limit)
+    assert _lookbehind_widths(r"(?<=\d日电|[网报社]讯)a(?<![^\s，,])(?<!如|例如)(?<=x+)") == [3, 1, 2, None]

@@ -34,7 +34,7 @@ import regex
 
 from zhclean.document import Removal, Segment
 from zhclean.normalize import matching_view
-from zhclean.rules.contacts import Contact, span_contacts
+from zhclean.rules.contacts import CONTACT_LOOKBEHIND, Contact, span_contacts
 from zhclean.segment import split_lines, split_page_sentences
 
 HARD = "hard"
@@ -200,7 +200,7 @@ class Page:
         off-topic rules ask it of the same sentences)."""
         cache = self.__dict__.setdefault("_contacts_cache", {})
         if (start, end) not in cache:
-            found = span_contacts(self.view[start:end], self.view[max(0, start - 1):start])
+            found = span_contacts(self.view[start:end], self.view[max(0, start - CONTACT_LOOKBEHIND):start])
             cache[start, end] = tuple(Contact(start + c.start, start + c.end, c.kind, c.text) for c in found)
         return cache[start, end]
 

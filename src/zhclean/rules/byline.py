@@ -101,7 +101,7 @@ class Byline:
         view = page.view
         for index in sorted(page.sentences_hit(_CUE)):
             seg = page.sentences[index]
-            for lo, hi in _byline_spans(view[seg.start:seg.end], view[seg.start - 1:seg.start]):
+            for lo, hi in _byline_spans(view[seg.start:seg.end], view[max(0, seg.start - BYLINE_LOOKBEHIND):seg.start]):
                 start, end = seg.start + lo, seg.start + hi
                 yield Removal(start, end, self.code, {"match": page.source[start:end].strip()[:40]})
         for index in page.sentences_with(_DATE_CUES):
@@ -110,15 +110,20 @@ class Byline:
                 yield Removal(seg.start, seg.end, self.code, {"match": kind})
 
 
-# The two answers below depend on a sentence's view alone (and the character before it, which
-# the byline pattern's one-character look-behinds see: it has no other look-behind, no anchor,
-# and its look-aheads end at the sentence's end), so they are kept by text: the fixpoint's
-# second pass asks them again about the same sentences, and boilerplate recurs across pages.
+#: The most characters a look-behind of `BYLINE` reads (`_byline_spans` passes them along
+#: with a sentence; tests/test_page_scans.py checks it against the pattern).
+BYLINE_LOOKBEHIND = 1
+
+
+# The two answers below depend on a sentence's view alone (and the `BYLINE_LOOKBEHIND`
+# characters before it, which the byline pattern's look-behinds see: it has no anchor, and its
+# look-aheads end at the sentence's end), so they are kept by text: the fixpoint's second pass
+# asks them again about the same sentences, and boilerplate recurs across pages.
 @lru_cache(maxsize=4096)  # (a sentence is at most 2,000 characters: at most ~16 MB of Han text)
 def _byline_spans(view: str, before: str) -> tuple[tuple[int, int], ...]:
     """The (start, end) of the byline matches of at least two characters in a sentence's
-    `view`, relative to its start; `before` is the character before it ("" at the start of
-    the page)."""
+    `view`, relative to its start; `before` is the `BYLINE_LOOKBEHIND` characters before it
+    (fewer at the start of the page)."""
     return tuple((m.start() - len(before), m.end() - len(before)) for m in BYLINE.finditer(before + view, len(before))
                  if m.end() - m.start() >= 2)
 

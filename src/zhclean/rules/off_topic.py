@@ -10,7 +10,7 @@ import regex
 from zhclean.document import Removal, Segment
 from zhclean.rules.base import FUNCTION_CHARS, HAN, HARD, Page, build_automaton
 from zhclean.rules.contacts import contact_hint_starts
-from zhclean.rules.cta import cta_spans
+from zhclean.rules.cta import CTA_LOOKBEHIND, cta_spans
 from zhclean.rules.cta import CUES as CTA_CUES
 
 #: Characters that make a bigram say nothing about the topic ("的时", "我们", "一个").
@@ -197,7 +197,7 @@ class OffTopicRun:
             s = sents[k]
             if s.start in with_cue and any(
                     hi - lo >= self.min_cta_share * len(s)
-                    for lo, hi in cta_spans(view[s.start:s.end], view[max(0, s.start - 2):s.start])):
+                    for lo, hi in cta_spans(view[s.start:s.end], view[max(0, s.start - CTA_LOOKBEHIND):s.start])):
                 out[k] = "call to action"
             elif k in hinted and page.contacts(s.start, s.end):
                 out[k] = "contact"
