@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -267,3 +268,135 @@ def test_off_topic_early_exit_on_the_rule_cases():
 @given(st.text(alphabet="0123456789 -–·qvxw信号扣企鹅微公众@a城。\n", max_size=80))
 def test_contact_hint_starts_equal_the_alternation(text):
     assert contact_hint_starts(text) == [m.start() for m in CONTACT_HINT.finditer(text)]
+
+
+#: Pages where what stands right before a span matters to the patterns' look-behinds ("准备"
+#: before "立即购买", a Han character before "编辑：", a digit or letter before a number).
+LOOKBEHIND_PAGES = (
+    "准备立即购买这款。点击咨询(点击咨询)欢迎转发分享到朋友圈！本报记者 张三 编辑：李四\n来源：某某日报，",
+    "如扫描二维码关注我们。联系电话13812345678，qq：12345678 微信号: kefu_2024 邮箱 a@b.com 点我报名",
+    "服务热线400-820-3721（微信同号）…本文来源：某网，（记者 王五）戳这里，免费领取 a13812345678",
+)
+#: Characters the CTA, byline and contact patterns turn on, for generated pages.
+LOOKBEHIND_TEXT = st.text(alphabet="准备立即购买点击咨询()（）扫描二维码关注我们编辑：:来源本报记者 张三4008203721微信号kefu@b.c，。\n",
+                          max_size=60)
+
+
+def _windows(n: int) -> list[tuple[int, int]]:
+    return [(i, j) for i in range(n) for j in range(i + 1, n + 1)]
+
+
+def _spans_kept_by_text_equal_page_scans(text: str) -> None:
+    from zhclean.rules.byline import BYLINE, BYLINE_LOOKBEHIND, _byline_spans
+    from zhclean.rules.contacts import CONTACT_LOOKBEHIND, find_contacts, span_contacts
+    from zhclean.rules.cta import CTA, CTA_LOOKBEHIND, cta_spans
+    view = Page(text).view
+    for i, j in _windows(len(view)):
+        assert [(i + a, i + b) for a, b in cta_spans(view[i:j], view[max(0, i - CTA_LOOKBEHIND):i])] == \
+            [m.span() for m in CTA.finditer(view, i, j)]
+        assert [(i + a, i + b) for a, b in _byline_spans(view[i:j], view[max(0, i - BYLINE_LOOKBEHIND):i])] == \
+            [m.span() for m in BYLINE.finditer(view, i, j) if m.end() - m.start() >= 2]
+        assert [(i + c.start, i + c.end, c.kind, c.text)
+                for c in span_contacts(view[i:j], view[max(0, i - CONTACT_LOOKBEHIND):i])] == \
+            [(c.start, c.end, c.kind, c.text) for c in find_contacts(view, i, j)]
+
+
+@pytest.mark.parametrize("text", LOOKBEHIND_PAGES)
+def test_spans_kept_by_text_equal_a_scan_of_the_page(text):
+    """`cta_spans`, `_byline_spans` and `span_contacts` read a span's view and the characters
+    before it that the patterns' look-behinds see, nothing else (every span of the page)."""
+    _spans_kept_by_text_equal_page_scans(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(LOOKBEHIND_TEXT)
+def test_spans_kept_by_text_equal_a_scan_of_generated_pages(text):
+    _spans_kept_by_text_equal_page_scans(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="a城們あア 。，,\n\t8", max_size=80))
+def test_sentence_arrays_equal_the_counts_of_each_sentence(text):
+    page = Page(text)
+    assert page.sentence_lengths.tolist() == [len(s) for s in page.sentences]
+    assert page.sentence_han.tolist() == [han_count(s.text) for s in page.sentences]
+    assert page.sentence_words.tolist() == [word_count(s.text) for s in page.sentences]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="城市空调维修电话。！…”a1 \n|", max_size=120))
+def test_title_like_sentences_equal_the_test_of_each(text):
+    from zhclean.rules.seo_title import SeoTitle
+    page, rule = Page(text), SeoTitle()
+    assert rule._title_like_sentences(page) == [rule._title_like(s, page) for s in page.sentences]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="城市区路号12.3-vCVE ：:人元米m٣", max_size=40))
+def test_is_data_equals_its_four_patterns(text):
+    from zhclean.blocks import _DATA, _PLACE, _VERSION, FIELD_ROW, _is_data
+    plain = text.strip()
+    assert _is_data(text) == (bool(FIELD_ROW.match(plain)) or bool(_DATA.fullmatch(plain))
+                              or bool(_VERSION.search(plain)) and word_count(plain) <= 6
+                              or bool(_PLACE.search(plain)) and word_count(plain) <= 20)
+
+
+def _lookbehind_widths(pattern: str) -> list[int | None]:
+    """The most characters each look-behind of `pattern` can read (None where a quantifier
+    leaves it unbounded or this small reader does not follow it). It reads literals, escapes,
+    ``\\p{…}``, character classes, alternation and nested groups: what the rules' look-behinds
+    are made of."""
+    def width(body: str, i: int = 0, stop: str = "") -> tuple[int | None, int]:
+        best, n = 0, 0
+        while i < len(body) and body[i] != stop:
+            c = body[i]
+            if c == "|":
+                best, n, i = max(best, n), 0, i + 1
+                continue
+            if c == "[":
+                j = i + 1 + (body[i + 1] == "^")
+                j += body[j] == "]"  # a ']' first in the class is a member
+                while body[j] != "]":
+                    j += 2 if body[j] == "\\" else 1
+                i = j + 1
+            elif c == "\\":
+                i = body.index("}", i) + 1 if body[i + 1] in "pP" and body[i + 2] == "{" else i + 2
+            elif c == "(":
+                j = i + 1
+                if body.startswith("?:", j):
+                    j += 2
+                elif body.startswith("?", j):
+                    return None, i  # a look-around inside: not followed
+                inner, i = width(body, j, ")")
+                if inner is None:
+                    return None, i
+                n += inner
+                i += 1
+                continue
+            elif c in "*+?{":
+                return None, i
+            else:
+                i += 1
+            n += 1
+        return max(best, n), i
+
+    out = []
+    for m in regex.finditer(r"\(\?<[=!]", pattern):
+        out.append(width(pattern, m.end(), ")")[0])
+    return out
+
+
+def test_lookbehinds_stay_within_what_the_text_caches_pass():
+    """`cta_spans`, `_byline_spans` and `span_contacts` are given as many characters before a
+    span as their patterns' look-behinds read: a pattern that looks further back needs its
+    constant raised (or the cache would answer for a different context)."""
+    from zhclean.rules.byline import BYLINE, BYLINE_LOOKBEHIND
+    from zhclean.rules.contacts import (CONTACT_LOOKBEHIND, EMAIL, PHONE_CANDIDATE, QQ, WECHAT,
+                                        WECHAT_SAME_NUMBER)
+    from zhclean.rules.cta import CTA, CTA_LOOKBEHIND
+    for pattern, limit in ((CTA, CTA_LOOKBEHIND), (BYLINE, BYLINE_LOOKBEHIND), (PHONE_CANDIDATE, CONTACT_LOOKBEHIND),
+                           (QQ, CONTACT_LOOKBEHIND), (WECHAT, CONTACT_LOOKBEHIND), (EMAIL, CONTACT_LOOKBEHIND),
+                           (WECHAT_SAME_NUMBER, CONTACT_LOOKBEHIND)):
+        widths = _lookbehind_widths(pattern.pattern)
+        assert None not in widths and max(widths, default=0) <= limit, (pattern.pattern[:60], widths, limit)
+    assert _lookbehind_widths(r"(?<=\d日电|[网报社]讯)a(?<![^\s，,])(?<!如|例如)(?<=x+)") == [3, 1, 2, None]

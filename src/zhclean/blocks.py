@@ -27,6 +27,7 @@ _STRUCTURED = regex.compile(r"\*\*[^*\n]+\*\*[:：]?$|#{1,6}(?:\s|$)|>\s|—{2,}
 #: rating: "3.61", "61人", "￥2,000～￥2,999"): data of the document, like `_STRUCTURED` lines.
 #: Page chrome is words (menus, labels), not data.
 _DATA = regex.compile(r"[^\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}a-zA-Z]*(?:\d\p{Han}{1,2}|[￥¥$€£]\s*\d|\d[.,]\d)[^\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}a-zA-Z]*")
+_DIGIT = regex.compile(r"\d")  # what every pattern of `_is_data` needs (the same `\d`)
 #: A place in a record: a street address ending in block numbers ("…区泉3-11-27 クレスト泉 1F",
 #: "…路12号") or a distance ("新橋駅 344m / 日本料理"), with few words around it.
 _PLACE = regex.compile(r"\p{Han}{2,}[都道府県省市区町村郡][^\n]{0,40}?\d+(?:[-－]\d+)+|\p{Han}{2,}[市区县路街][^\n]{0,20}?\d+号|(?<![\d.])\d+(?:\.\d+)?\s?(?:m|km|米|公里)(?![a-zA-Z])")
@@ -73,9 +74,12 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
     (`_bridged`).
     """
     scores = []
-    rows = [False] * len(units)  # rows of a list or a table, fields and data, code
+    # rows of a list or a table, fields and data, code; None: a unit that scores as one of
+    # these, judged only when `_table_end` asks (it looks at a few units after each block)
+    rows: list[bool | None] = [False] * len(units)
     code = _code_lines(units, policy)
     for k, u in enumerate(units):
+        data = None  # `_is_data` of the unit, once asked
         if u.state == GOOD:
             scores.append(u.words)
         elif u.state == SOFT and (words := word_count(u.seg.text)) >= policy.long_han:
@@ -86,11 +90,11 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
         elif u.state == JUNK:
             scores.append(-policy.junk_penalty * u.size)
         elif (_STRUCTURED.match(u.seg.text) or code[k] or _heads_text(units, k) or _IMAGE_ONLY.fullmatch(u.seg.text)
-              or _is_data(u.seg.text) or _is_phrase(u.seg.text, policy)):
+              or (data := _is_data(u.seg.text)) or _is_phrase(u.seg.text, policy)):
             # headings, list items, table rows and fields, quotes, code, pictures of a
             # document, phrases of Japanese written a line at a time
             scores.append(0.0)
-            rows[k] = bool(_ROW.match(u.seg.text)) or code[k] or _is_data(u.seg.text)
+            rows[k] = None if data is None else bool(_ROW.match(u.seg.text)) or code[k] or data
         elif u.size <= policy.short_chars:
             scores.append(-policy.short_penalty * u.size)
         else:
@@ -117,13 +121,13 @@ def article_blocks(units: list[Unit], policy: ContextPolicy) -> list[tuple[int, 
         pending += [(lo, start), (end, hi)]
     blocks.sort()
     limits = [start for start, _ in blocks[1:]] + [len(scores)]
-    blocks = [(start, _table_end(units, rows, end, limit, policy)) for (start, end), limit in zip(blocks, limits)]
+    blocks = [(start, _table_end(units, rows, code, end, limit, policy)) for (start, end), limit in zip(blocks, limits)]
     floors = [0] + [end for _, end in blocks[:-1]]
     blocks = [(_table_start(units, start, floor, policy), end) for (start, end), floor in zip(blocks, floors)]
-    return _bridged(units, rows, blocks, policy)
+    return _bridged(units, rows, code, blocks, policy)
 
 
-def _bridged(units: list[Unit], rows: list[bool], blocks: list[tuple[int, int]],
+def _bridged(units: list[Unit], rows: list[bool | None], code: list[bool], blocks: list[tuple[int, int]],
              policy: ContextPolicy) -> list[tuple[int, int]]:
     """`blocks` with each pair of neighbours joined when the stretch between them is the
     document's too: no junk in it but bylines, date lines and UI remnants, and at least
@@ -137,7 +141,7 @@ def _bridged(units: list[Unit], rows: list[bool], blocks: list[tuple[int, int]],
         gap = range(out[-1][1], start)
         content = [k for k in gap if units[k].state != JUNK]
         kept = all(units[k].code in ANCHOR_CODES | TRANSPARENT_CODES for k in gap if units[k].state == JUNK)
-        dense = sum(1 for k in content if units[k].state == GOOD or rows[k])
+        dense = sum(1 for k in content if units[k].state == GOOD or _is_row(units, rows, code, k))
         if content and kept and dense >= policy.bridge_share * len(content):
             out[-1] = (out[-1][0], end)
         else:
@@ -145,7 +149,8 @@ def _bridged(units: list[Unit], rows: list[bool], blocks: list[tuple[int, int]],
     return out
 
 
-def _table_end(units: list[Unit], rows: list[bool], end: int, limit: int, policy: ContextPolicy) -> int:
+def _table_end(units: list[Unit], rows: list[bool | None], code: list[bool], end: int, limit: int,
+               policy: ContextPolicy) -> int:
     """Where a block ending at `end` ends once it takes the table or list right under its last
     prose line ("附：招生专业及考试科目" and its rows): the longest run of non-junk units up to
     `limit` that ends on a row and whose `rows` (list items, numbered points, table cells,
@@ -160,11 +165,19 @@ def _table_end(units: list[Unit], rows: list[bool], end: int, limit: int, policy
         u = units[k]
         if u.state == JUNK and u.code not in ANCHOR_CODES or u.state == GOOD:
             break
-        if rows[k] or introduced and u.state != JUNK and len(u.seg) <= policy.item_chars:
+        if _is_row(units, rows, code, k) or introduced and u.state != JUNK and len(u.seg) <= policy.item_chars:
             count += 1
             if count >= policy.table_rows and count >= policy.table_share * (k + 1 - end):
                 best = k + 1
     return best
+
+
+def _is_row(units: list[Unit], rows: list[bool | None], code: list[bool], k: int) -> bool:
+    """`rows[k]`, judged now when `article_blocks` left it open (None)."""
+    if rows[k] is None:
+        text = units[k].seg.text
+        rows[k] = bool(_ROW.match(text)) or code[k] or _is_data(text)
+    return bool(rows[k])
 
 
 def _table_start(units: list[Unit], start: int, floor: int, policy: ContextPolicy) -> int:
@@ -194,11 +207,17 @@ def _heads_text(units: list[Unit], k: int) -> bool:
 def _is_data(text: str) -> bool:
     """A field with its value, a number with at most a short unit ("61人", "3.61"), or a
     version or identifier with few words ("固件版本 3.1.0 - 3.1.8", "CVE-2099-12345"), or a place
-    (an address, a distance) with few words."""
+    (an address, a distance) with few words. Each of these holds a digit: most lines hold
+    none, and one scan for it spares them the four patterns."""
+    if _DIGIT.search(text) is None:
+        return False
     text = text.strip()
-    return (bool(FIELD_ROW.match(text)) or bool(_DATA.fullmatch(text))
-            or bool(_VERSION.search(text)) and word_count(text) <= 6
-            or bool(_PLACE.search(text)) and word_count(text) <= 20)
+    if FIELD_ROW.match(text) or _DATA.fullmatch(text):
+        return True
+    # the word counts first: `_PLACE` tries every Han character of a long line
+    words = word_count(text)
+    return (words <= 6 and _VERSION.search(text) is not None
+            or words <= 20 and _PLACE.search(text) is not None)
 
 
 def _is_phrase(text: str, policy: ContextPolicy) -> bool:
@@ -255,13 +274,19 @@ def _code_lines(units: list[Unit], policy: ContextPolicy) -> list[bool]:
     ``sleep 5s`` belong to the script around them); a line of Latin page chrome
     ("Powered by …") carries none. Judged by whole lines: a URL's ``?`` splits sentences."""
     lines: list[list[int]] = []  # unit indexes of each line, in order
+    # only lines of neutral and soft units can be Latin lines (prose and junk are not code)
+    latin_states: list[bool] = []
+    number = None
     for k, u in enumerate(units):
-        if lines and units[lines[-1][0]].seg.line == u.seg.line:
+        if lines and u.seg.line == number:
             lines[-1].append(k)
+            if latin_states[-1] and u.state not in (NEUTRAL, SOFT):
+                latin_states[-1] = False
         else:
             lines.append([k])
-    # only lines of neutral and soft units can be Latin lines (prose and junk are not code)
-    eligible = [i for i, line in enumerate(lines) if all(units[k].state in (NEUTRAL, SOFT) for k in line)]
+            latin_states.append(u.state in (NEUTRAL, SOFT))
+            number = u.seg.line
+    eligible = [i for i, ok in enumerate(latin_states) if ok]
     texts = {i: " ".join(units[k].seg.text for k in lines[i]) for i in eligible}
     marked = [eligible[j] for j in _marked_lines(list(texts.values()))]
     if not marked:

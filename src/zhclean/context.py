@@ -103,6 +103,10 @@ def _units(page: Page, hard: list[Removal], soft: dict[int, Removal], policy: Co
     # a unit shorter than every prose threshold has fewer CJK characters than each of them
     shortest_prose = min(policy.long_han, policy.prose_han, policy.statement_han, policy.prose_han_unended,
                          policy.kana_prose_hiragana)
+    long_han = policy.long_han
+    words_of = page.sentence_words.tolist()
+    # Hiragana make Japanese prose (`_is_prose`); a page without any spares each unit the count
+    no_kana = 0 if _HIRAGANA.search(page.source) is None else None
     units = []
     j = 0
     for index, seg in enumerate(page.sentences):
@@ -135,7 +139,8 @@ def _units(page: Page, hard: list[Removal], soft: dict[int, Removal], policy: Co
         if index in soft:
             unit.state = SOFT
             unit.code = soft[index].code
-        elif size >= shortest_prose and _is_prose(seg.text, policy, words := page.word_count(start, end)):
+        elif size >= shortest_prose and ((words := words_of[index]) >= long_han
+                                         or _is_prose(seg.text, policy, words, no_kana)):
             unit.state = GOOD
             unit.words = words
     return units
@@ -166,8 +171,9 @@ def _introduces_url(text: str) -> bool:
     return at > 0 and _URL.fullmatch(text, at) is not None and text[:at].rstrip().endswith(("：", ":"))
 
 
-def _is_prose(text: str, policy: ContextPolicy, han: int | None = None) -> bool:
-    """`han`: the `word_count` of `text`, when the caller has it."""
+def _is_prose(text: str, policy: ContextPolicy, han: int | None = None, hiragana: int | None = None) -> bool:
+    """`han`: the `word_count` of `text`, when the caller has it; `hiragana`: its
+    `hiragana_count`, when the caller knows it."""
     if han is None:
         han = word_count(text)
     if han >= policy.long_han:
@@ -183,7 +189,8 @@ def _is_prose(text: str, policy: ContextPolicy, han: int | None = None) -> bool:
     if han >= policy.prose_han_unended and any(map(inner.__contains__, "，,；;。")):
         return True
     # Japanese written a phrase a line: its hiragana (particles, endings) make it prose
-    hiragana = hiragana_count(text)
+    if hiragana is None:
+        hiragana = hiragana_count(text)
     return hiragana >= policy.kana_prose_hiragana and hiragana >= policy.kana_prose_share * han
 
 
@@ -280,6 +287,7 @@ def _decide_run(run: list[Unit], left: Unit | None, right: Unit | None, policy: 
     return []
 
 
+_HIRAGANA = regex.compile(r"\p{Hiragana}")  # (what `hiragana_count` counts)
 _HEADING_MARK = regex.compile(r"^\s*#{1,6}\s*")
 _SPACE = regex.compile(r"\s+")
 #: A section heading right above the text ("# 背景", "**1. 概述**", "二、…").

@@ -34,7 +34,7 @@ import regex
 
 from zhclean.document import Removal, Segment
 from zhclean.normalize import matching_view
-from zhclean.rules.contacts import Contact, find_contacts
+from zhclean.rules.contacts import CONTACT_LOOKBEHIND, Contact, span_contacts
 from zhclean.segment import split_lines, split_page_sentences
 
 HARD = "hard"
@@ -200,7 +200,8 @@ class Page:
         off-topic rules ask it of the same sentences)."""
         cache = self.__dict__.setdefault("_contacts_cache", {})
         if (start, end) not in cache:
-            cache[start, end] = tuple(find_contacts(self.view, start, end))
+            found = span_contacts(self.view[start:end], self.view[max(0, start - CONTACT_LOOKBEHIND):start])
+            cache[start, end] = tuple(Contact(start + c.start, start + c.end, c.kind, c.text) for c in found)
         return cache[start, end]
 
     def counts_of(self, chars: str) -> np.ndarray:
@@ -213,6 +214,24 @@ class Page:
             starts, ends = self._sentence_bounds
             cache[chars] = np.searchsorted(marks, ends) - np.searchsorted(marks, starts)
         return cache[chars]
+
+    @cached_property
+    def sentence_lengths(self) -> np.ndarray:
+        """Each sentence's length in characters, as an array."""
+        starts, ends = self._sentence_bounds
+        return ends - starts
+
+    @cached_property
+    def sentence_han(self) -> np.ndarray:
+        """Each sentence's `han_count`, as an array."""
+        starts, ends = self._sentence_bounds
+        return self._han_running[ends] - self._han_running[starts]
+
+    @cached_property
+    def sentence_words(self) -> np.ndarray:
+        """Each sentence's `word_count` (CJK characters), as an array."""
+        starts, ends = self._sentence_bounds
+        return self._cjk_running[ends] - self._cjk_running[starts]
 
     @cached_property
     def _sentence_bounds(self) -> tuple[np.ndarray, np.ndarray]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar, Iterator
 
 import regex
@@ -117,21 +118,47 @@ class Byline:
         view = page.view
         for index in sorted(page.sentences_hit(_CUE)):
             seg = page.sentences[index]
-            for m in BYLINE.finditer(view, seg.start, seg.end):
-                if m.end() - m.start() < 2:
-                    continue
-                yield Removal(m.start(), m.end(), self.code, {"match": page.source[m.start():m.end()].strip()[:40]})
+            for lo, hi in _byline_spans(view[seg.start:seg.end], view[max(0, seg.start - BYLINE_LOOKBEHIND):seg.start]):
+                start, end = seg.start + lo, seg.start + hi
+                yield Removal(start, end, self.code, {"match": page.source[start:end].strip()[:40]})
         for index in page.sentences_with(_DATE_CUES):
             seg = page.sentences[index]
-            text = page.view_of(seg)
-            if len(text) > 80 or not _DATE_OR_VIEWS_CORE.search(text) or not _DATE_OR_VIEWS.search(text):
-                continue
-            rest = VIEWS.sub("", DATE.sub("", text))
-            rest = BYLINE.sub("", rest)
-            if len(_META_WORDS.sub("", rest)) <= 2:
-                yield Removal(seg.start, seg.end, self.code, {"match": "date/metadata line"})
-            elif _POSTED_AT.search(text) and not _SENTENCE_PUNCT.search(text):
-                yield Removal(seg.start, seg.end, self.code, {"match": "post header"})
+            if len(seg) <= 80 and (kind := _date_line(page.view_of(seg))):
+                yield Removal(seg.start, seg.end, self.code, {"match": kind})
+
+
+#: The most characters a look-behind of `BYLINE` reads (`_byline_spans` passes them along
+#: with a sentence; tests/test_page_scans.py checks it against the pattern).
+BYLINE_LOOKBEHIND = 3
+
+
+# The two answers below depend on a sentence's view alone (and the `BYLINE_LOOKBEHIND`
+# characters before it, which the byline pattern's look-behinds see: it has no anchor, and its
+# look-aheads end at the sentence's end), so they are kept by text: the fixpoint's second pass
+# asks them again about the same sentences, and boilerplate recurs across pages.
+@lru_cache(maxsize=4096)  # (a sentence is at most 2,000 characters: at most ~16 MB of Han text)
+def _byline_spans(view: str, before: str) -> tuple[tuple[int, int], ...]:
+    """The (start, end) of the byline matches of at least two characters in a sentence's
+    `view`, relative to its start; `before` is the `BYLINE_LOOKBEHIND` characters before it
+    (fewer at the start of the page)."""
+    return tuple((m.start() - len(before), m.end() - len(before)) for m in BYLINE.finditer(before + view, len(before))
+                 if m.end() - m.start() >= 2)
+
+
+@lru_cache(maxsize=16384)
+def _date_line(text: str) -> str | None:
+    """Why a sentence's view (at most 80 characters) is a line of metadata: "date/metadata
+    line" (only dates, view counts, bylines and labels), "post header" (a labelled timestamp
+    with the time of day, and no sentence punctuation); None when it is not."""
+    if not _DATE_OR_VIEWS_CORE.search(text) or not _DATE_OR_VIEWS.search(text):
+        return None
+    rest = VIEWS.sub("", DATE.sub("", text))
+    rest = BYLINE.sub("", rest)
+    if len(_META_WORDS.sub("", rest)) <= 2:
+        return "date/metadata line"
+    if _POSTED_AT.search(text) and not _SENTENCE_PUNCT.search(text):
+        return "post header"
+    return None
 
 
 _FIELDS = (

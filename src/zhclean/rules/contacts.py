@@ -97,6 +97,22 @@ def phone_type(digits: str) -> str | None:
     }.get(kind, "other")
 
 
+#: The most characters a look-behind of the contact patterns reads (`span_contacts` is given
+#: them along with a span; tests/test_page_scans.py checks it against the patterns).
+CONTACT_LOOKBEHIND = 1
+
+
+@lru_cache(maxsize=4096)  # (a segment is at most 2,000 characters: at most ~16 MB of Han text)
+def span_contacts(view: str, before: str) -> tuple[Contact, ...]:
+    """`find_contacts` of a span's `view`, offsets relative to its start; `before` is the
+    `CONTACT_LOOKBEHIND` characters before it (fewer at the start of the page), all that the
+    patterns' look-behinds see (they have no anchor, and their look-aheads end at the span's
+    end). Kept by text: the fixpoint's second pass asks about the same sentences, and contact
+    lines recur."""
+    shift = len(before)
+    return tuple(Contact(c.start - shift, c.end - shift, c.kind, c.text) for c in find_contacts(before + view, shift))
+
+
 def find_contacts(view: str, start: int = 0, end: int | None = None) -> list[Contact]:
     """Contact details in `view[start:end]` (offsets are into `view`)."""
     end = len(view) if end is None else end

@@ -10,7 +10,7 @@ import regex
 from zhclean.document import Removal, Segment
 from zhclean.rules.base import FUNCTION_CHARS, HAN, HARD, Page, build_automaton
 from zhclean.rules.contacts import contact_hint_starts
-from zhclean.rules.cta import CTA
+from zhclean.rules.cta import CTA_LOOKBEHIND, cta_spans
 from zhclean.rules.cta import CUES as CTA_CUES
 
 #: Characters that make a bigram say nothing about the topic ("的时", "我们", "一个").
@@ -87,12 +87,19 @@ class OffTopicRun:
         sents = page.sentences
         texts = [s.text for s in sents]
         in_title = build_automaton((g, i) for i, g in enumerate(title))  # bigrams found by substring search: no set per sentence
-        title_hits = [{i for _, i in in_title.iter(t)} for t in texts]
+        # one scan of the page: the title bigrams inside each sentence (a bigram is 2 characters)
+        title_hits: list[set[int]] = [set() for _ in sents]
+        starts = page.sentence_starts
+        for end, i in in_title.iter(page.source):
+            k = bisect_right(starts, end - 1) - 1
+            if k >= 0 and end < sents[k].end:
+                title_hits[k].add(i)
         anchors = [k for k, hits in enumerate(title_hits) if len(hits) >= self.anchor_bigrams]
         if not anchors:
             return
-        untitled = [not hits and HAN.search(t) is not None for t, hits in zip(texts, title_hits)]
-        if not self._may_qualify(page, untitled, evidence):
+        han = page.sentence_han.tolist()
+        untitled = [not hits and han[k] > 0 for k, hits in enumerate(title_hits)]
+        if not self._may_qualify(han, untitled, evidence):
             return  # skip the topic work (most pages with evidence)
         topic = set(title)
         for k in anchors:
@@ -102,10 +109,10 @@ class OffTopicRun:
         grams = _LazyBigrams(texts)
         page_han = page.han_count(0, len(page.source))
         for lo, hi in self._runs(off):
-            if sum(page.han_count(sents[k].start, sents[k].end) for k in range(lo, hi)) < self.min_han:
+            if sum(han[lo:hi]) < self.min_han:
                 continue  # trimming only shortens a run
             lo, hi = self._trim(grams, lo, hi)
-            run_han = sum(page.han_count(sents[k].start, sents[k].end) for k in range(lo, hi))
+            run_han = sum(han[lo:hi])
             if run_han < self.min_han or run_han > self.max_page_share * page_han:
                 continue
             near = self._near(evidence, lo, hi, len(sents))
@@ -121,13 +128,12 @@ class OffTopicRun:
                           {"sentences": hi - lo, "han": run_han, "shared_bigrams": round(shared, 3),
                            "evidence": near[0]})
 
-    def _may_qualify(self, page: Page, untitled: list[bool], evidence: dict[int, str]) -> bool:
+    def _may_qualify(self, han: list[int], untitled: list[bool], evidence: dict[int, str]) -> bool:
         """Whether a run can qualify: an off-topic sentence holds none of the title's bigrams
         either (`untitled`), so each run lies inside a run of such sentences, which must hold
         `min_han` Han characters and have evidence within `reach`."""
-        sents = page.sentences
-        return any(self._near(evidence, lo, hi, len(sents)) for lo, hi in self._runs(untitled)
-                   if sum(page.han_count(sents[k].start, sents[k].end) for k in range(lo, hi)) >= self.min_han)
+        return any(self._near(evidence, lo, hi, len(han)) for lo, hi in self._runs(untitled)
+                   if sum(han[lo:hi]) >= self.min_han)
 
     def _near(self, evidence: dict[int, str], lo: int, hi: int, count: int) -> list[str]:
         """The evidence of the sentences within `reach` of the run [lo, hi), in order."""
@@ -189,8 +195,9 @@ class OffTopicRun:
             if k < 0:
                 continue
             s = sents[k]
-            if s.start in with_cue and any(len(m[0]) >= self.min_cta_share * len(s)
-                                           for m in CTA.finditer(view, s.start, s.end)):
+            if s.start in with_cue and any(
+                    hi - lo >= self.min_cta_share * len(s)
+                    for lo, hi in cta_spans(view[s.start:s.end], view[max(0, s.start - CTA_LOOKBEHIND):s.start])):
                 out[k] = "call to action"
             elif k in hinted and page.contacts(s.start, s.end):
                 out[k] = "contact"

@@ -16,6 +16,7 @@ _RANK = regex.compile(
     r"(?![年月日号時时分秒点個个万亿億元岁歲人次名楼樓层層期届屆季周週天小度块塊条條位家只张張件部本集米里斤克kKmMgG%])"
 )
 
+_DIGIT = regex.compile(r"\d")
 #: A numbered headline with its click count: "3. 某某新闻标题(6210)".
 _COUNTED = regex.compile(r"^(\d{1,2})\s*[.．、·]\s*\S.*?[(（]\d+[)）]$")
 #: A rank on a line of its own ("9."), its headline on the next line.
@@ -60,6 +61,8 @@ class RankedList:
         """The ranked item at line `k` (its lines) and its rank, or ([line], None)."""
         line = lines[k]
         text = line.text
+        if _DIGIT.match(text) is None:  # each of the three patterns starts with a digit
+            return [line], None
         if m := _MARKER.match(text):  # "9." above its headline
             below = lines[k + 1].text if k + 1 < len(lines) else ""
             if self._headline(below) and not _MARKER.match(below) and not below.endswith("。"):

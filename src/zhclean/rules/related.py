@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Iterator
 
+import numpy as np
 import regex
 
 from zhclean.document import Removal
@@ -136,16 +137,19 @@ class HeadlineRun:
     max_function_share: float = 0.08
 
     def find(self, page: Page) -> Iterator[Removal]:
-        run: list = []
+        sentences = page.sentences
         marks = page.counts_of("!！?？….")  # a headline ends with one (or an ellipsis)
-        for k, seg in enumerate(page.sentences + [None]):
-            if seg is not None and marks[k] and self._is_headline(seg.text):
-                run.append(seg)
+        sized = (page.sentence_lengths >= self.min_chars) & (page.sentence_lengths <= self.max_chars)
+        heads = [k for k in np.flatnonzero((marks > 0) & sized).tolist() if self._is_headline(sentences[k].text)]
+        run: list[int] = []  # consecutive headlines
+        for k in heads + [None]:
+            if k is not None and run and k == run[-1] + 1:
+                run.append(k)
                 continue
             if len(run) >= self.min_run:
                 for item in run:
-                    yield Removal(item.start, item.end, self.code, {"headline_run": len(run)})
-            run = []
+                    yield Removal(sentences[item].start, sentences[item].end, self.code, {"headline_run": len(run)})
+            run = [k] if k is not None else []
 
     def _is_headline(self, text: str) -> bool:
         if not (self.min_chars <= len(text) <= self.max_chars) or not _HEADLINE_END.search(text):

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import ClassVar, Iterator
 
+import numpy as np
 import regex
 
 from zhclean.document import Removal, Segment
@@ -39,9 +40,13 @@ _TITLE_PART_CUES = ("|", "｜", "_", "-", "—", "–")
 _TITLE_PARTS = regex.compile(r"\s*[|｜_【】\[\]]\s*|\s+[-—–]\s+|\s*[-—–]\s*(?=\p{Han})")
 
 
+_SITE_SEPARATOR = regex.compile(r"\s*[_|｜—–]\s*|\s+-\s+")
+_HAN_WORD = regex.compile(r"\p{Han}+")
+
+
 def title_main(title: str) -> str:
     """The given HTML title without its site suffix ("标题_站点名", "标题 - 站点名")."""
-    return regex.split(r"\s*[_|｜—–]\s*|\s+-\s+", title.strip())[0]
+    return _SITE_SEPARATOR.split(title.strip())[0]
 
 
 def template_key(text: str) -> str:
@@ -92,15 +97,16 @@ class SeoTitle:
         cued = decorated | serviced
         # Phrases and decorations are only in sentences with a cue; a toolbar repeated at the
         # foot counts once.
-        views = {page.view_of(s): s.start for s in page.sentences if s.start in cued and self._title_like(s, page)}
+        title_like = self._title_like_sentences(page)
+        views = {page.view_of(s): s.start for s, like in zip(page.sentences, title_like) if like and s.start in cued}
         services = sum(len(SERVICE_PHRASE.findall(v)) for v, start in views.items() if start in serviced)
         phrases = services + sum(len(DECORATION.findall(v)) for v, start in views.items() if start in decorated)
         # Without a service phrase on the page (or enough decorations), only decorated
         # sentences can go, so the other title-like lines need no look.
-        candidates = [s for s in page.sentences if s.start in cued and self._title_like(s, page)]
+        candidates = [s for s, like in zip(page.sentences, title_like) if like and s.start in cued]
         service_page = False
         if services or phrases >= self.min_service_phrases:
-            candidates = [s for s in page.sentences if self._title_like(s, page)]
+            candidates = [s for s, like in zip(page.sentences, title_like) if like]
             # lines that differ by a number or a Latin word, not copies of one line in other
             # markup (a page that shows its text as markdown, as HTML and rendered repeats
             # lines without being a template)
@@ -124,10 +130,10 @@ class SeoTitle:
                 detail = {"brand_prefix": p, "repeats": prefixes[p]}
             if detail:
                 yield Removal(seg.start, seg.end, self.code, detail)
-        yield from self._stuffed_titles(page)
+        yield from self._stuffed_titles(page, title_like)
         yield from self._repeated_titles(page)
 
-    def _stuffed_titles(self, page: Page) -> Iterator[Removal]:
+    def _stuffed_titles(self, page: Page, title_like: list[bool]) -> Iterator[Removal]:
         """A title line cut by | _ or dashes into `min_repeats` or more short parts that
         (two thirds of them) repeat one keyword of `min_keyword_han` Han characters or more ("北京搬家公司_北京
         搬家公司电话_北京搬家公司哪家好"): keyword stuffing, whatever the brand. Parts that all
@@ -137,7 +143,7 @@ class SeoTitle:
         for k in page.sentences_with(_TITLE_PART_CUES):
             seg = page.sentences[k]
             view = page.view_of(seg)
-            if not self._title_like(seg, page):
+            if not title_like[k]:
                 continue
             parts = [p for p in _TITLE_PARTS.split(view.strip()) if p]
             if len(parts) < self.min_repeats or any(len(p) > 30 for p in parts):
@@ -155,6 +161,15 @@ class SeoTitle:
 
     def _title_like(self, seg: Segment, page: Page) -> bool:
         return len(seg) <= self.max_chars and not ends_sentence(seg.text) and page.han_count(seg.start, seg.end) >= 4
+
+    def _title_like_sentences(self, page: Page) -> list[bool]:
+        """`_title_like` of each sentence of the page (its length and Han count for all of
+        them at once; the ending only where these pass)."""
+        sentences = page.sentences
+        out = [False] * len(sentences)
+        for k in np.flatnonzero((page.sentence_lengths <= self.max_chars) & (page.sentence_han >= 4)).tolist():
+            out[k] = not ends_sentence(sentences[k].text)
+        return out
 
     def _prefix(self, text: str) -> str:
         han = "".join(_HAN_CHARS.findall(text, 0, self.prefix_chars * 3))
@@ -203,6 +218,6 @@ def _shared_keyword(parts: list[str], min_han: int, min_parts: int, share: float
     for n in range(len(first), min_han - 1, -1):
         for i in range(len(first) - n + 1):
             word = first[i:i + n]
-            if regex.fullmatch(r"\p{Han}+", word) and sum(word in p for p in parts) >= need:
+            if _HAN_WORD.fullmatch(word) and sum(word in p for p in parts) >= need:
                 return word
     return None

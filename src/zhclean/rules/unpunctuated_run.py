@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Iterator
 
+import numpy as np
 import regex
 
 from zhclean.document import Removal, Segment
@@ -76,9 +77,9 @@ class RepeatedLinkStretch:
 
     def find(self, page: Page) -> Iterator[Removal]:
         stretches = []
-        for seg in page.sentences:
-            if len(seg) < self.min_han:
-                continue
+        # (a stretch holds at most its sentence's Han characters: most sentences hold too few)
+        for k in np.flatnonzero(page.sentence_han >= self.min_han).tolist():
+            seg = page.sentences[k]
             pos = seg.start
             for m in _STRETCH_BREAK.finditer(page.view, seg.start, seg.end):
                 stretches.extend(self._measure(page, pos, m.start()))
