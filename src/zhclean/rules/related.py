@@ -126,7 +126,6 @@ class RelatedLinks:
                 yield from under
             i = j
 
-
     def _above_text(self, page: Page, i: int) -> bool:
         """True when no sentence of prose (`top_prose_han` Han characters ending a sentence)
         comes before sentence `i`: the page's top chrome, above its article."""
