@@ -59,7 +59,8 @@ class FooterSentence:
     formulaic; `max_chars`) or begin with the formula; 未经许可转载, which news also uses, only
     counts in very short sentences (`max_chars_weak`) or at their start; the names 隐私政策,
     用户协议 and the licences only count when the sentence has at most `max_rest_han` Han
-    characters besides them (a sentence about a privacy policy or a licence is content)."""
+    characters besides them (a sentence about a privacy policy or a licence is content); a
+    short line of a list that the article introduces ("…需要以下页面：" / 隐私政策 / 免责声明)."""
 
     code: ClassVar[str] = "boilerplate.footer"
     strength: ClassVar[str] = HARD
@@ -70,8 +71,39 @@ class FooterSentence:
     max_chars_weak: int = 40
     #: "我已阅读并同意《用户协议》和《隐私政策》" has 8 besides the names.
     max_rest_han: int = 8
+    #: A line of at most `max_item_chars` characters in a list (at most `max_item_lines`
+    #: such lines) under a line of prose of `introducer_han` Han characters or more that
+    #: introduces it ("网站一般需要以下几个页面：" / 隐私政策 / 免责声明) is an item the
+    #: article talks about, not the site's footer.
+    max_item_chars: int = 12
+    max_item_lines: int = 12
+    introducer_han: int = 8
+
+    def local_key(self, seg: Segment, page: Page) -> bool:
+        """What `check` reads of the page besides the sentence: is it a short whole line of a
+        list that a line of prose ending in a colon introduces."""
+        if len(seg) > self.max_item_chars:
+            return False
+        lines = page.line_by_number
+        line = lines[seg.line]
+        if seg.start != line.start or seg.end != line.end:
+            return False
+        items = 0
+        for number in range(seg.line - 1, max(seg.line - 3 * self.max_item_lines, 0) - 1, -1):
+            above = lines.get(number)
+            if above is None:
+                continue  # a blank line
+            text = above.text.rstrip()
+            if text.endswith(("：", ":")):
+                return han_count(text) >= self.introducer_han
+            items += 1
+            if len(text) > self.max_item_chars or items >= self.max_item_lines:
+                return False
+        return False
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
+        if self.local_key(seg, page):
+            return None  # an item of a list the article introduces
         view = page.view_of(seg)
         m = FOOTER.search(view)
         if m and (len(seg) <= self.max_chars or m.start() < 8):

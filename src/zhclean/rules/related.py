@@ -9,7 +9,7 @@ import regex
 
 from zhclean.document import Removal
 from zhclean.normalize import matching_view
-from zhclean.rules.base import HARD, Page, han_count
+from zhclean.rules.base import HARD, Page, ends_sentence, han_count
 
 HEADER = regex.compile(
     r"^[•·●■\-—\s#*]*(?:相关(?:阅读|新闻|文章|推荐|链接|报道|资讯|内容|专题|问题|搜索|热文)|推荐阅读|延伸阅读|扩展阅读|热门(?:文章|推荐|新闻|排行|阅读|资讯|标签)"
@@ -66,7 +66,10 @@ class RelatedLinks:
     followed by a list). A 往期/要闻回顾 header may follow the site's name and end a
     sentence ("…城南生活网精彩要闻回顾?"); '?' placeholders of dropped emoji between the
     headlines do not count as items. A header followed on its line by three or more numbered
-    headlines ("热门文章：1. … 2. … 3. …") goes with them."""
+    headlines ("热门文章：1. … 2. … 3. …") goes with them. A header above the page's first
+    sentence of prose, with one line under it and then prose, is a menu item ("首页 新闻
+    最新文章") above the article's own headline: the headline stays
+    (`min_items_before_prose`); under the article, one headline and its teaser are junk."""
 
     code: ClassVar[str] = "boilerplate.related"
     strength: ClassVar[str] = HARD
@@ -74,6 +77,11 @@ class RelatedLinks:
     prose_han: int = 40
     max_items: int = 40
     max_header_tail: int = 14
+    #: A header with fewer headlines than this before prose is a menu item ("最新文章")
+    #: above the article's own headline and text, not a list of other articles.
+    min_items_before_prose: int = 2
+    #: ... when no sentence of this many Han characters ending in 。！？ comes before it.
+    top_prose_han: int = 15
     cue_sets: ClassVar[tuple[tuple[str, ...], ...]] = (HEADER_CUES,)
 
     def find(self, page: Page) -> Iterator[Removal]:
@@ -97,19 +105,34 @@ class RelatedLinks:
             yield Removal(seg.start + start, seg.end, self.code, {"header": m[0].strip()})
             j = i + 1
             items = 0
+            under: list[Removal] = []
+            prose_next = False
             while j < len(units) and items < self.max_items:
                 item = units[j]
                 text = item.text
                 items += not _PLACEHOLDER.match(text)
+                prose_next = True
                 if len(text) > self.max_chars or (han_count(text) >= self.prose_han and text.endswith("。")):
                     break
                 if text.endswith("。") and han_count(text) >= 15 and item.line == units[j - 1].line:
                     break
                 if "。" in text[:-1] or ("，" in text and han_count(text) >= 20 and not _HEADLINE_END.search(text)):
                     break  # a fragment of prose, not a headline (one ending in ？/！ may hold a comma)
-                yield Removal(item.start, item.end, self.code, {"under_header": m[0].strip()})
+                prose_next = False
+                under.append(Removal(item.start, item.end, self.code, {"under_header": m[0].strip()}))
                 j += 1
+            if not (prose_next and len(under) < self.min_items_before_prose and under
+                    and units[i + 1].line != seg.line and self._above_text(page, i)):
+                yield from under
             i = j
+
+    def _above_text(self, page: Page, i: int) -> bool:
+        """True when no sentence of prose (`top_prose_han` Han characters ending a sentence)
+        comes before sentence `i`: the page's top chrome, above its article."""
+        for seg in page.sentences[:i]:
+            if page.han_count(seg.start, seg.end) >= self.top_prose_han and ends_sentence(seg.text):
+                return False
+        return True
 
 
 _HEADLINE_END = regex.compile(r"(?:[!！?？]+|\.{3,}|…+)[”’」』\"')）]*$")

@@ -55,6 +55,10 @@ def template_key(text: str) -> str:
     return _MASK.sub("", text)
 
 
+#: Marks inside a clause-bearing line of prose (not title separators such as | _ -).
+_CLAUSE_MARK = regex.compile(r"[，；。]")
+
+
 @dataclass(frozen=True)
 class SeoTitle:
     """Doorway-page title lines and their repeats.
@@ -66,7 +70,8 @@ class SeoTitle:
     * shares its template key (digits/brackets masked) with `min_repeats`-1 other lines on a
       page that has a service phrase, or
     * shares its first `prefix_chars` Han characters (the brand) with `min_repeats`-1 other
-      title-like lines on a page that also has a service phrase, or
+      title-like lines on a page that also has a service phrase (hard-wrapped lines of
+      prose, with a clause mark and `prose_han` Han characters, neither count nor go), or
     * is a '|'-separated keyword title with service words, or
     * is cut by | _ or dashes into parts that mostly repeat one keyword (4+ Han), or
     * repeats the line right above it (LABELS.md: the first copy of a title is kept), or
@@ -84,6 +89,11 @@ class SeoTitle:
     prefix_chars: int = 4
     min_service_phrases: int = 2
     min_keyword_han: int = 4
+    #: A line with a clause mark (，；。) inside and this many Han characters is a
+    #: hard-wrapped line of prose: it shares no brand prefix. Headlines with a comma are
+    #: shorter ("独家专访某某：多重身份转变，初心不变" has 20; at 20 such sidebar headlines
+    #: stopped counting on the dev set).
+    prose_han: int = 24
     #: Parts that all open with one place or brand (2+ Han) need the keyword in half of them
     #: ("西安开锁公司-西安开锁换锁电话-西安24小时开锁").
     min_head_han: int = 2
@@ -112,7 +122,11 @@ class SeoTitle:
             # lines without being a template)
             variants = {_MARKUP.sub("", s.text) for s in candidates}
             keys = Counter(template_key(v) for v in variants)
-            prefixes = Counter(self._prefix(v) for v in variants)
+            # hard-wrapped article lines (a clause mark inside, `prose_han` Han or more) that
+            # open with the company the article is about ("现代汽车在此次车展上…，此次…") are
+            # not titles sharing a brand
+            prefixes = Counter(self._prefix(v) for v in
+                               {_MARKUP.sub("", s.text) for s in candidates if not self._wrapped_prose(s.text)})
             brand_repeats = max((n for p, n in prefixes.items() if p), default=0) >= self.min_repeats
             # a lone decoration ("【推荐】" in a site's toolbar) does not make a hard-wrapped
             # article whose lines often start with its topic ("民间资本…") a doorway page
@@ -126,7 +140,8 @@ class SeoTitle:
                 detail = {"service_phrase": m[0]}
             elif service_page and len(key := template_key(seg.text)) >= 4 and keys[key] >= self.min_repeats:
                 detail = {"template_repeats": keys[key]}
-            elif service_page and (p := self._prefix(seg.text)) and prefixes[p] >= self.min_repeats:
+            elif (service_page and (p := self._prefix(seg.text)) and prefixes[p] >= self.min_repeats
+                  and not self._wrapped_prose(seg.text)):
                 detail = {"brand_prefix": p, "repeats": prefixes[p]}
             if detail:
                 yield Removal(seg.start, seg.end, self.code, detail)
@@ -170,6 +185,9 @@ class SeoTitle:
         for k in np.flatnonzero((page.sentence_lengths <= self.max_chars) & (page.sentence_han >= 4)).tolist():
             out[k] = not ends_sentence(sentences[k].text)
         return out
+
+    def _wrapped_prose(self, text: str) -> bool:
+        return han_count(text) >= self.prose_han and _CLAUSE_MARK.search(text) is not None
 
     def _prefix(self, text: str) -> str:
         han = "".join(_HAN_CHARS.findall(text, 0, self.prefix_chars * 3))
