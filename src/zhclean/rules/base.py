@@ -25,16 +25,16 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from typing import Callable, ClassVar, Iterable, Protocol
+from functools import cached_property
+from typing import ClassVar, Iterable, Protocol
 
-import ahocorasick
 import numpy as np
 import regex
 
 from zhclean.document import Removal, Segment
 from zhclean.normalize import matching_view
 from zhclean.rules.contacts import CONTACT_LOOKBEHIND, Contact, span_contacts
+from zhclean.rules.cues import MASK, char_table, class_table, cue_automaton, cue_sets_automaton
 from zhclean.segment import split_lines, split_page_sentences
 
 HARD = "hard"
@@ -96,9 +96,9 @@ class Page:
             return
         automaton, members, alphabet = cue_sets_automaton(cue_sets)
         # The cues' matches are the same in the view with every character that no cue holds
-        # replaced by `_MASK` (same offsets), which the automaton walks 1.5x as fast.
+        # replaced by `MASK` (same offsets), which the automaton walks 1.5x as fast.
         codes = self._codes
-        masked = np.where(alphabet[codes], codes, ord(_MASK)).astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+        masked = np.where(alphabet[codes], codes, ord(MASK)).astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
         found: list[set[int]] = [set() for _ in cue_sets]
         starts = self.sentence_starts
         sentences = self.sentences
@@ -192,7 +192,7 @@ class Page:
         (its character class: one lookup per character)."""
         codes = self._source_codes
         running = np.zeros(len(codes) + 1, dtype=np.int32)  # half the memory of int64 (a 10 MB line needs 40 MB)
-        np.cumsum(_class_table(run)[codes], dtype=np.int32, out=running[1:])
+        np.cumsum(class_table(run)[codes], dtype=np.int32, out=running[1:])
         return running
 
     def contacts(self, start: int, end: int) -> tuple[Contact, ...]:
@@ -210,7 +210,7 @@ class Page:
         candidate bounds)."""
         cache = self.__dict__.setdefault("_counts_cache", {})
         if chars not in cache:
-            marks = np.flatnonzero(_char_table(chars)[self._codes])
+            marks = np.flatnonzero(char_table(chars)[self._codes])
             starts, ends = self._sentence_bounds
             cache[chars] = np.searchsorted(marks, ends) - np.searchsorted(marks, starts)
         return cache[chars]
@@ -280,70 +280,6 @@ class Page:
     def is_flat(self) -> bool:
         """True for pages that lost their line breaks (one or two very long lines)."""
         return len(self.lines) <= 2 and len(self.source) > 300
-
-
-def build_automaton(entries: Iterable[tuple[str, object]]) -> ahocorasick.Automaton:
-    """An Aho-Corasick automaton over ``(word, value)`` entries (a later entry for the same
-    word replaces the value)."""
-    automaton = ahocorasick.Automaton()
-    for word, value in entries:
-        automaton.add_word(word, value)
-    automaton.make_automaton()
-    return automaton
-
-
-@lru_cache(maxsize=128)
-def cue_automaton(cues: tuple[str, ...]) -> ahocorasick.Automaton:
-    """Aho-Corasick automaton over literal cues; values are the cue lengths."""
-    return build_automaton((cue, len(cue)) for cue in cues)
-
-
-#: What `Page.scan_cues` puts in place of the characters that no cue holds. The automaton
-#: holds it as the first edge of its root (a word that never matches: the mask is never
-#: followed by `_NEVER`), so a masked character costs one comparison there, where any other
-#: character that starts no cue is compared with every first character of the cues.
-_MASK, _NEVER = "\x00", "\x01"
-
-
-@lru_cache(maxsize=16)
-def cue_sets_automaton(cue_sets: tuple[tuple[str, ...], ...]) -> tuple[ahocorasick.Automaton, Callable[[int], tuple[int, ...]], np.ndarray]:
-    """One automaton over the cues of several sets; values are (cue length, bit mask of the
-    sets holding the cue), and the function turns a mask into the indexes of those sets;
-    then a lookup table over all code points, True for the characters of the cues."""
-    masks: dict[str, int] = {}
-    for i, cues in enumerate(cue_sets):
-        for cue in cues:
-            masks[cue] = masks.get(cue, 0) | (1 << i)
-    alphabet = set("".join(masks))
-    if alphabet & {_MASK, _NEVER}:
-        raise ValueError(f"cues must not hold {_MASK!r} or {_NEVER!r}")
-    entries = [(_MASK + _NEVER, (2, 0))] + [(cue, (len(cue), mask)) for cue, mask in masks.items()]
-    return build_automaton(entries), _set_bits, _char_table("".join(sorted(alphabet)))
-
-
-@lru_cache(maxsize=16)
-def _char_table(chars: str) -> np.ndarray:
-    """A lookup table over all code points: True for the characters of `chars`."""
-    table = np.zeros(0x110000, dtype=bool)
-    table[[ord(c) for c in chars]] = True
-    return table
-
-
-@lru_cache(maxsize=8)
-def _class_table(run: regex.Pattern) -> np.ndarray:
-    """A lookup table over all code points: True for the characters that `run` (a pattern
-    for runs of one character class, such as ``\\p{Han}+``) matches."""
-    table = np.zeros(0x110000, dtype=bool)
-    every = np.arange(0x110000, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
-    for m in run.finditer(every):
-        table[m.start():m.end()] = True
-    return table
-
-
-@lru_cache(maxsize=4096)
-def _set_bits(mask: int) -> tuple[int, ...]:
-    """The indexes of the bits set in `mask`."""
-    return tuple(i for i in range(mask.bit_length()) if mask >> i & 1)
 
 
 def han_count(text: str) -> int:

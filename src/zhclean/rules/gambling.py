@@ -9,7 +9,8 @@ import ahocorasick
 import regex
 
 from zhclean.document import Removal
-from zhclean.rules.base import HARD, Page, build_automaton, han_count
+from zhclean.rules.base import HARD, Page, han_count
+from zhclean.rules.cues import build_automaton
 
 #: Terms that name a gambling/porn service (not the crime: "开设赌场罪" is legal news).
 TERMS = (

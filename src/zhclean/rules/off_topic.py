@@ -8,7 +8,8 @@ from typing import ClassVar, Iterator
 import regex
 
 from zhclean.document import Removal, Segment
-from zhclean.rules.base import FUNCTION_CHARS, HAN, HARD, Page, build_automaton
+from zhclean.rules.base import FUNCTION_CHARS, HAN, HARD, Page
+from zhclean.rules.cues import build_automaton
 from zhclean.rules.contacts import contact_hint_starts
 from zhclean.rules.cta import CTA_LOOKBEHIND, cta_spans
 from zhclean.rules.cta import CUES as CTA_CUES
