@@ -16,7 +16,7 @@ from zhclean.rules import CATALOGUE
 from zhclean.rules.base import HARD, SOFT
 
 #: Modules of the rules package that hold no rule.
-NOT_RULES = {"base", "contacts"}
+NOT_RULES = {"base", "contacts", "cues"}
 #: The ordered tuples the cleaner runs (SEGMENT_RULES, SPAN_RULES, and any later kind).
 TUPLES = {name: getattr(rules_package, name) for name in dir(rules_package)
           if name.endswith("_RULES") and isinstance(getattr(rules_package, name), tuple)}
