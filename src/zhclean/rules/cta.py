@@ -118,4 +118,36 @@ def cta_spans(view: str, before: str) -> tuple[tuple[int, int], ...]:
     the longest look-behind of the pattern, which has no anchor and whose look-aheads end at
     the sentence's end. Kept by text: the fixpoint's second pass and the off-topic rule ask
     about the same sentences."""
-    return tuple((m.start() - len(before), m.end() - len(before)) for m in CTA.finditer(before + view, len(before)))
+    text = before + view
+    return tuple((m.start() - len(before), _clause_end(text, m) - len(before)) for m in CTA.finditer(text, len(before)))
+
+
+#: Where a clause ends inside a prompt's tail, and what a tail cut off mid-clause stops at.
+_CLAUSE_BREAK = regex.compile(r"[，,；;\s]")
+_WORD_CHAR = regex.compile(r"[\p{Han}\p{L}\d]")
+#: A prompt is at most two clauses; a sentence with this many clause breaks from the prompt's
+#: start to its end holds a prompt that ran on into other clauses.
+_RUN_ON_BREAKS = 3
+
+
+def _clause_end(text: str, m: regex.Match) -> int:
+    """The end of a `CTA` match, pulled back to a clause break inside it when the match stops
+    in the middle of a clause: its free tail ([^。！？\n]{0,N}) then ran on into the next
+    sentence of a page that lost its line breaks ("关注我们，获取更多资讯" + "专家表示，城市绿地
+    建设应兼顾…"). Pulled back to the last space in it (where two lines were joined), else to
+    its first clause break, and only to one where the pattern still matches whole, so the
+    prompt itself is never cut: the prose after it is kept, at the price of leaving the rest
+    of a two-clause prompt ("，获取更多资讯") when nothing marks where the prompt ended."""
+    end = m.end()
+    if end >= len(text) or not _WORD_CHAR.match(text, end):
+        return end
+    breaks = [b.start() for b in _CLAUSE_BREAK.finditer(text, m.start() + 1, end)]
+    if len(breaks) + len(_CLAUSE_BREAK.findall(text, end)) < _RUN_ON_BREAKS:
+        return end  # "记得关注我们，每周更新实用教程！": the tail stopped inside the prompt's own clause
+    spaces = [b for b in breaks if text[b].isspace()]
+    # the last space first (where two lines were joined), then the first clause break
+    for cut in spaces[-1:] + breaks:
+        short = CTA.match(text, m.start(), cut)
+        if short is not None and short.end() >= cut - 1 and short.end() > m.start():
+            return short.end()
+    return end
