@@ -21,8 +21,10 @@ TRIGGER = regex.compile(r"联系方式|联系电话|服务热线|客服热线|�
 #: A field label before one contact, and nothing after it: "游客咨询电话：58792888".
 _FIELD = regex.compile(r"^\s*(\p{Han}{2,10})\s*[:：]\s*$")
 _NUMBER = regex.compile(r"\s*(\d[\d\- *]{4,18}\d)\s*")
-#: What may stand before a contact glued to the start of a segment: its label only.
-_LABEL_BEFORE = regex.compile(r"\s*(?:[\p{Han}a-z/]{1,14}\s*[:：]?)?\s*")
+#: What may stand before a contact glued to the start of a segment: its label only, with the
+#: hours it names ("24小时报修热线：", "24h服务热线：", "客服热线（9:00-18:00）：").
+_LABEL_BEFORE = regex.compile(
+    r"\s*(?:(?:\d{1,2}\s*(?:小时|h)\s*)?[\p{Han}a-z/]{1,14}(?:\s*[(（][^()（）\n]{1,16}[)）])?\s*[:：]?)?\s*")
 #: A label that ends right before a contact at the end of a segment ("…客服热线：").
 _LABEL_END = regex.compile(r"[\p{Han}a-z/]{2,10}\s*[:：]\s*$")
 #: A request that leads to the contact ("若您还有疑问，请添加花生微信…"): the clause is the ad's.
