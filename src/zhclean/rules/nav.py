@@ -8,7 +8,7 @@ from typing import ClassVar, Iterator
 import regex
 
 from zhclean.document import Removal, Segment
-from zhclean.rules.base import CJK, HARD, TERMINAL, Page
+from zhclean.rules.base import CJK, HARD, TERMINAL, Page, ends_sentence, han_count
 
 NAV_INLINE = regex.compile(
     r"[▲△↑]?返回搜狐[,，]?\s*查看更多|查看更多\s*>+|更多\s*>{1,3}|>>\s*更多"
@@ -72,6 +72,8 @@ class NavigationLine:
     min_items: int = 4
     max_item_chars: int = 6
     max_link_chars: int = 12
+    #: Prose after a breadcrumb glued to it: at least this many Han characters, ending a sentence.
+    min_glued_prose_han: int = 12
     #: `check` reads the sentence, and of the page only what `local_key` returns.
     local: ClassVar[bool] = True
 
@@ -103,6 +105,8 @@ class NavigationLine:
         if punctuated and seg.start not in page.starts_with(NAV_CUES):
             return None  # a sentence, and none of the breadcrumb/pager words
         if m := _nav_segment(text):
+            if punctuated and (end := _glued_crumbs_end(text, self.min_glued_prose_han)):
+                return Removal(seg.start, seg.start + end, self.code, {"match": m[0].strip()[:30], "glued": True})
             return Removal(seg.start, seg.end, self.code, {"match": m[0].strip()[:30]})
         if punctuated:
             return None
@@ -130,6 +134,36 @@ class NavigationLine:
         if len(links) >= 3 and all(len(i) <= self.max_link_chars for i in links):
             return Removal(seg.start, seg.end, self.code, {"links": len(links)})
         return None
+
+
+#: A breadcrumb or a menu of links at a segment's start, up to its last separator:
+#: "当前位置：首页 » 资讯 » ", "首页 | 关于我们 | 产品中心 | ".
+_CRUMBS = regex.compile(
+    r"\s*(?:(?:当前位置|您的位置|您现在的位置|你的位置|你现在的位置|所在位置|位置)\s*[:：]\s*)?"
+    r"((?:[^\s>›»/|｜＞→，,。！？!?:：]{1,8}\s*[>›»/|｜＞→]\s*){2,})"
+)
+_CRUMB = regex.compile(r"[^\s>›»/|｜＞→，,。！？!?:：]+")
+
+
+def _glued_crumbs_end(text: str, min_prose_han: int) -> int | None:
+    """Where a breadcrumb or link menu that opens `text` ends when a sentence is glued to its
+    last item (a page that lost its line breaks: "首页 > 新闻中心 > 正文专家表示，…。"): the
+    last item is taken up to a space after it, else as long as the longest item before it
+    (or "正文"), and the rest is left
+    when it is prose (`min_prose_han` Han characters or more, ending a sentence). None when
+    the segment is the breadcrumb, or no prose follows it."""
+    crumbs = _CRUMBS.match(text)
+    if crumbs is None or not ends_sentence(text):
+        return None
+    last = _CRUMB.match(text, crumbs.end())
+    if last is None:
+        return None
+    if last.end() < len(text) and text[last.end()].isspace() and len(last[0]) <= 8:
+        end = last.end()  # the space after it marks where the item ends
+    else:
+        longest = max(len(i) for i in _CRUMB.findall(text, crumbs.start(1), crumbs.end()))
+        end = last.start() + (2 if last[0].startswith("正文") else min(len(last[0]), longest))
+    return end if han_count(text[end:]) >= min_prose_han else None
 
 
 def _nav_segment(text: str) -> regex.Match | None:
