@@ -46,6 +46,13 @@ _MEASURE = regex.compile(r"(?:19|20)\d\d|\d+(?:\.\d+)?(?:m|km|cm|kg|g|ml)")
 #: A gloss in Latin words in brackets ("被掩埋的月 (The Buried Moon)"): one item, not a menu's
 #: words.
 _GLOSS = regex.compile(r"[(（][a-zA-Z][a-zA-Z'’.,:&\- ]*\s[a-zA-Z'’.,:&\- ]*[)）]")
+#: A pager line with an ellipsis, which the sentence splitter cuts at the "…" ("1 2 3 … 20 下一页",
+#: "上一页 1 2 3 … 18 19 20 下一页"): page numbers, at least one page link, nothing else.
+PAGER_LINE = regex.compile(
+    r"^\s*(?:(?:首页|上一页|下一页|尾页|末页|共\d+页|\[?\d{1,4}\]?|\.{3}|…+|[«»‹›<>])\s*)*"
+    r"(?:\.{3}|…)(?:\s*(?:首页|上一页|下一页|尾页|末页|共\d+页|\[?\d{1,4}\]?|\.{3}|…+|[«»‹›<>]))*\s*$"
+)
+_PAGE_LINK = regex.compile(r"首页|上一页|下一页|尾页|末页")
 #: Without a cue, NAV_SEGMENT can only match a pager line, which starts like this.
 _PAGER_START = regex.compile(r"\d|\.\.\.")
 
@@ -77,14 +84,15 @@ class NavigationLine:
     #: `check` reads the sentence, and of the page only what `local_key` returns.
     local: ClassVar[bool] = True
 
-    def local_key(self, seg: Segment, page: Page) -> tuple[bool, bool, bool, bool]:
+    def local_key(self, seg: Segment, page: Page) -> tuple[bool, bool, bool, bool, bool]:
         """What `check` reads of the page besides the sentence: is its line inside a fenced
         code block, does a cue start in it, is it its whole line, is its line a markdown
-        table row."""
+        table row, is its line a pager cut at an ellipsis."""
         line = page.line_by_number[seg.line]
         return (seg.line in page.fenced_lines, seg.start in page.starts_with(NAV_CUES),
                 seg.start == line.start and seg.end == line.end,
-                len(line.text) > 1 and line.text[0] in "|｜" and line.text[-1] in "|｜")
+                len(line.text) > 1 and line.text[0] in "|｜" and line.text[-1] in "|｜",
+                seg.line in _pager_lines(page))
 
     def candidates(self, page: Page) -> list[int]:
         """The sentences `check` can remove: those with a cue, and unpunctuated ones that
@@ -93,13 +101,16 @@ class NavigationLine:
         cued = set(page.sentences_with(NAV_CUES))
         marked = page.counts_of(_MENU_MARK_CHARS)
         view = page.view
+        pagers = _pager_lines(page)
         return [k for k, s in enumerate(page.sentences)
-                if k in cued or (not _SENTENCE_MARK.search(view, s.start, s.end)
-                                 and (marked[k] or _PAGER_START.match(view, s.start, s.end)))]
+                if k in cued or s.line in pagers or (not _SENTENCE_MARK.search(view, s.start, s.end)
+                                                     and (marked[k] or _PAGER_START.match(view, s.start, s.end)))]
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
         if seg.line in page.fenced_lines:
             return None  # a line of code ("$ mount | grep bpf", "6 0 0 1"), not a menu or pager
+        if seg.line in _pager_lines(page):
+            return Removal(seg.start, seg.end, self.code, {"pager_line": True})
         text = page.view_of(seg)
         punctuated = _SENTENCE_MARK.search(text) is not None
         if punctuated and seg.start not in page.starts_with(NAV_CUES):
@@ -164,6 +175,25 @@ def _glued_crumbs_end(text: str, min_prose_han: int) -> int | None:
         longest = max(len(i) for i in _CRUMB.findall(text, crumbs.start(1), crumbs.end()))
         end = last.start() + (2 if last[0].startswith("正文") else min(len(last[0]), longest))
     return end if han_count(text[end:]) >= min_prose_han else None
+
+
+def _pager_lines(page: Page) -> frozenset[int]:
+    """Numbers of the lines that are a pager with an ellipsis (`PAGER_LINE`, two page numbers
+    or more and a page link), cached on the page: the sentence splitter cuts them at the "…",
+    so they are judged as lines."""
+    cached = page.__dict__.get("_pager_lines")
+    if cached is not None:
+        return cached
+    found = set()
+    view = page.view
+    if "…" in view or "..." in view:
+        for line in page.lines:
+            text = view[line.start:line.end]
+            if (("…" in text or "..." in text) and len(text) <= 200 and PAGER_LINE.match(text)
+                    and _PAGE_LINK.search(text) and len(regex.findall(r"\d+", text)) >= 2):
+                found.add(line.line)
+    page.__dict__["_pager_lines"] = frozenset(found)
+    return page.__dict__["_pager_lines"]
 
 
 def _nav_segment(text: str) -> regex.Match | None:
