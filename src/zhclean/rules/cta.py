@@ -125,9 +125,9 @@ def cta_spans(view: str, before: str) -> tuple[tuple[int, int], ...]:
 #: Where a clause ends inside a prompt's tail, and what a tail cut off mid-clause stops at.
 _CLAUSE_BREAK = regex.compile(r"[，,；;\s]")
 _WORD_CHAR = regex.compile(r"[\p{Han}\p{L}\d]")
-#: A prompt is at most two clauses; a sentence with this many clause breaks from the prompt's
-#: start to its end holds a prompt that ran on into other clauses.
-_RUN_ON_BREAKS = 3
+#: A sentence with this many clause breaks from a prompt's start to its end, the prompt's tail
+#: stopping inside one of them, holds a prompt that ran on into the clauses of another sentence.
+_RUN_ON_BREAKS = 2
 
 
 def _clause_end(text: str, m: regex.Match) -> int:
