@@ -112,6 +112,9 @@ class HotlineSegment:
         glued = self._glued_contact(seg, contacts, page)
         if glued and len(contacts) == 1 and han_count(rest) >= self.min_glued_prose_han:
             return glued  # the label and contact only: the prose it is glued to stays
+        if glued and glued.detail.get("glued") == "start" and len(glued.detail["contacts"]) == len(contacts) > 1 \
+                and han_count(page.view[glued.end:seg.end]) >= self.min_glued_prose_han:
+            return glued  # "联系QQ:1234567 微信：wxid_kefu" + prose: the labelled contacts only
         if other < limit and not (prose and not service) or len(contacts) >= 3:
             return Removal(seg.start, seg.end, self.code,
                            {"contacts": [c.text for c in contacts][:5], "types": sorted(kinds)})
@@ -131,14 +134,20 @@ class HotlineSegment:
         first, last = contacts[0], contacts[-1]
         head = _LABEL_BEFORE.fullmatch(view, seg.start, first.start)
         if head and (CONTACT_CUE.search(head[0]) or first.kind in ("qq", "wechat")) and ends_sentence(seg.text):
-            note = _NOTE_AFTER.match(view, first.end, seg.end)
-            stop = note.end() if note else first.end
+            taken = [first]
+            for c in contacts[1:]:  # more labelled contacts right after it ("QQ:… 微信：…")
+                if not _LABEL_BEFORE.fullmatch(view, taken[-1].end, c.start):
+                    break
+                taken.append(c)
+            last_taken = taken[-1]
+            note = _NOTE_AFTER.match(view, last_taken.end, seg.end)
+            stop = note.end() if note else last_taken.end
             # (with the literal "\n" after it, left as text where a digit follows: the rest
             # must not start with one, or cleaning the output again would unescape it)
             stop = _LITERAL_BREAKS.match(view, stop, seg.end).end()
             if not _CLAUSE_GOES_ON.match(view, stop, seg.end):  # "微信：xx，免费领取…" is one ad
                 return Removal(seg.start, stop, self.code,
-                               {"glued": "start", "contacts": [first.text], "types": [first.kind]})
+                               {"glued": "start", "contacts": [c.text for c in taken], "types": [c.kind for c in taken]})
         if not _NOTE_AFTER_END.fullmatch(view, last.end, seg.end) or last.kind == "fixed_line":
             return None
         if last.kind in ("qq", "wechat"):  # the label is part of the match ("微信：xx"), a cue may precede it
