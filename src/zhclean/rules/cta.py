@@ -128,6 +128,8 @@ _WORD_CHAR = regex.compile(r"[\p{Han}\p{L}\d]")
 #: A sentence with this many clause breaks from a prompt's start to its end, the prompt's tail
 #: stopping inside one of them, holds a prompt that ran on into the clauses of another sentence.
 _RUN_ON_BREAKS = 2
+#: Words of a prompt's later clauses besides CUES (回复 a keyword, 获取/资料/会员 as the reward).
+_MORE_CUES = ("回复", "获取", "资料", "会员", "福利", "优惠", "红包", "奖励", "粉丝", "公众号", "社群", "二维码")
 
 
 def _clause_end(text: str, m: regex.Match) -> int:
@@ -136,8 +138,10 @@ def _clause_end(text: str, m: regex.Match) -> int:
     sentence of a page that lost its line breaks ("关注我们，获取更多资讯" + "专家表示，城市绿地
     建设应兼顾…"). Pulled back to the last space in it (where two lines were joined), else to
     its first clause break, and only to one where the pattern still matches whole, so the
-    prompt itself is never cut: the prose after it is kept, at the price of leaving the rest
-    of a two-clause prompt ("，获取更多资讯") when nothing marks where the prompt ended."""
+    prompt itself is never cut, and not when the clauses after the cut ask for something too
+    (a CTA cue, 回复, 资料…: the prompt's own sentence): the prose after it is kept, at the
+    price of leaving the rest of a two-clause prompt ("，了解更多资讯") when nothing marks where
+    the prompt ended."""
     end = m.end()
     if end >= len(text) or not _WORD_CHAR.match(text, end):
         return end
@@ -149,5 +153,8 @@ def _clause_end(text: str, m: regex.Match) -> int:
     for cut in spaces[-1:] + breaks:
         short = CTA.match(text, m.start(), cut)
         if short is not None and short.end() >= cut - 1 and short.end() > m.start():
-            return short.end()
+            rest = text[short.end():]
+            # (the prompt's own later clauses ask for something too: "识别二维码加入某某社群，
+            # 内有3000+资料可供下载，…" is one prompt, left whole)
+            return end if any(cue in rest for cue in CUES + _MORE_CUES) else short.end()
     return end
