@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import ClassVar, Iterator
 
@@ -53,6 +54,8 @@ PAGER_LINE = regex.compile(
     r"(?:\.{3}|…)(?:\s*(?:首页|上一页|下一页|尾页|末页|共\d+页|\[?\d{1,4}\]?|\.{3}|…+|[«»‹›<>]))*\s*$"
 )
 _PAGE_LINK = regex.compile(r"首页|上一页|下一页|尾页|末页")
+_ELLIPSIS = re.compile(r"…|\.\.\.")
+_NUMBER = re.compile(r"\d+")
 #: Without a cue, NAV_SEGMENT can only match a pager line, which starts like this.
 _PAGER_START = regex.compile(r"\d|\.\.\.")
 
@@ -187,10 +190,18 @@ def _pager_lines(page: Page) -> frozenset[int]:
     found = set()
     view = page.view
     if "…" in view or "..." in view:
-        for line in page.lines:
+        starts = [line.start for line in page.lines]
+        pos = 0
+        while m := _ELLIPSIS.search(view, pos):
+            k = bisect_right(starts, m.start()) - 1
+            line = page.lines[k] if k >= 0 else None
+            if line is None or m.start() >= line.end:  # between lines
+                pos = m.end()
+                continue
+            pos = line.end  # the next line with an ellipsis
             text = view[line.start:line.end]
-            if (("…" in text or "..." in text) and len(text) <= 200 and PAGER_LINE.match(text)
-                    and _PAGE_LINK.search(text) and len(regex.findall(r"\d+", text)) >= 2):
+            if (len(text) <= 200 and PAGER_LINE.match(text) and _PAGE_LINK.search(text)
+                    and len(_NUMBER.findall(text)) >= 2):
                 found.add(line.line)
     page.__dict__["_pager_lines"] = frozenset(found)
     return page.__dict__["_pager_lines"]

@@ -152,6 +152,8 @@ class RegionListRunOn:
         view = page.view
         for k in page.sentences_with(AREA_CUES):
             seg = page.sentences[k]
+            if view.find(":", seg.start, seg.end) < 0:
+                continue  # every label ends with a colon (the view folds "：" to ":")
             for label in AREA_LABEL.finditer(view, seg.start, seg.end):
                 end, items = self._places(view, label.end(), min(len(view), label.end() + self.max_chars))
                 if items >= self.min_items:
