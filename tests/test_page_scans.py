@@ -289,11 +289,11 @@ def _windows(n: int) -> list[tuple[int, int]]:
 def _spans_kept_by_text_equal_page_scans(text: str) -> None:
     from zhclean.rules.byline import BYLINE, BYLINE_LOOKBEHIND, _byline_spans
     from zhclean.rules.contacts import CONTACT_LOOKBEHIND, find_contacts, span_contacts
-    from zhclean.rules.cta import CTA, CTA_LOOKBEHIND, cta_spans
+    from zhclean.rules.cta import CTA, CTA_LOOKBEHIND, _clause_end, cta_spans
     view = Page(text).view
     for i, j in _windows(len(view)):
         assert [(i + a, i + b) for a, b in cta_spans(view[i:j], view[max(0, i - CTA_LOOKBEHIND):i])] == \
-            [m.span() for m in CTA.finditer(view, i, j)]
+            [(m.start(), _clause_end(view[:j], m)) for m in CTA.finditer(view, i, j)]
         assert [(i + a, i + b) for a, b in _byline_spans(view[i:j], view[max(0, i - BYLINE_LOOKBEHIND):i])] == \
             [m.span() for m in BYLINE.finditer(view, i, j) if m.end() - m.start() >= 2]
         assert [(i + c.start, i + c.end, c.kind, c.text)

@@ -18,7 +18,7 @@ from zhclean.rules.nav import NavigationLine, NavigationPhrase
 from zhclean.rules.off_topic import OffTopicRun
 from zhclean.rules.post_header import PostHeader
 from zhclean.rules.ranked_list import RankedList
-from zhclean.rules.region_list import RegionList
+from zhclean.rules.region_list import RegionList, RegionListRunOn
 from zhclean.rules.related import HeadlineRun, RelatedLinks
 from zhclean.rules.seo_title import SeoTitle
 from zhclean.rules.spliced_page import SplicedPage
@@ -56,6 +56,7 @@ SPAN_RULES = (
     OffTopicRun,
     RepeatedLinkStretch,
     ComplaintForm,
+    RegionListRunOn,
 )
 
 #: Rules that judge the whole page after the others (`judge(page, removals)`).

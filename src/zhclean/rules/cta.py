@@ -118,4 +118,43 @@ def cta_spans(view: str, before: str) -> tuple[tuple[int, int], ...]:
     the longest look-behind of the pattern, which has no anchor and whose look-aheads end at
     the sentence's end. Kept by text: the fixpoint's second pass and the off-topic rule ask
     about the same sentences."""
-    return tuple((m.start() - len(before), m.end() - len(before)) for m in CTA.finditer(before + view, len(before)))
+    text = before + view
+    return tuple((m.start() - len(before), _clause_end(text, m) - len(before)) for m in CTA.finditer(text, len(before)))
+
+
+#: Where a clause ends inside a prompt's tail, and what a tail cut off mid-clause stops at.
+_CLAUSE_BREAK = regex.compile(r"[，,；;\s]")
+_WORD_CHAR = regex.compile(r"[\p{Han}\p{L}\d]")
+#: A sentence with this many clause breaks from a prompt's start to its end, the prompt's tail
+#: stopping inside one of them, holds a prompt that ran on into the clauses of another sentence.
+_RUN_ON_BREAKS = 2
+#: Words of a prompt's later clauses besides CUES (回复 a keyword, 获取/资料/会员 as the reward).
+_MORE_CUES = ("回复", "获取", "资料", "会员", "福利", "优惠", "红包", "奖励", "粉丝", "公众号", "社群", "二维码")
+
+
+def _clause_end(text: str, m: regex.Match) -> int:
+    """The end of a `CTA` match, pulled back to a clause break inside it when the match stops
+    in the middle of a clause: its free tail ([^。！？\n]{0,N}) then ran on into the next
+    sentence of a page that lost its line breaks ("关注我们，获取更多资讯" + "专家表示，城市绿地
+    建设应兼顾…"). Pulled back to the last space in it (where two lines were joined), else to
+    its first clause break, and only to one where the pattern still matches whole, so the
+    prompt itself is never cut, and not when the clauses after the cut ask for something too
+    (a CTA cue, 回复, 资料…: the prompt's own sentence): the prose after it is kept, at the
+    price of leaving the rest of a two-clause prompt ("，了解更多资讯") when nothing marks where
+    the prompt ended."""
+    end = m.end()
+    if end >= len(text) or not _WORD_CHAR.match(text, end):
+        return end
+    breaks = [b.start() for b in _CLAUSE_BREAK.finditer(text, m.start() + 1, end)]
+    if len(breaks) + len(_CLAUSE_BREAK.findall(text, end)) < _RUN_ON_BREAKS:
+        return end  # "记得关注我们，每周更新实用教程！": the tail stopped inside the prompt's own clause
+    spaces = [b for b in breaks if text[b].isspace()]
+    # the last space first (where two lines were joined), then the first clause break
+    for cut in spaces[-1:] + breaks:
+        short = CTA.match(text, m.start(), cut)
+        if short is not None and short.end() >= cut - 1 and short.end() > m.start():
+            rest = text[short.end():]
+            # (the prompt's own later clauses ask for something too: "识别二维码加入某某社群，
+            # 内有3000+资料可供下载，…" is one prompt, left whole)
+            return end if any(cue in rest for cue in CUES + _MORE_CUES) else short.end()
+    return end

@@ -7,7 +7,7 @@ from typing import ClassVar
 import regex
 
 from zhclean.document import Removal, Segment
-from zhclean.rules.base import HARD, Page, han_count
+from zhclean.rules.base import HARD, Page, ends_sentence, han_count
 
 FOOTER = regex.compile(
     r"版权所有(?![人者方权])|版权归.{0,8}所有|all rights reserved|copyright|©|\(c\)\s*\d{4}"
@@ -45,6 +45,19 @@ WEAK_FOOTER = regex.compile(r"未经(?:本站|本网|作者|书面){0,2}(?:许�
                             r"(?:[^。！？]{0,8}?(?:不得|禁止|严禁|请勿|不可|不能|不允许|谢绝|勿)[^。！？]{0,4}?|[,，、\s]{0,2})"
                             r"(?:转载|复制|使用)"
                             r"|文明上网|理性发言|不传谣言")
+#: What follows a footer formula on its line: years, a registration number ("11010502030000号"),
+#: a company name ("：某某信息技术有限公司"), "出处", "请联系删除", a domain.
+FOOTER_TAIL = regex.compile(
+    r"(?:[\s:：©]*(?:\d{4}(?:\s*[-–—]\s*\d{4})?|[备证]?\d[\d\-]*号?(?:-\d+)?|出处|www\.[a-z0-9.\-]+"
+    r"|请?联系(?:我们|本站)?(?:删除|处理)|删除|[\p{Han}a-z0-9.]{2,20}?(?:有限公司|公司|集团)))*"
+)
+#: Glued prose starts right after the footer (a space at most), not with a mark that goes on.
+_GLUED_START = regex.compile(r"\s?[\p{Han}a-z0-9“\"]")
+_CLAUSE_MARK = regex.compile(r"[，,；;]")
+#: The formulas that end a footer line (a sentence glued after one is another sentence).
+_CLOSING = ("版权所有", "rights reserved", "copyright", "©", "icp", "网安备", "侵权", "转载请", "网站地图",
+            "联系我们", "关于我们")
+
 #: Names of a site's documents and licences: a footer line is little more than the names
 #: ("隐私政策 | 用户协议", "[隐私政策](…)", "增值电信业务经营许可证：…"); a sentence that
 #: says something about them is prose ("您公司的隐私政策可能需要更新").
@@ -101,12 +114,17 @@ class FooterSentence:
                 return False
         return False
 
+    #: Prose glued to a footer line: at least this many Han characters, with a clause break.
+    min_glued_prose_han: int = 12
+
     def check(self, seg: Segment, page: Page) -> Removal | None:
         if self.local_key(seg, page):
             return None  # an item of a list the article introduces
         view = page.view_of(seg)
         m = FOOTER.search(view)
         if m and (len(seg) <= self.max_chars or m.start() < 8):
+            if end := self._glued_footer_end(view):
+                return Removal(seg.start, seg.start + end, self.code, {"match": m[0], "glued": True})
             return Removal(seg.start, seg.end, self.code, {"match": m[0]})
         m = WEAK_FOOTER.search(view)
         if m and (len(seg) <= self.max_chars_weak or m.start() < 4):
@@ -116,3 +134,24 @@ class FooterSentence:
             if names and han_count(view) - sum(han_count(n) for n in names) <= self.max_rest_han:
                 return Removal(seg.start, seg.end, self.code, {"match": names[0]})
         return None
+
+    def _glued_footer_end(self, view: str) -> int | None:
+        """Where a footer line that opens `view` ends when a sentence is glued to it (a page
+        that lost its line breaks: "Copyright © 2024 某某公司 版权所有专家表示，城市绿地…。"):
+        after its last footer formula and what follows one (years, a registration number, a
+        company name, "出处"). None unless the rest starts right there, holds no footer
+        formula or footer word (CUES: 本站, 核实, 声明…), and is prose (`min_glued_prose_han` Han characters or more, a clause break,
+        the end of a sentence): a disclaimer that goes on ("免责声明：本文仅代表作者个人观点，
+        与本站无关…") is one footer sentence."""
+        last = None
+        for last in FOOTER.finditer(view):
+            pass
+        if last is None or not any(word in last[0] for word in _CLOSING):
+            return None  # "本站使用 cookie …", "免责声明：…": the formula opens a sentence
+        end = FOOTER_TAIL.match(view, last.end()).end()
+        rest = view[end:]
+        if (not rest or not _GLUED_START.match(rest) or han_count(rest) < self.min_glued_prose_han
+                or not _CLAUSE_MARK.search(rest) or not ends_sentence(rest) or WEAK_FOOTER.search(rest)
+                or any(cue in rest for cue in CUES)):
+            return None
+        return end

@@ -18,11 +18,18 @@ CONTACT_HEADER = regex.compile(r"(?:客服|联系|咨询|服务|售后|报修|�
 ADDRESS = regex.compile(r"(?:公司|联系|通讯|通信|办公|门店|总部|工厂|本店|店铺|售后)?(?:地址|厂址)\s*[:：]")
 ADDRESS_FIELD = regex.compile(r"(?:邮编|邮政编码|电话|联系人|传真|手机|热线|qq|微信|邮箱|e-?mail)\s*[:：]")
 TRIGGER = regex.compile(r"联系方式|联系电话|服务热线|客服热线|商务合作|地址\s*[:：]|" + CONTACT_HINT.pattern)
+#: The field of an address block that a glued sentence can follow, with its value: a postal
+#: code, or a contact person with a title ("邮编：201203", "联系人：李先生").
+_ADDRESS_FIELD_VALUE = regex.compile(r"(?:邮编|邮政编码)\s*[:：]\s*\d{6}(?!\d)\s*"
+                                     r"|联系人\s*[:：]\s*\p{Han}{1,2}(?:先生|女士|小姐|经理|老师|总)\s*")
+_CLAUSE_MARK = regex.compile(r"[，,；;]")
 #: A field label before one contact, and nothing after it: "游客咨询电话：58792888".
 _FIELD = regex.compile(r"^\s*(\p{Han}{2,10})\s*[:：]\s*$")
 _NUMBER = regex.compile(r"\s*(\d[\d\- *]{4,18}\d)\s*")
-#: What may stand before a contact glued to the start of a segment: its label only.
-_LABEL_BEFORE = regex.compile(r"\s*(?:[\p{Han}a-z/]{1,14}\s*[:：]?)?\s*")
+#: What may stand before a contact glued to the start of a segment: its label only, with the
+#: hours it names ("24小时报修热线：", "24h服务热线：", "客服热线（9:00-18:00）：").
+_LABEL_BEFORE = regex.compile(
+    r"\s*(?:(?:\d{1,2}\s*(?:小时|h)\s*)?[\p{Han}a-z/]{1,14}(?:\s*[(（][^()（）\n]{1,16}[)）])?\s*[:：]?)?\s*")
 #: A label that ends right before a contact at the end of a segment ("…客服热线：").
 _LABEL_END = regex.compile(r"[\p{Han}a-z/]{2,10}\s*[:：]\s*$")
 #: A request that leads to the contact ("若您还有疑问，请添加花生微信…"): the clause is the ad's.
@@ -80,6 +87,8 @@ class HotlineSegment:
             end = _LITERAL_BREAKS.match(page.view, cut.end, seg.end + self.max_id_chars).end()
             return Removal(seg.start, end, self.code, {"contacts": [cut.text], "types": [cut.kind]})
         if not contacts and (field := self._address_block(seg, page)):
+            if end := self._glued_address_end(seg, page):
+                return Removal(seg.start, end, self.code, {"address_with": field, "glued": True})
             return Removal(seg.start, seg.end, self.code, {"address_with": field})
         if not contacts:
             if len(seg) <= self.max_header_chars and (m := CONTACT_HEADER.search(page.view_of(seg))):
@@ -103,6 +112,9 @@ class HotlineSegment:
         glued = self._glued_contact(seg, contacts, page)
         if glued and len(contacts) == 1 and han_count(rest) >= self.min_glued_prose_han:
             return glued  # the label and contact only: the prose it is glued to stays
+        if glued and glued.detail.get("glued") == "start" and len(glued.detail["contacts"]) == len(contacts) > 1 \
+                and han_count(page.view[glued.end:seg.end]) >= self.min_glued_prose_han:
+            return glued  # "联系QQ:1234567 微信：wxid_kefu" + prose: the labelled contacts only
         if other < limit and not (prose and not service) or len(contacts) >= 3:
             return Removal(seg.start, seg.end, self.code,
                            {"contacts": [c.text for c in contacts][:5], "types": sorted(kinds)})
@@ -122,14 +134,20 @@ class HotlineSegment:
         first, last = contacts[0], contacts[-1]
         head = _LABEL_BEFORE.fullmatch(view, seg.start, first.start)
         if head and (CONTACT_CUE.search(head[0]) or first.kind in ("qq", "wechat")) and ends_sentence(seg.text):
-            note = _NOTE_AFTER.match(view, first.end, seg.end)
-            stop = note.end() if note else first.end
+            taken = [first]
+            for c in contacts[1:]:  # more labelled contacts right after it ("QQ:… 微信：…")
+                if not _LABEL_BEFORE.fullmatch(view, taken[-1].end, c.start):
+                    break
+                taken.append(c)
+            last_taken = taken[-1]
+            note = _NOTE_AFTER.match(view, last_taken.end, seg.end)
+            stop = note.end() if note else last_taken.end
             # (with the literal "\n" after it, left as text where a digit follows: the rest
             # must not start with one, or cleaning the output again would unescape it)
             stop = _LITERAL_BREAKS.match(view, stop, seg.end).end()
             if not _CLAUSE_GOES_ON.match(view, stop, seg.end):  # "微信：xx，免费领取…" is one ad
                 return Removal(seg.start, stop, self.code,
-                               {"glued": "start", "contacts": [first.text], "types": [first.kind]})
+                               {"glued": "start", "contacts": [c.text for c in taken], "types": [c.kind for c in taken]})
         if not _NOTE_AFTER_END.fullmatch(view, last.end, seg.end) or last.kind == "fixed_line":
             return None
         if last.kind in ("qq", "wechat"):  # the label is part of the match ("微信：xx"), a cue may precede it
@@ -155,6 +173,23 @@ class HotlineSegment:
         stop = min(len(view) if line_end < 0 else line_end, seg.start + self.max_address_chars)
         m = ADDRESS_FIELD.search(view, seg.start + 3, stop)
         return m[0] if m else None
+
+    def _glued_address_end(self, seg: Segment, page: Page) -> int | None:
+        """Where an address block ends when a sentence is glued to its last field (a page that
+        lost its line breaks: "地址：…88号 邮编：201203专家表示，…。"): after a postal code or a
+        contact person with a title; None unless the rest is prose (`min_glued_prose_han` Han
+        characters or more, a clause break, the end of a sentence)."""
+        view = page.view
+        last = None
+        for last in _ADDRESS_FIELD_VALUE.finditer(view, seg.start, seg.end):
+            pass
+        if last is None:
+            return None
+        end = _LITERAL_BREAKS.match(view, last.end(), seg.end).end()  # (as in `_glued_contact`)
+        rest = view[end:seg.end]
+        if han_count(rest) < self.min_glued_prose_han or not _CLAUSE_MARK.search(rest) or not ends_sentence(rest):
+            return None
+        return end
 
     def _cut_contact(self, seg: Segment, page: Page) -> Contact | None:
         """A QQ/WeChat ID whose label ends this short segment with a "?" (a colon lost to a

@@ -15,6 +15,9 @@ _SEPARATORS = regex.compile(r"\s*(?:[/|｜、]|-{1,}|,|，)\s*")
 _SEPARATOR_CHARS = "/|、-,"
 _FUNCTION_CHARS = regex.compile("[的了是在和与及就都也而被把对从向为以于这那我你他她它们]")
 _HARD_SEPARATORS = regex.compile(r"[/|｜]|-{1,}")
+#: A list's last item, and the clause breaks of prose glued to it.
+_GLUED_ITEM = regex.compile(r"\s*[^\s/|｜\-，,。！？!?；;]+")
+_CLAUSE_MARK = regex.compile(r"[，,；;]")
 #: A label that announces a list of search terms or tags ("热门搜索：", "相关标签：", "关键词：").
 LIST_LABEL = regex.compile(
     r"^\s*(?:热门|相关|推荐|热点|今日|本周|每日|本文|文章)?(?:搜索|搜索词|搜索热词|热门词|关键词|关键字|标签|tags?|热搜词?|热词|话题)\s*[:：]\s*"
@@ -52,6 +55,8 @@ class KeywordList:
     min_fragment_short: float = 0.6
     #: After a label ("热门搜索：", "标签："), three items make a list.
     min_labelled_items: int = 3
+    #: Prose glued to a list's last item: at least this many Han characters, with a comma or stop.
+    min_glued_prose_han: int = 12
 
     def candidates(self, page: Page) -> list[int]:
         """The sentences with the separators that `check` asks for first (fewer for a list's
@@ -65,6 +70,12 @@ class KeywordList:
         text = page.view_of(seg)
         if (label := LIST_LABEL.match(text)) and (removal := self._labelled(seg, text, label.end())):
             return removal
+        if (end := self._glued_list_end(text)) and (removal := self._judge(seg, text[:end])):
+            return Removal(seg.start, seg.start + end, self.code, {**removal.detail, "glued": True})
+        return self._judge(seg, text)
+
+    def _judge(self, seg: Segment, text: str) -> Removal | None:
+        """The list checks on `text` (the segment's view, or the list glued to its prose)."""
         fragment = text.startswith("/")  # not "|": a markdown table row opens with one
         min_items = self.min_fragment_items if fragment else self.min_items
         if sum(map(text.count, _SEPARATOR_CHARS)) < min_items - 1:
@@ -91,6 +102,30 @@ class KeywordList:
                             **({"shared_word": repeated} if repeated else {}),
                             **({"fragment": True} if fragment else {})})
         return None
+
+    def _glued_list_end(self, text: str) -> int | None:
+        """Where a list split by / | - ends when a sentence is glued to its last item (a page
+        that lost its line breaks: "…|益阳|郴州专家表示，城市绿地…。"): the last item is taken
+        up to a space after it, else as long as the longest item before it; None when no
+        prose follows: `min_glued_prose_han` Han characters or more, with a clause break,
+        ending a sentence (not a last item that is one long keyword phrase with a stop:
+        "…/购买群体某某价格表鉴定择某某公司。")."""
+        if not ends_sentence(text) or sum(map(text.count, "/|｜-")) < self.min_items - 1:
+            return None
+        separators = list(_HARD_SEPARATORS.finditer(text))
+        if len(separators) < self.min_items - 1:
+            return None
+        start = separators[-1].end()
+        last = _GLUED_ITEM.match(text, start)
+        if last is None:
+            return None
+        if last.end() < len(text) and text[last.end()].isspace():
+            end = last.end()
+        else:
+            before = [i.strip() for i in _HARD_SEPARATORS.split(text[:separators[-1].start()])]
+            end = start + min(len(last[0]), max(map(len, before[-3:])))
+        rest = text[end:]
+        return end if han_count(rest) >= self.min_glued_prose_han and _CLAUSE_MARK.search(rest) else None
 
     def _labelled(self, seg: Segment, text: str, start: int) -> Removal | None:
         """A list after a label of search terms or tags: `min_labelled_items` short items, no

@@ -7,7 +7,7 @@ from typing import ClassVar
 import regex
 
 from zhclean.document import Removal, Segment
-from zhclean.rules.base import HARD, Page
+from zhclean.rules.base import HARD, Page, ends_sentence, han_count
 
 LLM = regex.compile(
     # (not "当然，以下几点值得注意", "当然可以，这是我们应该做的": the assistant's opener
@@ -32,6 +32,11 @@ ANNOUNCEMENT = regex.compile(r"(?:\s|\\n)*(?:以下|下面)(?:就)?(?:是|为)")
 #: The opener just before a sentence (the announcement it was cut from).
 OPENER_BEFORE = regex.compile(r"(?:当然(?:可以|没问题)?|好的(?:呢)?|没问题)[!！,，。~～]+\s*$")
 
+#: The rest of an opening announcement, up to its colon ("…改写的文章：", "…的新闻稿："): what
+#: follows it is the text the assistant was asked for, which stays.
+_ANNOUNCED = regex.compile(r"[^。！？!?\n:：]{0,40}[:：]\s*")
+_CLAUSE_MARK = regex.compile(r"[，,；;]")
+
 #: Every LLM match contains one of these.
 LLM_CUES = ("以下", "下面", "这是", "我来", "我将", "为您", "作为一", "我是一", "帮助", "如果您", "如果你",
             "问题", "需要", "需求", "抱歉", "对不起", "当然", "好的", "没问题")
@@ -43,12 +48,19 @@ class ChatbotLeftover:
     "作为一个AI语言模型…", "希望以上内容对您有帮助", "如有其他需要，请告诉我", "以上就是…的全部
     内容，希望对您有所帮助", "抱歉，我无法访问互联网"; and an opener ("当然可以！") that the
     splitter cut off its "以下是…".
+    An announcement ending in a colon with the text it announces on the same line ("好的，
+    下面是根据您的要求改写的文章：" + the article, a page that lost its line breaks) goes up
+    to its colon only.
     Must keep: articles about AI that mention assistants in the third person (the patterns
-    are anchored on the assistant's own first-person formulas)."""
+    are anchored on the assistant's own first-person formulas), and the text an assistant
+    was asked for, after its announcement."""
 
     code: ClassVar[str] = "artifact.llm"
     strength: ClassVar[str] = HARD
     trigger: ClassVar[regex.Pattern | None] = None
+    #: The text an announcement ending in a colon introduces, on the same line: this many Han
+    #: characters or more, a clause break and a sentence end make it the text asked for.
+    min_announced_han: int = 12
     #: `check` reads the sentence, and of the page only what `local_key` returns.
     local: ClassVar[bool] = True
 
@@ -64,6 +76,10 @@ class ChatbotLeftover:
     def check(self, seg: Segment, page: Page) -> Removal | None:
         view = page.view_of(seg)
         m = LLM.search(view)
+        if m and m.start() == 0 and (colon := _ANNOUNCED.match(view, m.end())):
+            rest = view[colon.end():]
+            if han_count(rest) >= self.min_announced_han and _CLAUSE_MARK.search(rest) and ends_sentence(rest):
+                return Removal(seg.start, seg.start + colon.end(), self.code, {"match": m[0], "announces": True})
         if m and len(seg) <= 120:
             return Removal(seg.start, seg.end, self.code, {"match": m[0]})
         if OPENER.fullmatch(view) or ANNOUNCEMENT.match(view):

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import ClassVar, Iterator
 
 import regex
 
 from zhclean.document import Removal, Segment
-from zhclean.rules.base import CJK, HARD, TERMINAL, Page
+from zhclean.rules.base import CJK, HARD, TERMINAL, Page, ends_sentence, han_count
 
 NAV_INLINE = regex.compile(
     r"[▲△↑]?返回搜狐[,，]?\s*查看更多|查看更多\s*>+|更多\s*>{1,3}|>>\s*更多"
@@ -46,6 +47,15 @@ _MEASURE = regex.compile(r"(?:19|20)\d\d|\d+(?:\.\d+)?(?:m|km|cm|kg|g|ml)")
 #: A gloss in Latin words in brackets ("被掩埋的月 (The Buried Moon)"): one item, not a menu's
 #: words.
 _GLOSS = regex.compile(r"[(（][a-zA-Z][a-zA-Z'’.,:&\- ]*\s[a-zA-Z'’.,:&\- ]*[)）]")
+#: A pager line with an ellipsis, which the sentence splitter cuts at the "…" ("1 2 3 … 20 下一页",
+#: "上一页 1 2 3 … 18 19 20 下一页"): page numbers, at least one page link, nothing else.
+PAGER_LINE = regex.compile(
+    r"^\s*(?:(?:首页|上一页|下一页|尾页|末页|共\d+页|\[?\d{1,4}\]?|\.{3}|…+|[«»‹›<>])\s*)*"
+    r"(?:\.{3}|…)(?:\s*(?:首页|上一页|下一页|尾页|末页|共\d+页|\[?\d{1,4}\]?|\.{3}|…+|[«»‹›<>]))*\s*$"
+)
+_PAGE_LINK = regex.compile(r"首页|上一页|下一页|尾页|末页")
+_ELLIPSIS = re.compile(r"…|\.\.\.")
+_NUMBER = re.compile(r"\d+")
 #: Without a cue, NAV_SEGMENT can only match a pager line, which starts like this.
 _PAGER_START = regex.compile(r"\d|\.\.\.")
 
@@ -72,17 +82,20 @@ class NavigationLine:
     min_items: int = 4
     max_item_chars: int = 6
     max_link_chars: int = 12
+    #: Prose after a breadcrumb glued to it: at least this many Han characters, ending a sentence.
+    min_glued_prose_han: int = 12
     #: `check` reads the sentence, and of the page only what `local_key` returns.
     local: ClassVar[bool] = True
 
-    def local_key(self, seg: Segment, page: Page) -> tuple[bool, bool, bool, bool]:
+    def local_key(self, seg: Segment, page: Page) -> tuple[bool, bool, bool, bool, bool]:
         """What `check` reads of the page besides the sentence: is its line inside a fenced
         code block, does a cue start in it, is it its whole line, is its line a markdown
-        table row."""
+        table row, is its line a pager cut at an ellipsis."""
         line = page.line_by_number[seg.line]
         return (seg.line in page.fenced_lines, seg.start in page.starts_with(NAV_CUES),
                 seg.start == line.start and seg.end == line.end,
-                len(line.text) > 1 and line.text[0] in "|｜" and line.text[-1] in "|｜")
+                len(line.text) > 1 and line.text[0] in "|｜" and line.text[-1] in "|｜",
+                seg.line in _pager_lines(page))
 
     def candidates(self, page: Page) -> list[int]:
         """The sentences `check` can remove: those with a cue, and unpunctuated ones that
@@ -91,18 +104,23 @@ class NavigationLine:
         cued = set(page.sentences_with(NAV_CUES))
         marked = page.counts_of(_MENU_MARK_CHARS)
         view = page.view
+        pagers = _pager_lines(page)
         return [k for k, s in enumerate(page.sentences)
-                if k in cued or (not _SENTENCE_MARK.search(view, s.start, s.end)
-                                 and (marked[k] or _PAGER_START.match(view, s.start, s.end)))]
+                if k in cued or s.line in pagers or (not _SENTENCE_MARK.search(view, s.start, s.end)
+                                                     and (marked[k] or _PAGER_START.match(view, s.start, s.end)))]
 
     def check(self, seg: Segment, page: Page) -> Removal | None:
         if seg.line in page.fenced_lines:
             return None  # a line of code ("$ mount | grep bpf", "6 0 0 1"), not a menu or pager
+        if seg.line in _pager_lines(page):
+            return Removal(seg.start, seg.end, self.code, {"pager_line": True})
         text = page.view_of(seg)
         punctuated = _SENTENCE_MARK.search(text) is not None
         if punctuated and seg.start not in page.starts_with(NAV_CUES):
             return None  # a sentence, and none of the breadcrumb/pager words
         if m := _nav_segment(text):
+            if punctuated and (end := _glued_crumbs_end(text, self.min_glued_prose_han)):
+                return Removal(seg.start, seg.start + end, self.code, {"match": m[0].strip()[:30], "glued": True})
             return Removal(seg.start, seg.end, self.code, {"match": m[0].strip()[:30]})
         if punctuated:
             return None
@@ -130,6 +148,63 @@ class NavigationLine:
         if len(links) >= 3 and all(len(i) <= self.max_link_chars for i in links):
             return Removal(seg.start, seg.end, self.code, {"links": len(links)})
         return None
+
+
+#: A breadcrumb or a menu of links at a segment's start, up to its last separator:
+#: "当前位置：首页 » 资讯 » ", "首页 | 关于我们 | 产品中心 | ".
+_CRUMBS = regex.compile(
+    r"\s*(?:(?:当前位置|您的位置|您现在的位置|你的位置|你现在的位置|所在位置|位置)\s*[:：]\s*)?"
+    r"((?:[^\s>›»/|｜＞→，,。！？!?:：]{1,8}\s*[>›»/|｜＞→]{1,2}\s*){2,})"
+)
+_CRUMB = regex.compile(r"[^\s>›»/|｜＞→，,。！？!?:：]+")
+
+
+def _glued_crumbs_end(text: str, min_prose_han: int) -> int | None:
+    """Where a breadcrumb or link menu that opens `text` ends when a sentence is glued to its
+    last item (a page that lost its line breaks: "首页 > 新闻中心 > 正文专家表示，…。"): the
+    last item is taken up to a space after it, else as long as the longest item before it
+    (or "正文"), and the rest is left
+    when it is prose (`min_prose_han` Han characters or more, ending a sentence). None when
+    the segment is the breadcrumb, or no prose follows it."""
+    crumbs = _CRUMBS.match(text)
+    if crumbs is None or not ends_sentence(text):
+        return None
+    last = _CRUMB.match(text, crumbs.end())
+    if last is None:
+        return None
+    if last.end() < len(text) and text[last.end()].isspace() and len(last[0]) <= 8:
+        end = last.end()  # the space after it marks where the item ends
+    else:
+        longest = max(len(i) for i in _CRUMB.findall(text, crumbs.start(1), crumbs.end()))
+        end = last.start() + (2 if last[0].startswith("正文") else min(len(last[0]), longest))
+    return end if han_count(text[end:]) >= min_prose_han else None
+
+
+def _pager_lines(page: Page) -> frozenset[int]:
+    """Numbers of the lines that are a pager with an ellipsis (`PAGER_LINE`, two page numbers
+    or more and a page link), cached on the page: the sentence splitter cuts them at the "…",
+    so they are judged as lines."""
+    cached = page.__dict__.get("_pager_lines")
+    if cached is not None:
+        return cached
+    found = set()
+    view = page.view
+    if "…" in view or "..." in view:
+        starts = [line.start for line in page.lines]
+        pos = 0
+        while m := _ELLIPSIS.search(view, pos):
+            k = bisect_right(starts, m.start()) - 1
+            line = page.lines[k] if k >= 0 else None
+            if line is None or m.start() >= line.end:  # between lines
+                pos = m.end()
+                continue
+            pos = line.end  # the next line with an ellipsis
+            text = view[line.start:line.end]
+            if (len(text) <= 200 and PAGER_LINE.match(text) and _PAGE_LINK.search(text)
+                    and len(_NUMBER.findall(text)) >= 2):
+                found.add(line.line)
+    page.__dict__["_pager_lines"] = frozenset(found)
+    return page.__dict__["_pager_lines"]
 
 
 def _nav_segment(text: str) -> regex.Match | None:

@@ -64,7 +64,9 @@ class RankedList:
         if _DIGIT.match(text) is None:  # each of the three patterns starts with a digit
             return [line], None
         if m := _MARKER.match(text):  # "9." above its headline
-            below = lines[k + 1].text if k + 1 < len(lines) else ""
+            if k + 1 == len(lines):
+                return [line], None  # a rank on the last line: no headline below it
+            below = lines[k + 1].text
             if self._headline(below) and not _MARKER.match(below) and not below.endswith("。"):
                 return [line, lines[k + 1]], int(m[1])
             return [line], None

@@ -8,7 +8,7 @@ import numpy as np
 import regex
 
 from zhclean.document import Removal, Segment
-from zhclean.resources import place_coverage
+from zhclean.resources import division_automaton, place_coverage
 from zhclean.rules.base import HARD, Page, ends_sentence, han_count
 
 #: Every HEADER match contains one of these.
@@ -119,3 +119,59 @@ class RegionList:
             return False
         lead = regex.split(r"[:：]", items[0], maxsplit=1)
         return len(lead) == 2 and han_count(lead[0]) >= 4 and place_coverage(lead[0]) < 0.5
+
+
+#: A service-area label, the way the glued lists open ("服务区域：", "上门服务范围：",
+#: "我们的网点遍布：", "分公司遍布："), at a sentence's start or after a space or mark.
+AREA_LABEL = regex.compile(
+    r"(?<![^\s。！？!?；;])(?:我们的|本公司)?"
+    r"(?:(?:服务|维修|售后|销售|营销|经营|覆盖|业务|上门)(?:服务)?(?:区域|网点|范围|城市|网络|地区)(?:覆盖|分布|遍布|包括|有)?"
+    r"|(?:网点|分公司|门店|分店|服务网点)(?:遍布|覆盖|分布)(?:全国)?|业务覆盖)\s*[:：]\s*"
+)
+#: Every AREA_LABEL match contains one of these.
+AREA_CUES = ("区域", "网点", "范围", "城市", "网络", "地区", "遍布", "覆盖")
+_AREA_SEPARATOR = regex.compile(r"\s*[、，,/|｜;；·]\s*|\s+")
+
+
+@dataclass(frozen=True)
+class RegionListRunOn:
+    """A labelled service-area list whose last place runs straight on into the next sentence
+    ("服务区域：朝阳区、海淀区、…、昌平区专家表示，…", a page that lost its line breaks): the
+    span from the label to the end of the last place name the gazetteer knows. The prose after
+    it is kept.
+    Must keep: the prose the list is glued to; a sentence that names a few places after a
+    label of another kind ("获评示范镇的有：…"), or fewer than `min_items` places."""
+
+    code: ClassVar[str] = "spam.region_list"
+    strength: ClassVar[str] = HARD
+    cue_sets: ClassVar[tuple[tuple[str, ...], ...]] = (AREA_CUES,)
+    min_items: int = 5
+    max_chars: int = 400
+
+    def find(self, page: Page):
+        view = page.view
+        for k in page.sentences_with(AREA_CUES):
+            seg = page.sentences[k]
+            if view.find(":", seg.start, seg.end) < 0:
+                continue  # every label ends with a colon (the view folds "：" to ":")
+            for label in AREA_LABEL.finditer(view, seg.start, seg.end):
+                end, items = self._places(view, label.end(), min(len(view), label.end() + self.max_chars))
+                if items >= self.min_items:
+                    yield Removal(label.start(), end, self.code, {"label": label[0].strip(), "items": items})
+
+    @staticmethod
+    def _places(view: str, start: int, stop: int) -> tuple[int, int]:
+        """End of the run of separated place names from `start` (each the longest gazetteer
+        name that starts there) and how many there are."""
+        longest: dict[int, int] = {}
+        for end, length in division_automaton().iter(view, start, stop):
+            first = end - length + 1
+            longest[first] = max(longest.get(first, 0), end + 1)
+        pos, items, last = start, 0, start
+        while (end := longest.get(pos)) is not None:
+            items, last = items + 1, end
+            gap = _AREA_SEPARATOR.match(view, end, stop)
+            if gap is None:
+                break
+            pos = gap.end()
+        return last, items
