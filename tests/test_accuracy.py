@@ -21,10 +21,12 @@ needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is
 #: (labelled file, content kept floor, junk removed floor); measured 2026-11-28:
 #: seed 1.000 / 1.000, spam pages 0.997 / 0.909, extraction pages 0.971 / 0.937 (the keep, gen,
 #: junk and keep2 branches merged), 0.976 / 0.937 after the extr3 branch; control 0.992.
+#: Fourth session's merges: spam pages 0.998 / 0.915, extraction pages 0.976 / 0.938, control
+#: 0.993; the floors sit just under these.
 FLOORS = [
     ("seed/seed.jsonl", 1.0, 0.99),
-    ("dev/spam_pages.jsonl", 0.99, 0.88),
-    pytest.param("dev/extraction_pages.jsonl", 0.97, 0.92, marks=pytest.mark.slow),
+    ("dev/spam_pages.jsonl", 0.995, 0.91),
+    pytest.param("dev/extraction_pages.jsonl", 0.97, 0.93, marks=pytest.mark.slow),
 ]
 
 
