@@ -309,6 +309,18 @@ def ends_sentence(text: str) -> bool:
     return bool(stripped) and stripped[-1] in TERMINAL
 
 
+#: A clause break inside a sentence (a comma or a semicolon).
+CLAUSE_MARK = regex.compile(r"[，,；;]")
+
+
+def reads_as_prose(text: str, min_han: int, *, ends: bool = True) -> bool:
+    """Does `text`, what is left of a segment once the junk glued to it goes (a page that lost
+    its line breaks: "首页 > 新闻 > 正文专家表示，…。"), read as a sentence of prose: `min_han` Han
+    characters or more, a clause break, and (with `ends`) the end of a sentence?"""
+    return (han_count(text) >= min_han and CLAUSE_MARK.search(text) is not None
+            and (not ends or ends_sentence(text)))
+
+
 class SegmentRule(Protocol):
     code: ClassVar[str]
     strength: ClassVar[str]

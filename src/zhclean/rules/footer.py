@@ -7,7 +7,7 @@ from typing import ClassVar
 import regex
 
 from zhclean.document import Removal, Segment
-from zhclean.rules.base import HARD, Page, ends_sentence, han_count
+from zhclean.rules.base import HARD, Page, han_count, reads_as_prose
 
 FOOTER = regex.compile(
     r"版权所有(?![人者方权])|版权归.{0,8}所有|all rights reserved|copyright|©|\(c\)\s*\d{4}"
@@ -53,7 +53,6 @@ FOOTER_TAIL = regex.compile(
 )
 #: Glued prose starts right after the footer (a space at most), not with a mark that goes on.
 _GLUED_START = regex.compile(r"\s?[\p{Han}a-z0-9“\"]")
-_CLAUSE_MARK = regex.compile(r"[，,；;]")
 #: The formulas that end a footer line (a sentence glued after one is another sentence).
 _CLOSING = ("版权所有", "rights reserved", "copyright", "©", "icp", "网安备", "侵权", "转载请", "网站地图",
             "联系我们", "关于我们")
@@ -150,8 +149,8 @@ class FooterSentence:
             return None  # "本站使用 cookie …", "免责声明：…": the formula opens a sentence
         end = FOOTER_TAIL.match(view, last.end()).end()
         rest = view[end:]
-        if (not rest or not _GLUED_START.match(rest) or han_count(rest) < self.min_glued_prose_han
-                or not _CLAUSE_MARK.search(rest) or not ends_sentence(rest) or WEAK_FOOTER.search(rest)
+        if (not rest or not _GLUED_START.match(rest) or not reads_as_prose(rest, self.min_glued_prose_han)
+                or WEAK_FOOTER.search(rest)
                 or any(cue in rest for cue in CUES)):
             return None
         return end

@@ -7,7 +7,7 @@ from typing import ClassVar
 import regex
 
 from zhclean.document import Removal, Segment
-from zhclean.rules.base import HARD, Page, ends_sentence, han_count
+from zhclean.rules.base import HARD, Page, ends_sentence, han_count, reads_as_prose
 from zhclean.rules.contacts import CONTACT_CUE, CONTACT_HINT, Contact
 
 SERVICE_KINDS = ("shared_cost", "toll_free")
@@ -22,7 +22,6 @@ TRIGGER = regex.compile(r"联系方式|联系电话|服务热线|客服热线|�
 #: code, or a contact person with a title ("邮编：201203", "联系人：李先生").
 _ADDRESS_FIELD_VALUE = regex.compile(r"(?:邮编|邮政编码)\s*[:：]\s*\d{6}(?!\d)\s*"
                                      r"|联系人\s*[:：]\s*\p{Han}{1,2}(?:先生|女士|小姐|经理|老师|总)\s*")
-_CLAUSE_MARK = regex.compile(r"[，,；;]")
 #: A field label before one contact, and nothing after it: "游客咨询电话：58792888".
 _FIELD = regex.compile(r"^\s*(\p{Han}{2,10})\s*[:：]\s*$")
 _NUMBER = regex.compile(r"\s*(\d[\d\- *]{4,18}\d)\s*")
@@ -187,7 +186,7 @@ class HotlineSegment:
             return None
         end = _LITERAL_BREAKS.match(view, last.end(), seg.end).end()  # (as in `_glued_contact`)
         rest = view[end:seg.end]
-        if han_count(rest) < self.min_glued_prose_han or not _CLAUSE_MARK.search(rest) or not ends_sentence(rest):
+        if not reads_as_prose(rest, self.min_glued_prose_han):
             return None
         return end
 

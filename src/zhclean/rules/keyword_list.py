@@ -9,7 +9,7 @@ import numpy as np
 import regex
 
 from zhclean.document import Removal, Segment
-from zhclean.rules.base import HARD, Page, ends_sentence, han_count, visible_count
+from zhclean.rules.base import HARD, Page, ends_sentence, han_count, reads_as_prose, visible_count
 
 _SEPARATORS = regex.compile(r"\s*(?:[/|｜、]|-{1,}|,|，)\s*")
 _SEPARATOR_CHARS = "/|、-,"
@@ -17,7 +17,6 @@ _FUNCTION_CHARS = regex.compile("[的了是在和与及就都也而被把对从�
 _HARD_SEPARATORS = regex.compile(r"[/|｜]|-{1,}")
 #: A list's last item, and the clause breaks of prose glued to it.
 _GLUED_ITEM = regex.compile(r"\s*[^\s/|｜\-，,。！？!?；;]+")
-_CLAUSE_MARK = regex.compile(r"[，,；;]")
 #: A label that announces a list of search terms or tags ("热门搜索：", "相关标签：", "关键词：").
 LIST_LABEL = regex.compile(
     r"^\s*(?:热门|相关|推荐|热点|今日|本周|每日|本文|文章)?(?:搜索|搜索词|搜索热词|热门词|关键词|关键字|标签|tags?|热搜词?|热词|话题)\s*[:：]\s*"
@@ -125,7 +124,7 @@ class KeywordList:
             before = [i.strip() for i in _HARD_SEPARATORS.split(text[:separators[-1].start()])]
             end = start + min(len(last[0]), max(map(len, before[-3:])))
         rest = text[end:]
-        return end if han_count(rest) >= self.min_glued_prose_han and _CLAUSE_MARK.search(rest) else None
+        return end if reads_as_prose(rest, self.min_glued_prose_han, ends=False) else None
 
     def _labelled(self, seg: Segment, text: str, start: int) -> Removal | None:
         """A list after a label of search terms or tags: `min_labelled_items` short items, no

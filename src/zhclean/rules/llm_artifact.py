@@ -7,7 +7,7 @@ from typing import ClassVar
 import regex
 
 from zhclean.document import Removal, Segment
-from zhclean.rules.base import HARD, Page, ends_sentence, han_count
+from zhclean.rules.base import HARD, Page, reads_as_prose
 
 LLM = regex.compile(
     # (not "当然，以下几点值得注意", "当然可以，这是我们应该做的": the assistant's opener
@@ -35,7 +35,6 @@ OPENER_BEFORE = regex.compile(r"(?:当然(?:可以|没问题)?|好的(?:呢)?|�
 #: The rest of an opening announcement, up to its colon ("…改写的文章：", "…的新闻稿："): what
 #: follows it is the text the assistant was asked for, which stays.
 _ANNOUNCED = regex.compile(r"[^。！？!?\n:：]{0,40}[:：]\s*")
-_CLAUSE_MARK = regex.compile(r"[，,；;]")
 
 #: Every LLM match contains one of these.
 LLM_CUES = ("以下", "下面", "这是", "我来", "我将", "为您", "作为一", "我是一", "帮助", "如果您", "如果你",
@@ -78,7 +77,7 @@ class ChatbotLeftover:
         m = LLM.search(view)
         if m and m.start() == 0 and (colon := _ANNOUNCED.match(view, m.end())):
             rest = view[colon.end():]
-            if han_count(rest) >= self.min_announced_han and _CLAUSE_MARK.search(rest) and ends_sentence(rest):
+            if reads_as_prose(rest, self.min_announced_han):
                 return Removal(seg.start, seg.start + colon.end(), self.code, {"match": m[0], "announces": True})
         if m and len(seg) <= 120:
             return Removal(seg.start, seg.end, self.code, {"match": m[0]})
