@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 from zhclean import Cleaner
+from zhclean.config import CleanConfig
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "data" / "bench" / "wechat_articles.jsonl.gz"
@@ -169,6 +170,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-adversarial", action="store_true")
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="pages to clean (jsonl.gz with text/title)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--model", default="shipped",
+                        help="the cleaner measured: clean.model ('shipped', a model folder, or 'off')")
+    parser.add_argument("--baseline", default="off",
+                        help="measured on the same pages in the same run, for the ratio: clean.model of the "
+                             "baseline (default 'off': the rules alone to a fixpoint, the cleaner before "
+                             "the model); 'none' skips it")
     args = parser.parse_args(argv)
 
     if not args.corpus.exists():
@@ -177,10 +184,18 @@ def main(argv: list[str] | None = None) -> int:
               f"({REPO}); put the shared data there, or pass --corpus PATH.", file=sys.stderr)
         return 2
 
-    cleaner = Cleaner()
+    cleaner = Cleaner(CleanConfig(model=args.model))
     pages = load_pages(args.corpus, args.limit)
+    base = None
+    if args.baseline != "none":
+        base = throughput(Cleaner(CleanConfig(model=args.baseline)), pages)
     figures = throughput(cleaner, pages)
     print(f"corpus: {args.corpus.name}, {figures['pages']} pages, {figures['mb']:.1f} MB of UTF-8 text, one core")
+    print(f"cleaner: clean.model = {args.model!r}")
+    if base is not None:
+        print(f"baseline: clean.model = {args.baseline!r}, same pages, same run: {base['mb_s']:.2f} MB/s, "
+              f"{base['pages_s']:.1f} pages/s (CPU time); ratio to it: {figures['mb_s'] / base['mb_s']:.2f}")
+        figures["baseline"] = {"model": args.baseline, **base}
     print(f"{'measure':28s} {'value':>10s} {'target':>10s} {'ratio':>7s}")
     print(f"{'throughput MB/s (CPU time)':28s} {figures['mb_s']:10.2f} {TARGET_MB_S:10.1f} {figures['mb_s'] / TARGET_MB_S:7.2f}")
     print(f"{'pages/s (CPU time)':28s} {figures['pages_s']:10.1f}")

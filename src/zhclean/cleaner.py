@@ -5,6 +5,7 @@ the same `Cleaner`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from time import process_time
 from typing import Iterable
 
@@ -12,11 +13,27 @@ from zhclean.config import CleanConfig, NormalizeConfig
 from zhclean.context import decide, residue
 from zhclean.document import CleanedPage, Removal, merge_removals, render_kept, render_kept_with_offsets
 from zhclean.errors import ConfigError
+from zhclean.model.decide import model_removals
+from zhclean.model.features import unit_features, visible_sizes
+from zhclean.model.junk_model import load_model
 from zhclean.normalize import normalize
 from zhclean.rules import CATALOGUE, PAGE_RULES, SEGMENT_RULES, SPAN_RULES
 from zhclean.rules.base import HARD, Page
 from zhclean.rules.byline import byline_metadata
 from zhclean.units import ContextPolicy
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the rules found on one page (`Cleaner.evidence`)."""
+
+    source: str
+    page: Page
+    hard: list[Removal]
+    soft: list[Removal]
+    decided: tuple[Removal, ...]
+    #: The page rule's removal when one judged the whole page.
+    whole: Removal | None
 
 
 class Cleaner:
@@ -48,6 +65,9 @@ class Cleaner:
         self.memos: tuple[dict | None, ...] = tuple({} if getattr(rule, "local", False) else None
                                                     for rule in self.segment_rules)
         #: Every cue set the rules ask the page about, found in one scan per page.
+        #: The junk model that decides every unit (`CleanConfig.model`), or None: the rules
+        #: and their context decisions alone, to a fixpoint.
+        self.model = load_model(self.clean_config.model) if self.clean_config.model not in (None, "", "off") else None
         self.cue_sets = tuple(dict.fromkeys(
             cues for rule in self.span_rules + self.segment_rules + self.page_rules
             for cues in getattr(rule, "cue_sets", ()) + ((rule.cues,) if getattr(rule, "cues", None) else ())))
@@ -56,6 +76,8 @@ class Cleaner:
         """Clean one page, to a fixpoint: the clean text is cleaned again (up to `max_passes`
         times) and what a later pass removes is mapped back onto the source, so cleaning the
         clean text again removes nothing (idempotence by construction)."""
+        if self.model is not None and self.clean_config.enabled:
+            return self._clean_with_model(text, title)
         source = self._run("normalize", normalize, text, self.norm_config.fixes)
         if not self.clean_config.enabled or not source.strip():
             return CleanedPage(source=source)
@@ -83,9 +105,45 @@ class Cleaner:
                            metadata=self._metadata(source, removals) if self.clean_config.keep_metadata else {},
                            features=_features(page))
 
+    def _clean_with_model(self, text: str, title: str | None) -> CleanedPage:
+        """One pass of the rules, then the junk model decides every unit (`zhclean.model`)."""
+        ev = self.evidence(text, title)
+        if not ev.source.strip():
+            return CleanedPage(source=ev.source)
+        model = self.model
+        units = self._run("model (features)", unit_features, ev.page, model.codes, ev.hard, ev.soft, ev.decided)
+        judgement = self._run("model (judge)", model.judge, units, visible_sizes(ev.page, units))
+        removals = self._run("model (removals)", model_removals, units, judgement, model.kinds, ev.decided)
+        features = _features(ev.page)
+        features["page_junk"] = round(judgement.page, 4)
+        return CleanedPage(source=ev.source, removals=removals,
+                           metadata=self._metadata(ev.source, removals) if self.clean_config.keep_metadata else {},
+                           features=features)
+
+    def evidence(self, text: str, title: str | None = None) -> "Evidence":
+        """One pass of the rules over `text`, kept whole: the normalized text, the page, the
+        rules' removals before the context decisions (hard, and soft by sentence) and after
+        them (`decided`). What the junk model reads (`zhclean.model`)."""
+        source = self._run("normalize", normalize, text, self.norm_config.fixes)
+        page = self._run("page (view, lines, sentences)", Page, source, title)
+        if not source.strip():
+            return Evidence(source, page, [], [], (), None)
+        hard, soft, whole = self._rules(page)
+        decided = (whole,) if whole is not None else self._run(
+            "context (decide, residue, merge)", self._decide, page, hard, soft)
+        return Evidence(source, page, hard, list(soft.values()), decided, whole)
+
     def _pass(self, page: Page) -> tuple[tuple[Removal, ...], bool]:
         """One pass of every rule and the context decisions over `page`; True when a page
         rule judged the whole page."""
+        hard, soft, whole = self._rules(page)
+        if whole is not None:
+            return (whole,), True
+        return self._run("context (decide, residue, merge)", self._decide, page, hard, soft), False
+
+    def _rules(self, page: Page) -> tuple[list[Removal], dict[int, Removal], Removal | None]:
+        """Every rule over `page`: the hard removals, the soft ones by sentence, and the
+        page rule's removal when one judged the whole page (None otherwise)."""
         hard: list[Removal] = []
         soft: dict[int, Removal] = {}
         self._run("cues (one scan for all rules)", page.scan_cues, self.cue_sets)
@@ -115,8 +173,8 @@ class Cleaner:
         hard.extend(claimed[index] for index in sorted(claimed))
         for rule in self.page_rules:
             if whole := self._run(f"page  {type(rule).__name__}", rule.judge, page, hard):
-                return (whole,), True
-        return self._run("context (decide, residue, merge)", self._decide, page, hard, soft), False
+                return hard, soft, whole
+        return hard, soft, None
 
     def _decide(self, page: Page, hard: list[Removal], soft: dict[int, Removal]) -> tuple[Removal, ...]:
         removals = decide(page, hard, soft, self.policy)

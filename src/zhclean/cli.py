@@ -68,6 +68,9 @@ def io_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                      help="Dask scheduler address, e.g. tcp://host:8786 (implies --engine dask)."),
         click.option("--keep-work", is_flag=True, default=None,
                      help="Keep the _work folder (per-chunk intermediate results)."),
+        click.option("--model", metavar="DIR",
+                     help="Junk model folder written by `zhclean train`, 'shipped' (the model "
+                          "inside zhclean) or 'off' (the rules alone) [clean.model: shipped]."),
         click.option("--quiet", "-q", is_flag=True, help="No progress bars or summary."),
     ]
     for option in reversed(options):
@@ -90,6 +93,8 @@ def build_config(config_path: str | None, overrides: tuple[str, ...], **flags: A
                  "scheduler", "keep_work"):
         if flags.get(name) is not None:
             parsed[f"run.{name}"] = flags[name]
+    if flags.get("model") is not None:
+        parsed["clean.model"] = flags["model"]
     for key, value in flags.get("extra", {}).items():
         parsed[key] = value
     return load_config(config_path, parsed)
@@ -217,6 +222,17 @@ def dedup(inputs: tuple[str, ...], output: str, config_path: str | None,
 # (zhclean.render, zhclean.frame, zhclean.report, zhclean.evaluate, zhclean.regress; see docs/explore.md)
 
 
+def _require(module: str, extra: str, what: str) -> None:
+    """A config error (exit 3) naming the extra to install when `module` cannot be imported."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        from zhclean.errors import ConfigError
+
+        raise ConfigError(f"{what} needs {module}, which comes with the {extra} extra: "
+                          f"pip install 'zhclean[{extra}]' (or, in a checkout, pip install '.[{extra}]')")
+
+
 def _cleaner(config: Config) -> Any:
     from zhclean.cleaner import Cleaner
 
@@ -298,6 +314,55 @@ def eval_command(labelled: str, outputs: str | None, min_kept: float | None,
     failures = result.failures(min_kept, min_removed)
     if failures:
         raise FloorNotMet("; ".join(failures))
+
+
+@main.command()
+@click.argument("labels", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--output", "-o", required=True, type=click.Path(file_okay=False),
+              help="Folder to write the model to (manifest.json and .npy arrays).")
+@click.option("--pages-dir", type=click.Path(file_okay=False),
+              help="Folder that the labels' page_file paths are relative to (labels that carry "
+                   "no text of their own).")
+@click.option("--split", type=click.Choice(["all", "train", "validation"]), default="all", show_default=True,
+              help="Train on the labelled pages of this split only (a record's `split`, else a "
+                   "hash of its id).")
+@click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True,
+              help="Groups of pages for cross-fitting the stages and choosing thresholds.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
+@config_options
+def train(labels: tuple[str, ...], output: str, pages_dir: str | None, split: str, folds: int, quiet: bool,
+          config_path: str | None, overrides: tuple[str, ...]) -> None:
+    """Train a junk model on LABELS (JSONL of labelled pages: id, text or page_file + sha1,
+    drop [[start, end, kind]], verdict, source) and write it to OUTPUT; then
+    `zhclean clean --model OUTPUT`. Needs the training extra: pip install 'zhclean[train]'.
+
+    Deterministic: the same labels give the same model, byte for byte, on the same machine.
+    """
+    from dataclasses import replace
+
+    from zhclean.cleaner import Cleaner
+    from zhclean.labels import load_label_files
+    from zhclean.model.junk_model import read_model, save_model
+    from zhclean.model.train import train as train_model
+
+    _require("sklearn", "train", "training a model")
+    _require("lightgbm", "train", "training a model")
+    config = build_config(config_path, overrides)
+    records = load_label_files(labels, pages_dir, split)
+    started = time.perf_counter()
+
+    def progress(message: str) -> None:
+        if not quiet:
+            click.echo(f"[{time.perf_counter() - started:6.0f} s] {message}", err=True)
+
+    cleaner = Cleaner(replace(config.clean, model="off"), config.normalize)
+    trained = train_model(records, folds=folds, cleaner=cleaner, progress=progress)
+    save_model(output, trained.manifest, trained.arrays)
+    if not quiet:
+        click.echo(read_model(output).describe(), err=True)
+        for source, s in trained.manifest["cross_fitted_scores"].items():
+            click.echo(f"  cross-fitted on the training pages, {source}: content kept {s['content_kept']:.3f}, "
+                       f"junk removed {s['junk_removed']:.3f}", err=True)
 
 
 @main.command()

@@ -33,6 +33,10 @@ class CleanConfig:
     disable: tuple[str, ...] = ()
     #: Move bylines/editor/source tags into metadata (they are removed from the text either way).
     keep_metadata: bool = True
+    #: The junk model that decides every sentence from the rules' evidence: "shipped" (the
+    #: model inside the package), a folder written by `zhclean train`, or "off" (the rules
+    #: and their context decisions alone).
+    model: str = "shipped"
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ score is JSONL of ``{"id", "text"}``.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from zhclean.errors import InputError
 
@@ -91,3 +92,64 @@ def load_outputs(path: str | Path, field: str = "text") -> dict[str, str]:
             raise InputError(f"{path}, line {n}: expected an object with an 'id' field")
         out[str(record["id"])] = record.get(field) or ""
     return out
+
+
+def load_label_files(paths: Iterable[str | Path], pages_dir: str | Path | None = None,
+                     split: str = "all") -> list[dict[str, Any]]:
+    """Labelled pages from label files, each page with its text.
+
+    A record either carries its ``text`` (the format of `load_labelled`), or is offsets only
+    (``labels/*.jsonl`` of the repository: ``id``, ``page_file``, ``sha1``, ``drop``, ``verdict``),
+    and its text is read from ``pages_dir / page_file`` (JSONL, optionally .gz, with ``id``,
+    ``text`` and ``title``) and checked against ``sha1``. `split` keeps the records of one split
+    (``train`` or ``validation``: the record's ``split``, else `split_of` its id) or ``all``.
+    """
+    records: list[dict[str, Any]] = []
+    wanted: dict[str, set[str]] = {}
+    for path in paths:
+        for n, record in iter_json_lines(path, "labels"):
+            where = f"{path}, line {n}"
+            if not isinstance(record, dict) or "id" not in record or not isinstance(record.get("drop"), list):
+                raise InputError(f"{where}: expected an object with 'id' and 'drop' fields")
+            record.setdefault("split", split_of(record["id"]))
+            if split != "all" and record["split"] != split:
+                continue
+            record["_where"] = where
+            records.append(record)
+            if not isinstance(record.get("text"), str):
+                if not record.get("page_file"):
+                    raise InputError(f"{where} (id {record['id']}): no 'text' and no 'page_file' to read it from")
+                wanted.setdefault(record["page_file"], set()).add(str(record["id"]))
+    texts: dict[tuple[str, str], dict[str, Any]] = {}
+    for page_file, ids in wanted.items():
+        if pages_dir is None:
+            raise InputError(f"labels refer to pages in {page_file!r}: give the folder that holds it "
+                             "(--pages-dir)")
+        for _, page in iter_json_lines(Path(pages_dir) / page_file, "pages"):
+            if isinstance(page, dict) and str(page.get("id")) in ids:
+                texts[page_file, str(page["id"])] = page
+    out = []
+    for record in records:
+        where = record.pop("_where")
+        if not isinstance(record.get("text"), str):
+            page = texts.get((record["page_file"], str(record["id"])))
+            if page is None or not isinstance(page.get("text"), str):
+                raise InputError(f"{where}: page {record['id']} not found in {Path(pages_dir) / record['page_file']}")
+            digest = hashlib.sha1(page["text"].encode("utf-8", "surrogatepass")).hexdigest()
+            if record.get("sha1") and digest != record["sha1"]:
+                raise InputError(f"{where}: page {record['id']} in {record['page_file']} is not the page "
+                                 "that was labelled (its text hash differs)")
+            record = {**record, "text": page["text"], "title": record.get("title", page.get("title"))}
+        for span in record["drop"]:
+            if (not isinstance(span, list) or len(span) != 3 or not all(isinstance(x, int) for x in span[:2])
+                    or not 0 <= span[0] <= span[1] <= len(record["text"])):
+                raise InputError(f"{where} (id {record['id']}): bad drop span {span!r}")
+        out.append(record)
+    return out
+
+
+def split_of(page_id: Any) -> str:
+    """``validation`` for a fifth of the pages, by a hash of the id; ``train`` for the rest.
+    Fixed before any model or rule was fitted (labels/README.md)."""
+    digest = hashlib.sha256(str(page_id).encode("utf-8", "surrogatepass")).hexdigest()
+    return "validation" if int(digest[:8], 16) / 2**32 < 0.2 else "train"

@@ -1,0 +1,445 @@
+"""What the junk model sees of each unit (a sentence or clause of the page), computed in one
+array pass per page.
+
+A page's units are the cleaner's sentences (`Page.sentences`). For each unit the model gets:
+
+* **rule evidence**: for every reason code, the share of the unit's characters that the rules
+  removed with it, before the context decisions (`hard`, and the soft hits) and after them
+  (`decided`): each rule is a feature, not only a verdict;
+* **shape**: length, the shares of Han, digits, Latin letters, punctuation and function
+  characters, how it ends and starts, whether it is a whole line, where it sits on the page,
+  how often its text recurs on the page, how much of it the page's title covers, the share of
+  its Han characters that are place names (the gazetteer);
+* **page**: length, lines, whether it lost its line breaks, the share the rules removed;
+* **lexical**: hashed character bigrams and trigrams of its matching view (digits folded to
+  ``0``), each weighted 1/sqrt(number of n-grams in the unit).
+
+The dense part is a float32 matrix (`DENSE_NAMES` names its columns); the lexical part is
+given as hash buckets per position of the page, so a linear model scores every unit from one
+running sum (`unit_sums`) and training builds a sparse matrix from the same hashes
+(`gram_rows`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+import numpy as np
+import regex
+
+from zhclean.document import Removal
+from zhclean.resources import division_automaton
+from zhclean.rules.base import Page
+from zhclean.rules.cues import char_table, class_table
+
+#: Hash buckets of the n-gram features (2**18: a 1 MB float32 weight vector per class).
+HASH_BITS = 18
+
+_DIGIT = regex.compile(r"\p{Nd}+")
+_LATIN = regex.compile(r"[A-Za-z]+")
+_PUNCT = regex.compile(r"[\p{P}\p{S}]+")
+_SPACE = regex.compile(r"\s+")
+_HAN = regex.compile(r"\p{Han}+")
+TERMINAL_CHARS = "。！？!?…；;"
+_CLOSERS = "”’」』\"')）]】"
+FUNCTION_CHARS = "的了是在和与就都也很我你他她它们这那有说着过吧呢吗啊而被把对从向为以于及"
+CLAUSE_CHARS = "，,、"
+COLON_CHARS = "：:"
+BRACKET_OPEN = "【[〖《(（"
+PIPE_CHARS = "|｜/>＞»·•"
+
+SHAPE_NAMES = (
+    "log_chars", "han_share", "digit_share", "latin_share", "punct_share", "space_share",
+    "function_share", "clause_per_han", "ends_terminal", "ends_colon", "ends_closer",
+    "starts_bracket", "pipe_share", "has_colon", "whole_line", "log_units_in_line",
+    "position", "log_index", "log_index_from_end", "log_repeats_on_page", "title_cover",
+    "equals_title", "place_share", "url_like", "long_digits", "markdown_mark",
+    "prev_overlap", "next_overlap", "elsewhere_share", "repeated_4grams",
+)
+PAGE_NAMES = ("page_log_chars", "page_log_lines", "page_flat", "page_rules_removed",
+              "page_rules_spam", "page_has_title")
+
+
+def evidence_names(codes: Sequence[str]) -> tuple[str, ...]:
+    """Column names of the rule evidence for these reason codes."""
+    return tuple(f"hard:{c}" for c in codes) + tuple(f"decided:{c}" for c in codes) + ("soft",)
+
+
+def dense_names(codes: Sequence[str]) -> tuple[str, ...]:
+    return SHAPE_NAMES + PAGE_NAMES + evidence_names(codes)
+
+
+@dataclass(frozen=True)
+class Units:
+    """The units of one page and their features."""
+
+    starts: np.ndarray  # int64, offsets into page.source
+    ends: np.ndarray
+    lines: np.ndarray   # int64, line number of each unit
+    dense: np.ndarray   # float32 [units, len(dense_names(codes))]
+    grams: np.ndarray   # uint32 [2, len(source)]: bigram and trigram bucket starting at each offset
+    edges: np.ndarray   # uint32 [units, 4]: buckets of the first and last two and three characters
+    title: np.ndarray   # uint32 [k]: buckets of the page title's bigrams and trigrams
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def subset(self, which: np.ndarray) -> "Units":
+        """The units picked by `which` (a boolean mask or indexes), on the same page."""
+        return Units(self.starts[which], self.ends[which], self.lines[which], self.dense[which], self.grams,
+                     self.edges[which], self.title)
+
+
+def unit_features(page: Page, codes: Sequence[str], hard: Iterable[Removal] = (),
+                  soft: Iterable[Removal] = (), decided: Iterable[Removal] = ()) -> Units:
+    """The features of every sentence of `page` (see the module docstring). `hard`, `soft`
+    and `decided` are the rules' removals before and after the context decisions."""
+    sentences = page.sentences
+    starts = np.fromiter((s.start for s in sentences), dtype=np.int64, count=len(sentences))
+    ends = np.fromiter((s.end for s in sentences), dtype=np.int64, count=len(sentences))
+    lines = np.fromiter((s.line for s in sentences), dtype=np.int64, count=len(sentences))
+    shape = _shape(page, starts, ends, lines)
+    code_index = {c: i for i, c in enumerate(codes)}
+    evid = np.zeros((len(starts), 2 * len(codes) + 1), dtype=np.float32)
+    sizes = np.maximum(ends - starts, 1).astype(np.float32)
+    decided = list(decided)
+    for offset, removals in ((0, hard), (len(codes), decided)):
+        _cover(evid, offset, code_index, removals, starts, ends)
+    _cover(evid, 2 * len(codes), None, soft, starts, ends)
+    evid /= sizes[:, None]
+    np.minimum(evid, 1.0, out=evid)
+    page_cols = _page_columns(page, decided, len(starts))
+    dense = np.hstack([shape, page_cols, evid]).astype(np.float32)
+    grams = gram_buckets(page.view)
+    return Units(starts, ends, lines, dense, grams, edge_buckets(grams, starts, ends),
+                 title_buckets(page.title))
+
+
+def visible_sizes(page: Page, units: Units) -> np.ndarray:
+    """Each unit's visible (non-whitespace) characters."""
+    running = page._space_running
+    return (units.ends - units.starts) - (running[units.ends] - running[units.starts])
+
+
+def _cover(out: np.ndarray, offset: int, code_index: dict[str, int] | None,
+           removals: Iterable[Removal], starts: np.ndarray, ends: np.ndarray) -> None:
+    """Add to ``out[unit, offset + code]`` the characters of each unit that a removal of that
+    code covers (all removals to column `offset` when `code_index` is None)."""
+    for r in removals:
+        if code_index is None:
+            col = offset
+        else:
+            k = code_index.get(r.code)
+            if k is None:
+                continue
+            col = offset + k
+        lo = int(np.searchsorted(ends, r.start, side="right"))
+        hi = int(np.searchsorted(starts, r.end, side="left"))
+        for u in range(lo, hi):
+            overlap = min(r.end, ends[u]) - max(r.start, starts[u])
+            if overlap > 0:
+                out[u, col] += overlap
+
+
+def _running(codes: np.ndarray, table: np.ndarray) -> np.ndarray:
+    running = np.zeros(len(codes) + 1, dtype=np.int64)
+    np.cumsum(table[codes], out=running[1:])
+    return running
+
+
+def _shape(page: Page, starts: np.ndarray, ends: np.ndarray, lines: np.ndarray) -> np.ndarray:
+    n = len(starts)
+    out = np.zeros((n, len(SHAPE_NAMES)), dtype=np.float32)
+    if not n:
+        return out
+    codes = page._codes  # the matching view's code points
+    size = (ends - starts).astype(np.float64)
+    visible = size - (_count(codes, class_table(_SPACE), starts, ends))
+    vis = np.maximum(visible, 1)
+    han = _count(codes, class_table(_HAN), starts, ends)
+    col = {name: i for i, name in enumerate(SHAPE_NAMES)}
+    out[:, col["log_chars"]] = np.log1p(visible)
+    out[:, col["han_share"]] = han / vis
+    out[:, col["digit_share"]] = _count(codes, class_table(_DIGIT), starts, ends) / vis
+    out[:, col["latin_share"]] = _count(codes, class_table(_LATIN), starts, ends) / vis
+    out[:, col["punct_share"]] = _count(codes, class_table(_PUNCT), starts, ends) / vis
+    out[:, col["space_share"]] = (size - visible) / np.maximum(size, 1)
+    out[:, col["function_share"]] = _count(codes, char_table(FUNCTION_CHARS), starts, ends) / np.maximum(han, 1)
+    out[:, col["clause_per_han"]] = _count(codes, char_table(CLAUSE_CHARS), starts, ends) / np.maximum(han, 1)
+    out[:, col["pipe_share"]] = _count(codes, char_table(PIPE_CHARS), starts, ends) / vis
+    out[:, col["has_colon"]] = _count(codes, char_table(COLON_CHARS), starts, ends) > 0
+    last = codes[ends - 1]
+    # the last character before closing quotes and brackets
+    closer = char_table(_CLOSERS)
+    before = np.maximum(ends - 2, starts)
+    stripped_last = np.where(closer[last], codes[before], last)
+    out[:, col["ends_terminal"]] = char_table(TERMINAL_CHARS)[stripped_last]
+    out[:, col["ends_colon"]] = char_table(COLON_CHARS)[last]
+    out[:, col["ends_closer"]] = closer[last]
+    out[:, col["starts_bracket"]] = char_table(BRACKET_OPEN)[codes[starts]]
+    out[:, col["markdown_mark"]] = char_table("#!*>-")[codes[starts]]
+    # a unit is a whole line when it is its line's only unit
+    same_prev = np.r_[False, lines[1:] == lines[:-1]]
+    same_next = np.r_[lines[:-1] == lines[1:], False]
+    out[:, col["whole_line"]] = ~(same_prev | same_next)
+    _, inverse, counts = np.unique(lines, return_inverse=True, return_counts=True)
+    out[:, col["log_units_in_line"]] = np.log(counts[inverse])
+    total = max(len(page.source), 1)
+    out[:, col["position"]] = starts / total
+    index = np.arange(n)
+    out[:, col["log_index"]] = np.log1p(index)
+    out[:, col["log_index_from_end"]] = np.log1p(n - 1 - index)
+    view = page.view
+    texts = [view[s:e] for s, e in zip(starts.tolist(), ends.tolist())]
+    seen: dict[str, int] = {}
+    for t in texts:
+        seen[t] = seen.get(t, 0) + 1
+    out[:, col["log_repeats_on_page"]] = np.log([seen[t] for t in texts])
+    if page.title and len(page.title.strip()) >= 2:
+        from zhclean.normalize import matching_view
+
+        title = matching_view(page.title.strip())
+        title_codes = np.frombuffer(title.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        everything = np.ones(0x110000, dtype=bool)
+        in_title = np.isin(_gram_ids(codes, 2, everything), _gram_ids(title_codes, 2, everything)[:-1])
+        in_title[-1:] = False
+        running = np.zeros(len(codes) + 1, dtype=np.int64)
+        np.cumsum(in_title, out=running[1:])
+        bigrams = np.maximum(ends - starts - 1, 0)
+        # bigrams starting in [start, end - 1)
+        out[:, col["title_cover"]] = np.where(bigrams > 0, (running[np.maximum(ends - 1, starts)] - running[starts])
+                                              / np.maximum(bigrams, 1), 0.0)
+        out[:, col["equals_title"]] = [t == title for t in texts]
+    out[:, col["place_share"]] = _place_share(view, codes, starts, ends) / np.maximum(han, 1)
+    out[:, col["url_like"]] = [("http" in t or "www." in t or ".com" in t or ".cn" in t) for t in texts]
+    out[:, col["long_digits"]] = _long_digit_runs(view, starts, ends)
+    han_mask = class_table(_HAN)[codes]
+    bigrams = _gram_ids(codes, 2, han_mask)
+    prev, nxt, elsewhere = _cohesion(bigrams, starts, ends, 2)
+    out[:, col["prev_overlap"]] = prev
+    out[:, col["next_overlap"]] = nxt
+    out[:, col["elsewhere_share"]] = elsewhere
+    visible_mask = ~class_table(_SPACE)[codes]
+    out[:, col["repeated_4grams"]] = _cohesion(_gram_ids(codes, 4, visible_mask), starts, ends, 4)[2]
+    return out
+
+
+def _gram_ids(codes: np.ndarray, n: int, allowed: np.ndarray) -> np.ndarray:
+    """int64 id of the n-gram starting at each offset, or -1 where it does not lie wholly in
+    `allowed` characters (or runs past the end)."""
+    size = len(codes)
+    ids = np.full(size, -1, dtype=np.int64)
+    if size < n:
+        return ids
+    k = size - n + 1
+    h = codes[:k].astype(np.int64)
+    ok = allowed[:k].copy()
+    for j in range(1, n):
+        # exact for bigrams (0x110000 ** 2 fits); a 59-bit rolling hash beyond
+        h = (h * 0x110000 + codes[j:j + k]) & 0x7FFFFFFFFFFFFFF
+        ok &= allowed[j:j + k]
+    ids[:k] = np.where(ok, h, -1)
+    return ids
+
+
+def _cohesion(ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each unit, over the distinct n-grams wholly inside it: the Jaccard overlap with the
+    previous and with the next unit, and the share that occur elsewhere on the page."""
+    n = len(starts)
+    prev = np.zeros(n); nxt = np.zeros(n); elsewhere = np.zeros(n)
+    if not n:
+        return prev, nxt, elsewhere
+    # the unit of each offset (-1 between units), from the sorted, disjoint unit bounds
+    size = len(ids)
+    marks = np.zeros(size + 1, dtype=np.int64)
+    np.add.at(marks, starts, 1)
+    np.add.at(marks, ends, -1)
+    inside = np.cumsum(marks[:-1]) > 0
+    unit_of = np.where(inside, np.searchsorted(starts, np.arange(size), side="right") - 1, -1)
+    pos = np.flatnonzero((ids >= 0) & (unit_of >= 0))
+    # an n-gram belongs to a unit only when it ends inside the same unit
+    pos = pos[(pos + width - 1 < size) & (unit_of[np.minimum(pos + width - 1, size - 1)] == unit_of[pos])]
+    if not len(pos):
+        return prev, nxt, elsewhere
+    grams, rank = np.unique(ids[pos], return_inverse=True)
+    keys = np.unique(unit_of[pos] * len(grams) + rank)  # distinct (unit, n-gram)
+    units, rank = np.divmod(keys, len(grams))
+    per_unit = np.bincount(units, minlength=n)
+    units_with = np.bincount(rank, minlength=len(grams))
+    elsewhere = np.bincount(units, weights=units_with[rank] > 1, minlength=n) / np.maximum(per_unit, 1)
+    # overlap of unit k and k+1: (k, g) with (k + 1, g) also present
+    shared = np.isin(keys + len(grams), keys)
+    inter = np.bincount(units, weights=shared, minlength=n)[: n - 1]
+    union = per_unit[:-1] + per_unit[1:] - inter
+    jac = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
+    nxt[:-1] = jac
+    prev[1:] = jac
+    return prev, nxt, elsewhere
+
+
+def _count(codes: np.ndarray, table: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    running = _running(codes, table)
+    return (running[ends] - running[starts]).astype(np.float64)
+
+
+#: Separators of a list; only units with two or more are scanned for place names.
+LIST_SEPARATORS = "、，,/|｜ ；;"
+
+
+def _place_share(view: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Characters of each unit covered by gazetteer names (the automaton's longest
+    non-overlapping matches), for the units shaped like lists (two or more separators: a
+    service-area list is one); 0 for the rest."""
+    out = np.zeros(len(starts))
+    separators = _count(codes, char_table(LIST_SEPARATORS), starts, ends)
+    automaton = division_automaton()
+    for u in np.flatnonzero(separators >= 2).tolist():
+        covered = 0
+        for end, length in automaton.iter_long(view[starts[u]:ends[u]]):
+            covered += length
+        out[u] = covered
+    return out
+
+
+_LONG_DIGITS = regex.compile(r"\d[\d\- ]{5,}\d")
+
+
+def _long_digit_runs(view: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """How many runs of 7+ digits (phone-like, dashes and spaces allowed) start in each unit."""
+    hits = np.array([m.start() for m in _LONG_DIGITS.finditer(view)], dtype=np.int64)
+    if not len(hits):
+        return np.zeros(len(starts))
+    return (np.searchsorted(hits, ends) - np.searchsorted(hits, starts)).astype(np.float64)
+
+
+def _page_columns(page: Page, decided: list[Removal], n: int) -> np.ndarray:
+    total = max(page.visible_count(0, len(page.source)), 1)
+    removed = sum(r.end - r.start for r in decided)
+    spam = sum(r.end - r.start for r in decided if r.code.startswith("spam."))
+    row = np.array([np.log1p(total), np.log1p(len(page.lines)), float(page.is_flat),
+                    min(removed / total, 1.0), min(spam / total, 1.0), float(bool(page.title))],
+                   dtype=np.float32)
+    return np.broadcast_to(row, (n, len(PAGE_NAMES)))
+
+
+# --- hashed n-grams -------------------------------------------------------------------------
+
+_P1, _P2, _P3 = np.uint64(0x9E3779B1), np.uint64(0x85EBCA77), np.uint64(0xC2B2AE3D)
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> np.ndarray:
+    """Code point -> the code point n-grams see: every decimal digit becomes '0'."""
+    table = np.arange(0x110000, dtype=np.uint32)
+    table[class_table(_DIGIT)] = ord("0")
+    return table
+
+
+def gram_buckets(view: str) -> np.ndarray:
+    """uint32 [2, len(view)]: the hash bucket of the bigram and of the trigram starting at each
+    offset (the last offsets, where no n-gram starts, hold bucket 0; `unit_sums` never reads
+    them)."""
+    codes = _fold_table()[np.frombuffer(view.encode("utf-32-le", "surrogatepass"), dtype="<u4")].astype(np.uint64)
+    n = len(codes)
+    out = np.zeros((2, n), dtype=np.uint32)
+    mask = np.uint64((1 << HASH_BITS) - 1)
+    if n >= 2:
+        h2 = (codes[:-1] * _P1) ^ (codes[1:] * _P2)
+        h2 ^= h2 >> np.uint64(29)
+        out[0, :-1] = (h2 * _P3 >> np.uint64(20)) & mask
+    if n >= 3:
+        h3 = (codes[:-2] * _P1) ^ (codes[1:-1] * _P2) ^ (codes[2:] * _P3)
+        h3 ^= h3 >> np.uint64(31)
+        out[1, :-2] = ((h3 * _P1 >> np.uint64(17)) & mask)
+    return out
+
+
+#: Salts that keep the edge and title n-grams apart from the body's in the shared buckets.
+_EDGE_SALTS = np.array([0x5BD1E995, 0x1B873593, 0x27D4EB2F, 0x165667B1], dtype=np.uint32)
+_TITLE_SALT = np.uint32(0x61C88647)
+#: Weight of each edge n-gram in a unit's row (the body's n-grams share a total norm of 1).
+EDGE_WEIGHT = 0.5
+
+
+def edge_buckets(grams: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """uint32 [units, 4]: the buckets of each unit's first bigram and trigram and its last
+    bigram and trigram, salted (how a sentence starts and ends: a fragment cut mid-sentence
+    starts with 的 or a closing quote)."""
+    mask = np.uint32((1 << HASH_BITS) - 1)
+    if not len(starts):
+        return np.zeros((0, 4), np.uint32)
+    size = ends - starts
+    cols = [grams[0, starts], grams[1, starts],
+            grams[0, np.maximum(ends - 2, starts)], grams[1, np.maximum(ends - 3, starts)]]
+    out = np.stack(cols, axis=1) ^ _EDGE_SALTS
+    out[size < 3, 1] = out[size < 3, 3] = _EDGE_SALTS[1] ^ _EDGE_SALTS[3]  # no trigram in a short unit
+    return out & mask
+
+
+def title_buckets(title: str | None) -> np.ndarray:
+    """The salted buckets of the title's bigrams and trigrams (empty without a title)."""
+    if not title or len(title) < 2:
+        return np.zeros(0, np.uint32)
+    from zhclean.normalize import matching_view
+
+    grams = gram_buckets(matching_view(title))
+    n = len(title)
+    buckets = np.concatenate([grams[0, :n - 1], grams[1, :max(n - 2, 0)]])
+    return (buckets ^ _TITLE_SALT) & np.uint32((1 << HASH_BITS) - 1)
+
+
+def gram_counts(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How many bigrams and trigrams lie inside each unit."""
+    size = ends - starts
+    return np.maximum(size - 1, 0), np.maximum(size - 2, 0)
+
+
+def unit_sums(units: Units, weights: np.ndarray, bits: int = HASH_BITS) -> np.ndarray:
+    """For each unit, the sum of `weights` (float32 [2**bits] or [2**bits, k]) over its
+    n-grams, each weighted 1/sqrt(its unit's n-gram count): the linear model's lexical term,
+    from one running sum per n-gram order. With fewer `bits` than `HASH_BITS`, buckets fold
+    onto their low bits."""
+    starts, ends = units.starts, units.ends
+    n2, n3 = gram_counts(starts, ends)
+    norm = 1.0 / np.sqrt(np.maximum(n2 + n3, 1))
+    total = None
+    for order, count in ((0, n2), (1, n3)):
+        buckets = units.grams[order] if bits == HASH_BITS else units.grams[order] & ((1 << bits) - 1)
+        w = weights[buckets]
+        running = np.zeros((len(w) + 1,) + w.shape[1:], dtype=np.float64)
+        np.cumsum(w, axis=0, out=running[1:])
+        part = running[starts + count] - running[starts]
+        total = part if total is None else total + part
+    if total is None:
+        return np.zeros(len(starts))
+    total = total * (norm if total.ndim == 1 else norm[:, None])
+    fold = (lambda b: b) if bits == HASH_BITS else (lambda b: b & ((1 << bits) - 1))
+    total = total + EDGE_WEIGHT * weights[fold(units.edges)].sum(axis=1)
+    if len(units.title):
+        total = total + weights[fold(units.title)].sum(axis=0) / np.sqrt(len(units.title))
+    return total
+
+
+def gram_rows(units: Units, bits: int = HASH_BITS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The lexical features as a sparse matrix in CSR parts (data, indices, indptr), one row
+    per unit, for training (`unit_sums` with the same `bits` computes their product with a
+    weight vector)."""
+    starts, ends = units.starts, units.ends
+    n2, n3 = gram_counts(starts, ends)
+    norm = 1.0 / np.sqrt(np.maximum(n2 + n3, 1))
+    indices, data, indptr = [], [], [0]
+    title = units.title
+    title_weight = np.full(len(title), 1.0 / np.sqrt(max(len(title), 1)), dtype=np.float32)
+    edge_weight = np.full(4, EDGE_WEIGHT, dtype=np.float32)
+    for u in range(len(starts)):
+        s = int(starts[u])
+        idx = np.concatenate([units.grams[0, s:s + n2[u]], units.grams[1, s:s + n3[u]], units.edges[u], title])
+        if bits != HASH_BITS:
+            idx = idx & ((1 << bits) - 1)
+        indices.append(idx)
+        data.append(np.concatenate([np.full(n2[u] + n3[u], norm[u], dtype=np.float32), edge_weight, title_weight]))
+        indptr.append(indptr[-1] + len(idx))
+    if not indices:
+        return np.zeros(0, np.float32), np.zeros(0, np.int32), np.array(indptr, dtype=np.int64)
+    return (np.concatenate(data), np.concatenate(indices).astype(np.int32), np.array(indptr, dtype=np.int64))

@@ -1,0 +1,79 @@
+"""The second stage's inputs: each unit's own features beside its neighbours' first-stage
+scores and shapes, and the page's aggregates (stacked neighbour scores: the sequence decision).
+
+The first stage scores each unit alone (its words, shape and rule evidence); the second sees
+the unit in its page: a short line between two junk lines, a headline above an article, a
+sentence on a page where no sentence coheres with the next. Training uses cross-fitted
+first-stage scores (`zhclean.model.train`), so the second stage learns how far to trust
+them on pages the first stage has not seen.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from zhclean.model.features import SHAPE_NAMES
+
+#: Shape columns the second stage also reads from the neighbours.
+NEIGHBOUR_SHAPE = ("log_chars", "ends_terminal", "han_share", "whole_line", "punct_share", "digit_share")
+#: Offsets of the neighbours whose first-stage score the second stage reads.
+SCORE_OFFSETS = (1, 2, 3, -1, -2, -3)
+#: A missing neighbour's score (before the first unit, after the last).
+NO_SCORE = -8.0
+WINDOW = 7
+
+_SHAPE_INDEX = [SHAPE_NAMES.index(name) for name in NEIGHBOUR_SHAPE]
+
+
+def stacked_names(dense_names: tuple[str, ...]) -> tuple[str, ...]:
+    names = list(dense_names) + ["score"]
+    for k in SCORE_OFFSETS:
+        names.append(f"score[{k:+d}]")
+        if abs(k) == 1:
+            names += [f"{name}[{k:+d}]" for name in NEIGHBOUR_SHAPE]
+    names += ["same_line[-1]", "same_line[+1]", "page_score_mean", "page_junk_share", "window_score",
+              "score_before_mean", "score_after_mean"]
+    return tuple(names)
+
+
+def _shift(a: np.ndarray, k: int, fill: float) -> np.ndarray:
+    """a[i - k] at i (the unit k places before; k < 0: after), `fill` where there is none."""
+    out = np.full_like(a, fill)
+    if k > 0:
+        out[k:] = a[:-k]
+    elif k < 0:
+        out[:k] = a[-k:]
+    else:
+        out[:] = a
+    return out
+
+
+def stacked(dense: np.ndarray, lines: np.ndarray, sizes: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """float32 [units, len(stacked_names(...))]: the second stage's input for one page.
+    `sizes` are the units' visible characters (the page aggregates weigh by them)."""
+    n = len(score)
+    cols = [dense, score[:, None]]
+    shape = dense[:, _SHAPE_INDEX]
+    for k in SCORE_OFFSETS:
+        cols.append(_shift(score, k, NO_SCORE)[:, None])
+        if abs(k) == 1:
+            cols.append(_shift(shape, k, -1.0))
+    cols.append((_shift(lines, 1, -1) == lines)[:, None])
+    cols.append((_shift(lines, -1, -1) == lines)[:, None])
+    weight = np.maximum(sizes, 1).astype(np.float64)
+    mean = float((score * weight).sum() / weight.sum()) if n else 0.0
+    junk_share = float((weight * (score > 0)).sum() / weight.sum()) if n else 0.0
+    cols.append(np.full((n, 1), mean))
+    cols.append(np.full((n, 1), junk_share))
+    half = WINDOW // 2
+    padded = np.pad(score, half, constant_values=NO_SCORE)
+    cols.append(np.convolve(padded, np.ones(WINDOW) / WINDOW, "valid")[:, None])
+    # the mean score of everything before and after the unit (char-weighted)
+    cum_w = np.cumsum(weight)
+    cum_s = np.cumsum(score * weight)
+    before = np.where(cum_w - weight > 0, (cum_s - score * weight) / np.maximum(cum_w - weight, 1), NO_SCORE)
+    after_w = cum_w[-1] - cum_w if n else cum_w
+    after_s = (cum_s[-1] - cum_s) if n else cum_s
+    after = np.where(after_w > 0, after_s / np.maximum(after_w, 1), NO_SCORE)
+    cols.append(before[:, None])
+    cols.append(after[:, None])
+    return np.hstack(cols).astype(np.float32)

@@ -1,0 +1,366 @@
+"""Train the junk model from labelled pages (`zhclean train`).
+
+Labels are character offsets of what a good cleaner drops, with a kind each (LABELS.md of the
+shared data; `zhclean.labels`). Each page is cleaned by the rules once; its units (sentences)
+get their features (`zhclean.model.features`) and a label: junk when most of their visible
+characters are labelled junk, with the most common kind among them.
+
+1. **First stage**: logistic regression (scikit-learn, L-BFGS) over hashed n-grams and dense
+   features, cross-fitted over `folds` groups of pages, so the second stage learns from scores
+   on pages the first stage did not see; then fitted on all pages. A multinomial head learns
+   the kind of junk units.
+2. **Second stage**: LightGBM trees over the stacked features (`zhclean.model.stack`),
+   cross-fitted the same way (for the page model and the thresholds), then fitted on all.
+3. **Page model**: logistic regression over the page aggregates (`junk_model.PAGE_NAMES`) of
+   the cross-fitted second stage, against the labellers' verdict (``all_spam``).
+4. **Thresholds** (unit, page) are chosen on the cross-fitted scores of the training pages
+   only: the mean over sources of the balanced score (harmonic mean of content kept and junk
+   removed, by characters).
+
+Why these libraries: scikit-learn's L-BFGS logistic regression and LightGBM's
+``deterministic`` mode give the same weights for the same labels on the same machine (one
+thread, fixed seeds, pages sorted by id); both are only needed to train (the ``train``
+extra). The cleaner scores the result with numpy alone.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+
+from zhclean.cleaner import Cleaner
+from zhclean.config import CleanConfig
+from zhclean.errors import ConfigError
+from zhclean.model import features as F
+from zhclean.model.junk_model import (EVIDENCE_CODES, FORMAT, KIND_CODES, KIND_HASH_BITS, PAGE_NAMES, page_row)
+from zhclean.model.stack import stacked, stacked_names
+from zhclean.model.trees import TreeEnsemble
+
+KINDS: tuple[str, ...] = tuple(KIND_CODES)
+STAGE2_PARAMS = dict(objective="binary", learning_rate=0.05, num_leaves=31, max_depth=8, min_data_in_leaf=40,
+                     feature_fraction=0.8, bagging_fraction=0.8, bagging_freq=1, seed=1, deterministic=True,
+                     force_row_wise=True, num_threads=1, verbose=-1)
+STAGE2_ROUNDS = 300
+
+
+@dataclass
+class PageExample:
+    """One labelled page, cleaned by the rules, as units with features and labels."""
+
+    id: str
+    source: str
+    verdict: str
+    units: F.Units
+    sizes: np.ndarray      # visible characters per unit
+    content: np.ndarray    # visible content characters per unit (by the labels)
+    junk: np.ndarray       # visible junk characters per unit
+    kind: np.ndarray       # int [units]: index into KINDS of the most common junk kind, -1 if none
+    outside: tuple[int, int] = (0, 0)  # visible content, junk characters outside every unit
+
+    @property
+    def is_junk(self) -> np.ndarray:
+        return self.junk > self.content
+
+
+def label_chars(text: str, source: str, drop: Sequence[Sequence[Any]], fixes: Sequence[str]) -> np.ndarray:
+    """int8 per character of the normalized `source` (the cleaner's text): 0 content, else
+    1 + the index of the junk kind, from `drop` offsets into the raw `text`."""
+    from difflib import SequenceMatcher
+
+    kind_index = {k: i + 1 for i, k in enumerate(KINDS)}
+    raw = np.zeros(len(text), dtype=np.int8)
+    for start, end, kind in drop:
+        raw[start:end] = kind_index.get(kind, kind_index["other_boilerplate"])
+    if source == text:
+        return raw
+    out = np.zeros(len(source), dtype=np.int8)
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, text, source, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out[j1:j2] = raw[i1:i2]
+        elif j2 > j1:
+            out[j1:j2] = np.resize(raw[i1:i2], j2 - j1) if i2 > i1 else (raw[i1 - 1] if i1 else 0)
+    return out
+
+
+def page_example(cleaner: Cleaner, record: dict[str, Any]) -> PageExample:
+    ev = cleaner.evidence(record["text"], record.get("title"))
+    units = F.unit_features(ev.page, EVIDENCE_CODES, ev.hard, ev.soft, ev.decided)
+    labels = label_chars(record["text"], ev.source, record["drop"], cleaner.norm_config.fixes)
+    visible = np.array([not c.isspace() for c in ev.source], dtype=bool)
+    n = len(units)
+    content = np.zeros(n)
+    junk = np.zeros(n)
+    kind = np.full(n, -1, dtype=np.int64)
+    inside = np.zeros(len(ev.source), dtype=bool)
+    for u, (s, e) in enumerate(zip(units.starts.tolist(), units.ends.tolist())):
+        inside[s:e] = True
+        lab = labels[s:e][visible[s:e]]
+        content[u] = (lab == 0).sum()
+        junk[u] = (lab > 0).sum()
+        if junk[u]:
+            kind[u] = int(np.bincount(lab[lab > 0]).argmax()) - 1
+    rest = visible & ~inside
+    return PageExample(str(record["id"]), str(record.get("source") or "default"), record.get("verdict", "content"),
+                       units, content + junk, content, junk, kind,
+                       (int((rest & (labels == 0)).sum()), int((rest & (labels > 0)).sum())))
+
+
+# --- fitting --------------------------------------------------------------------------------
+
+
+def _folds(examples: Sequence[PageExample], k: int) -> np.ndarray:
+    """A fold per page, from a hash of its id (stable when pages are added)."""
+    return np.array([int(hashlib.sha256(e.id.encode()).hexdigest()[8:16], 16) % k for e in examples])
+
+
+def _sparse_rows(examples: Sequence[PageExample], scale: np.ndarray, bits: int):
+    import scipy.sparse as sp
+
+    blocks = []
+    for e in examples:
+        data, idx, ptr = F.gram_rows(e.units, bits)
+        grams = sp.csr_matrix((data, idx, ptr), shape=(len(e.units), 1 << bits))
+        dense = sp.csr_matrix((e.units.dense - scale[0]) / scale[1])
+        blocks.append(sp.hstack([grams, dense], format="csr"))
+    return sp.vstack(blocks, format="csr")
+
+
+def _logistic(C: float = 1.0, **kw):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=C, solver="lbfgs", max_iter=1000, tol=1e-5, **kw)
+
+
+def _fit_stage1(X, y, w):
+    model = _logistic()
+    model.fit(X, y, sample_weight=w)
+    return model.coef_[0].astype(np.float64), float(model.intercept_[0])
+
+
+def _fit_stage2(X, y, w) -> TreeEnsemble:
+    import lightgbm as lgb
+
+    booster = lgb.train(STAGE2_PARAMS, lgb.Dataset(X, y.astype(np.float64), weight=w, free_raw_data=True),
+                        num_boost_round=STAGE2_ROUNDS)
+    return TreeEnsemble.from_lightgbm(booster.dump_model())
+
+
+@dataclass
+class Trained:
+    manifest: dict[str, Any]
+    arrays: dict[str, np.ndarray]
+    #: Cross-fitted scores of the training pages: per page, its units' junk probabilities and
+    #: its page probability (what the thresholds were chosen on).
+    cross_fitted: dict[str, tuple[np.ndarray, float]] = field(default_factory=dict)
+    #: The first stage: cross-fitted scores of every unit, weights and bias.
+    stage1: tuple[np.ndarray, np.ndarray, float] | None = None
+
+
+def train(records: Iterable[dict[str, Any]], *, folds: int = 5, cleaner: Cleaner | None = None,
+          progress: Callable[[str], None] = lambda message: None) -> Trained:
+    """Train a model on labelled page records (``id``, ``text``, ``drop``, ``verdict``,
+    optional ``title`` and ``source``). Deterministic: the same records give the same arrays."""
+    from threadpoolctl import threadpool_limits
+
+    cleaner = cleaner or Cleaner(CleanConfig(model="off"))
+    records = sorted(records, key=lambda r: str(r["id"]))
+    if len({str(r["id"]) for r in records}) != len(records):
+        raise ConfigError("the labelled pages hold an id twice; each page must be labelled once")
+    if len(records) < 2 * folds:
+        raise ConfigError(f"training needs at least {2 * folds} labelled pages (got {len(records)})")
+    with threadpool_limits(1):
+        progress(f"features of {len(records)} pages")
+        examples = [page_example(cleaner, r) for r in records]
+        return _train(examples, records, folds, progress)
+
+
+def _train(examples: list[PageExample], records: list[dict[str, Any]], folds: int,
+           progress: Callable[[str], None], stage1: tuple[np.ndarray, np.ndarray, float] | None = None) -> Trained:
+    """The stages over prepared examples. `stage1` (cross-fitted scores, weights, bias) skips
+    fitting the first stage again (experiments on the later stages)."""
+    dense_names = F.dense_names(EVIDENCE_CODES)
+    dense = np.vstack([e.units.dense for e in examples])
+    scale = np.stack([dense.mean(axis=0), dense.std(axis=0) + 1e-6]).astype(np.float32)
+    y = np.concatenate([e.is_junk for e in examples])
+    sizes = np.concatenate([e.sizes for e in examples]) + 1.0
+    # The first stage learns words from many small units (weights: the square root of their
+    # characters); the second decides what the scores count, characters (weights: characters).
+    w = np.sqrt(sizes)
+    w2 = sizes
+    owner = np.concatenate([np.full(len(e.units), i) for i, e in enumerate(examples)])
+    fold_of_page = _folds(examples, folds)
+    fold = fold_of_page[owner]
+    if y.all() or not y.any():
+        raise ConfigError("the labelled pages need both junk and content units to train on")
+
+    if stage1 is None:
+        progress("first stage (cross-fitted)")
+        X1 = _sparse_rows(examples, scale, F.HASH_BITS)
+        s1 = np.zeros(len(y))
+        for k in range(folds):
+            test = fold == k
+            coef, bias = _fit_stage1(X1[~test], y[~test], w[~test])
+            s1[test] = X1[test] @ coef + bias
+        progress("first stage (all pages)")
+        coef, bias = _fit_stage1(X1, y, w)
+        del X1
+    else:
+        s1, coef, bias = stage1
+    stage1_grams, stage1_dense = coef[: 1 << F.HASH_BITS].astype(np.float32), coef[1 << F.HASH_BITS:].astype(np.float32)
+
+    progress("kind head")
+    junk_rows = y & (np.concatenate([e.kind for e in examples]) >= 0)
+    kinds = np.concatenate([e.kind for e in examples])[junk_rows]
+    Xk = _sparse_rows(examples, scale, KIND_HASH_BITS)[junk_rows]
+    kind_grams = np.zeros((1 << KIND_HASH_BITS, len(KINDS)), np.float32)
+    kind_dense = np.zeros((len(dense_names), len(KINDS)), np.float32)
+    kind_bias = np.full(len(KINDS), -1e3, np.float32)
+    present = np.unique(kinds)
+    if len(present) == 1:
+        kind_bias[present[0]] = 0.0
+    else:
+        km = _logistic(C=1.0)
+        km.fit(Xk, kinds, sample_weight=w[junk_rows])
+        coefs = km.coef_ if len(present) > 2 else np.vstack([-km.coef_[0], km.coef_[0]])
+        biases = km.intercept_ if len(present) > 2 else np.array([-km.intercept_[0], km.intercept_[0]])
+        for j, k in enumerate(km.classes_):
+            kind_grams[:, k] = coefs[j][: 1 << KIND_HASH_BITS]
+            kind_dense[:, k] = coefs[j][1 << KIND_HASH_BITS:]
+            kind_bias[k] = biases[j]
+    del Xk
+
+    progress("second stage (cross-fitted)")
+    X2 = np.vstack([stacked(e.units.dense, e.units.lines, e.sizes, s1[owner == i])
+                    for i, e in enumerate(examples)])
+    p2 = np.zeros(len(y))
+    for k in range(folds):
+        test = fold == k
+        p2[test] = _sigmoid(_fit_stage2(X2[~test], y[~test], w2[~test]).raw_score(X2[test]))
+    progress("second stage (all pages)")
+    stage2 = _fit_stage2(X2, y, w2)
+
+    progress("page model and thresholds")
+    unit_threshold = _choose_unit_threshold(examples, p2, owner)
+    rows = np.vstack([page_row(e.units, e.sizes, p2[owner == i], unit_threshold) for i, e in enumerate(examples)])
+    spam = np.array([e.verdict == "all_spam" for e in examples])
+    page_scale = np.stack([rows.mean(axis=0), rows.std(axis=0) + 1e-6])
+    Z = (rows - page_scale[0]) / page_scale[1]
+    page_oof = np.zeros(len(examples))
+    for k in range(folds):
+        test = fold_of_page == k
+        if spam[~test].any() and not spam[~test].all():
+            pm = _logistic(C=0.3)
+            pm.fit(Z[~test], spam[~test])
+            page_oof[test] = pm.predict_proba(Z[test])[:, 1]
+    if spam.any() and not spam.all():
+        pm = _logistic(C=0.3)
+        pm.fit(Z, spam)
+        page_weights = np.r_[pm.coef_[0], pm.intercept_[0]]
+    else:
+        page_weights = np.r_[np.zeros(len(PAGE_NAMES)), -50.0]
+    page_threshold = _choose_page_threshold(examples, p2, owner, unit_threshold, page_oof)
+
+    cv = _scores(examples, p2, owner, unit_threshold, page_oof, page_threshold)
+    progress("done")
+    sources: dict[str, int] = {}
+    for e in examples:
+        sources[e.source] = sources.get(e.source, 0) + 1
+    manifest = {
+        "format": FORMAT,
+        "hash_bits": F.HASH_BITS,
+        "codes": list(EVIDENCE_CODES),
+        "kinds": list(KINDS),
+        "kind_codes": KIND_CODES,
+        "dense_names": list(dense_names),
+        "stacked_names": list(stacked_names(dense_names)),
+        "page_names": list(PAGE_NAMES),
+        "stage1_bias": bias,
+        "thresholds": {"unit": unit_threshold, "page": page_threshold},
+        "trained": {"pages": len(examples), "units": int(len(y)), "sources": dict(sorted(sources.items())),
+                    "labels_sha256": labels_digest(records), "folds": folds,
+                    "stage2": {"rounds": STAGE2_ROUNDS, **{k: v for k, v in STAGE2_PARAMS.items() if k != "verbose"}}},
+        "cross_fitted_scores": cv,
+        "versions": _versions(),
+    }
+    arrays = {"stage1_grams": stage1_grams, "stage1_dense": stage1_dense, "dense_scale": scale,
+              "kind_grams": kind_grams, "kind_dense": kind_dense, "kind_bias": kind_bias,
+              "page_weights": page_weights.astype(np.float64), "page_scale": page_scale.astype(np.float64),
+              **{f"stage2_{k}": v for k, v in stage2.arrays().items()}}
+    crossed = {e.id: (p2[owner == i], float(page_oof[i])) for i, e in enumerate(examples)}
+    return Trained(manifest, arrays, crossed, (s1, coef, bias))
+
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -50, 50)))
+
+
+def _scores(examples, p2, owner, unit_threshold, page_prob=None, page_threshold=1.0) -> dict[str, dict[str, float]]:
+    """Content kept and junk removed (visible characters) per source, from unit decisions."""
+    tot: dict[str, np.ndarray] = {}
+    for i, e in enumerate(examples):
+        gone = p2[owner == i] > unit_threshold
+        if page_prob is not None and page_prob[i] > page_threshold:
+            gone = np.ones_like(gone)
+        c_out, j_out = e.outside
+        t = tot.setdefault(e.source, np.zeros(4))
+        t += [e.content.sum() + c_out, e.content[~gone].sum() + c_out, e.junk.sum() + j_out, e.junk[gone].sum()]
+    out = {}
+    for source, (c, ck, j, jr) in sorted(tot.items()):
+        kept = ck / c if c else 1.0
+        removed = jr / j if j else 1.0
+        out[source] = {"content_kept": round(kept, 4), "junk_removed": round(removed, 4),
+                       "balanced": round(2 * kept * removed / max(kept + removed, 1e-9), 4)}
+    return out
+
+
+def _mean_balanced(scores: dict[str, dict[str, float]]) -> float:
+    return float(np.mean([s["balanced"] for s in scores.values()]))
+
+
+#: The content each source must keep, at least, on the cross-fitted scores when the
+#: thresholds are chosen (the project's target is 0.97 on unseen pages: a margin for them).
+MIN_CONTENT_KEPT = 0.975
+
+
+def _objective(scores: dict[str, dict[str, float]]) -> tuple[float, float]:
+    """Thresholds are ranked by: the sources keep `MIN_CONTENT_KEPT` of their content on
+    average (or come as close as they can), then the mean balanced score over sources."""
+    kept = float(np.mean([s["content_kept"] for s in scores.values()]))
+    return (-round(max(0.0, MIN_CONTENT_KEPT - kept), 4), _mean_balanced(scores))
+
+
+def _choose_unit_threshold(examples, p2, owner) -> float:
+    grid = np.round(np.linspace(0.2, 0.95, 31), 4)
+    best = max(grid, key=lambda t: (_objective(_scores(examples, p2, owner, t)), -abs(t - 0.5)))
+    return float(best)
+
+
+def _choose_page_threshold(examples, p2, owner, unit_threshold, page_prob) -> float:
+    grid = np.round(np.r_[np.linspace(0.3, 0.95, 27), 1.0], 4)
+    best = max(grid, key=lambda t: (_objective(_scores(examples, p2, owner, unit_threshold, page_prob, t)), t))
+    return float(best)
+
+
+def labels_digest(records: Sequence[dict[str, Any]]) -> str:
+    """SHA-256 of the labels trained on (ids, text hashes, offsets, verdicts)."""
+    h = hashlib.sha256()
+    for r in records:
+        h.update(json.dumps([str(r["id"]), hashlib.sha1(r["text"].encode("utf-8", "surrogatepass")).hexdigest(),
+                             sorted([list(d) for d in r["drop"]]), r.get("verdict", "content")],
+                            ensure_ascii=False).encode())
+    return h.hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    import lightgbm
+    import scipy
+    import sklearn
+
+    import zhclean
+
+    return {"zhclean": zhclean.__version__, "scikit-learn": sklearn.__version__, "lightgbm": lightgbm.__version__,
+            "numpy": np.__version__, "scipy": scipy.__version__, "python": platform.python_version()}

@@ -1,0 +1,128 @@
+"""The learned junk model: training is deterministic, the model folder holds nothing that can
+execute, numpy scores the trees as LightGBM does, the shipped model loads from the package and
+decides pages of each kind written for these tests (`tests/model_pages.py`)."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from model_pages import labelled_pages
+from zhclean import Cleaner
+from zhclean.cli import main
+from zhclean.config import CleanConfig
+from zhclean.errors import ConfigError
+from zhclean.model.junk_model import ARRAY_NAMES, load_model, read_model, save_model
+from zhclean.model.trees import TreeEnsemble
+
+lightgbm = pytest.importorskip("lightgbm")
+pytest.importorskip("sklearn")
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture(scope="module")
+def small_labels(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("labels") / "labels.jsonl"
+    with path.open("w", encoding="utf-8") as f:
+        for record in labelled_pages(36):
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def small_model(small_labels, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("model") / "m"
+    result = CliRunner().invoke(main, ["train", str(small_labels), "-o", str(out), "--folds", "3", "-q"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_training_twice_on_the_same_labels_gives_the_same_model_byte_for_byte(small_labels, small_model, tmp_path):
+    again = tmp_path / "again"
+    result = CliRunner().invoke(main, ["train", str(small_labels), "-o", str(again), "--folds", "3", "-q"])
+    assert result.exit_code == 0, result.output
+    assert _digest(again) == _digest(small_model)
+
+
+def test_a_trained_model_cleans_through_the_cli(small_model, small_labels, tmp_path):
+    result = CliRunner().invoke(main, ["clean", str(small_labels), "-o", str(tmp_path / "out"), "-q",
+                                       "--model", str(small_model)])
+    assert result.exit_code == 0, result.output
+    kept = [json.loads(line) for line in (tmp_path / "out" / "kept.jsonl").open(encoding="utf-8")]
+    assert kept and all("text" in page for page in kept)
+    saved = (tmp_path / "out" / "config.toml").read_text(encoding="utf-8")
+    assert str(small_model) in saved
+
+
+def test_the_model_folder_is_plain_arrays(small_model):
+    names = {p.name for p in small_model.iterdir()}
+    assert names == {"manifest.json"} | {f"{n}.npy" for n in ARRAY_NAMES}
+    for name in ARRAY_NAMES:
+        assert np.load(small_model / f"{name}.npy", allow_pickle=False).dtype != object
+    manifest = json.loads((small_model / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["trained"]["pages"] == 36
+    assert len(manifest["trained"]["labels_sha256"]) == 64
+
+
+def test_a_planted_pickle_is_refused_not_executed(small_model, tmp_path):
+    import shutil
+
+    bad = tmp_path / "bad"
+    shutil.copytree(small_model, bad)
+    np.save(bad / "page_scale.npy", np.array([{"not": "an array"}], dtype=object), allow_pickle=True)
+    with pytest.raises(ConfigError, match="page_scale"):
+        read_model(bad)
+
+
+def test_a_folder_that_is_not_a_model_is_a_config_error(tmp_path):
+    result = CliRunner().invoke(main, ["clean", str(tmp_path / "x.jsonl"), "-o", str(tmp_path / "o"),
+                                       "--model", str(tmp_path)])
+    assert result.exit_code == 3
+    assert "not a zhclean model folder" in result.output
+
+
+def test_numpy_scores_trees_exactly_as_lightgbm_does():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(600, 6))
+    x[rng.random(x.shape) < 0.05] = np.nan
+    y = (np.nan_to_num(x[:, 0]) + np.nan_to_num(x[:, 1]) * np.nan_to_num(x[:, 2]) > 0).astype(float)
+    booster = lightgbm.train({"objective": "binary", "num_leaves": 7, "verbose": -1, "deterministic": True,
+                              "num_threads": 1, "seed": 1}, lightgbm.Dataset(x, y), num_boost_round=25)
+    ours = TreeEnsemble.from_lightgbm(booster.dump_model()).raw_score(x)
+    assert np.allclose(ours, booster.predict(x, raw_score=True), atol=1e-9)
+
+
+def test_training_refuses_a_page_labelled_twice(small_labels, tmp_path):
+    twice = tmp_path / "twice.jsonl"
+    lines = small_labels.read_text(encoding="utf-8").splitlines()
+    twice.write_text("\n".join(lines + lines[:1]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["train", str(twice), "-o", str(tmp_path / "m"), "-q"])
+    assert result.exit_code == 3
+    assert "id twice" in result.output
+
+
+def test_labels_without_text_are_joined_with_their_pages_and_checked(tmp_path):
+    from zhclean.labels import load_label_files
+
+    pages = tmp_path / "pages" / "p.jsonl"
+    pages.parent.mkdir()
+    records = labelled_pages(3)
+    pages.write_text("".join(json.dumps({"id": r["id"], "text": r["text"], "title": "T"}, ensure_ascii=False) + "\n"
+                             for r in records), encoding="utf-8")
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(json.dumps({"id": r["id"], "page_file": "p.jsonl", "drop": r["drop"],
+                                          "sha1": hashlib.sha1(r["text"].encode()).hexdigest(),
+                                          "verdict": r["verdict"]}) + "\n" for r in records), encoding="utf-8")
+    loaded = load_label_files([labels], tmp_path / "pages")
+    assert [r["text"] for r in loaded] == [r["text"] for r in records]
+    assert {r["title"] for r in loaded} == {"T"}
+    pages.write_text(pages.read_text(encoding="utf-8").replace("。", "！"), encoding="utf-8")
+    with pytest.raises(Exception, match="not the page that was labelled"):
+        load_label_files([labels], tmp_path / "pages")
