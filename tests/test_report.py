@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import builtins
 import json
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -41,8 +42,9 @@ def test_text_features_measure_han_punctuation_and_repeated_lines():
 
 def test_clean_frame_has_one_row_per_input_row(sample, frame):
     assert list(frame.index) == list(sample.index)
-    assert list(frame.columns[:len(FRAME_COLUMNS) + 1]) == ["id", *FRAME_COLUMNS]
-    assert list(frame["id"]) == list(sample["id"])
+    assert list(frame.columns) == [*sample.columns, *FRAME_COLUMNS, "cluster_id", "cluster_size",
+                                   "dup_code", "duplicate_of"]
+    assert list(frame["id"]) == list(sample["id"]) and list(frame["text"]) == list(sample["text"])
     row = frame.set_index("id").loc["spam-wrapped-news"]
     assert row["verdict"] == "content"
     assert 0 < row["removed_share"] < 1
@@ -56,6 +58,77 @@ def test_rows_without_text_are_kept_with_a_verdict(frame):
     assert by_id.loc["no-text-field", "verdict"] == NO_TEXT
     assert by_id.loc["text-not-string", "verdict"] == NO_TEXT
     assert by_id.loc["empty-page", "verdict"] == "empty"
+    # the codes `zhclean clean` rejects them with
+    assert by_id.loc["no-text-field", "reason"] == "input.missing_text"
+    assert by_id.loc["text-not-string", "reason"] == "input.not_string"
+    assert by_id.loc["empty-page", "reason"] == "input.empty"
+    assert by_id.loc["doorway-only", "reason"] == "clean.all_junk"
+    assert pd.isna(by_id.loc["clean-library-news", "reason"])
+
+
+#: A Traditional-Chinese page whose title the SEO template re-inserts between paragraphs:
+#: with the title given (as `zhclean run` gives it) the copies go; without it they stay.
+TITLED = {
+    "id": "titled-traditional", "url": "http://example.com/tw/1", "title": "台北市明年增設二十處公共托育中心",
+    "text": "台北市明年增設二十處公共托育中心\n記者林雅婷／台北報導\n"
+            "台北市政府今天宣布，明年起將在全市增設二十處公共托育中心，預計可提供一千個托育名額，讓更多雙薪家庭能夠安心工作。\n"
+            "台北市明年增設二十處公共托育中心\n"
+            "社會局表示，新設的托育中心將優先設在托育資源不足的行政區，並與鄰近的國小和社區活動中心合作，方便家長接送。\n"
+            "台北市明年增設二十處公共托育中心\n"
+            "市府也將提高托育人員的薪資補助，希望留住有經驗的保育人員，讓托育品質能夠持續提升，家長也能更加放心。\n"
+            "責任編輯：陳怡君\n",
+}
+#: Records beside the bundled sample: a text that is a list, and a genuine page too short to keep.
+ODD = [{"id": "list-text", "url": "http://example.com/l", "text": ["第一段", "第二段"]},
+       {"id": "one-line", "url": "http://example.com/s", "text": "今天全市天气晴朗，气温回升。"}]
+
+
+def test_clean_frame_gives_what_zhclean_run_gives(tmp_path):
+    """The notebook is the batch run: the same pages through `clean_frame` (with the filters
+    and dedup of `run`) and `zhclean run` give the same clean texts, span codes and reasons."""
+    records = [json.loads(line) for line in PAGES.read_text(encoding="utf-8").splitlines()]
+    records += [TITLED, *ODD]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    ran = CliRunner().invoke(main, ["run", str(src), "-o", str(tmp_path / "out"), "-q"])
+    assert ran.exit_code == 0, ran.output
+    read = lambda name: {r["id"]: r for r in map(json.loads, (tmp_path / "out" / name).open(encoding="utf-8"))}
+    kept, rejected = read("kept.jsonl"), read("rejected.jsonl")
+
+    df = pd.read_json(src, lines=True, dtype={"text": object})
+    frame = zhclean.clean_frame(df, filters=True, dedup=True)
+    assert list(frame.columns[:len(df.columns)]) == list(df.columns)  # the input columns stay
+    assert list(frame["url"]) == list(df["url"])
+    rows = frame.set_index("id")
+    for page_id in [r["id"] for r in records]:
+        row = rows.loc[page_id]
+        if page_id in kept:
+            out = kept[page_id]
+            assert pd.isna(row["reason"]) and pd.isna(row["dup_code"]), page_id
+            assert row["clean_text"] == out["text"], page_id
+        else:
+            out = rejected[page_id]
+            assert (row["dup_code"] if pd.notna(row["dup_code"]) else row["reason"]) == out["reason"], page_id
+        removals = out.get("zhclean", {}).get("removals", [])
+        assert row["codes"] == dict(Counter(r["code"] for r in removals)), page_id
+    assert rows.loc["text-not-string", "reason"] == "input.not_string"
+    assert rows.loc["list-text", "reason"] == "input.not_string"
+    assert rows.loc["no-text-field", "reason"] == "input.missing_text"
+    assert kept["titled-traditional"]["zhclean"]["metadata"] == {"author": "林雅婷", "editor": "陳怡君"}
+    # the title column is used by default, as `zhclean run` uses the title field
+    untitled = zhclean.clean_frame(df, title=None).set_index("id")
+    assert rows.loc["titled-traditional", "codes"] != untitled.loc["titled-traditional", "codes"]
+
+
+def test_clean_frame_defaults_are_the_run_defaults():
+    import inspect
+
+    from zhclean.config import RunConfig
+
+    params = inspect.signature(zhclean.clean_frame).parameters
+    run = RunConfig()
+    assert (params["text"].default, params["id"].default, params["title"].default) == \
+        (run.text_field, run.id_field, run.title_field)
 
 
 def test_chunks_give_the_same_frame(sample, frame):

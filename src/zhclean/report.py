@@ -126,7 +126,7 @@ def _kept_row(record: Mapping[str, Any]) -> dict[str, Any]:
     codes = Counter(r["code"] for r in removals)
     removed = sum(r["end"] - r["start"] for r in removals)
     row = {"id": record.get("id"), "clean_text": text, "verdict": info.get("verdict", "content"),
-           "removed_share": info.get("removed_share", 0.0), "chars_before": len(text) + removed,
+           "reason": None, "removed_share": info.get("removed_share", 0.0), "chars_before": len(text) + removed,
            "chars_after": len(text), "n_removals": len(removals), "codes": dict(codes)}
     row.update(text_features(text))
     dedup = info.get("dedup") or {}

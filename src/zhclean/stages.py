@@ -95,13 +95,20 @@ def clean_record(rec: InputRecord, st: Stages, timer: Timer) -> dict[str, Any]:
         return _rejected(rec.fields, CLEAN_ERROR_CODE,
                          {"error": f"{type(exc).__name__}: {exc}"[:1000]})
     timer.add("clean", t)
-    if info["verdict"] == EMPTY:
+    reason = rejection_of(page)
+    if reason == EMPTY_CODE:
         return _rejected(rec.fields, EMPTY_CODE, {"chars": len(rec.text)}, info)
-    if info["verdict"] == ALL_JUNK:
+    if reason == ALL_JUNK_CODE:
         return _rejected(rec.fields, ALL_JUNK_CODE,
                          {"removed_share": info["removed_share"], "codes": page.codes()}, info)
     return {"status": "kept", "record": {**rec.fields, st.names.text: clean, "zhclean": info},
             "input_text": rec.text}
+
+
+def rejection_of(page: CleanedPage) -> str | None:
+    """The code a run rejects a cleaned page with (nothing to clean, nothing genuine left),
+    or None when the page goes on to the filters."""
+    return {EMPTY: EMPTY_CODE, ALL_JUNK: ALL_JUNK_CODE}.get(page.verdict)
 
 
 def finish_record(line: dict[str, Any], st: Stages, timer: Timer, line_counts: Any = None
