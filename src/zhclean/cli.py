@@ -225,11 +225,14 @@ def _cleaner(config: Config) -> Any:
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--id", "page_id", help="Id of the page in a JSONL file (not needed for one page "
-                                      "or a .txt file).")
-@click.option("--text-field", default="text", show_default=True)
-@click.option("--id-field", default="id", show_default=True)
-@click.option("--title-field", default="title", show_default=True)
+@click.option("--id", "page_id", help="Id of the page (not needed for a file of one page or a "
+                                      ".txt file); a record without an id is <file stem>:<line "
+                                      "number>, as in `zhclean run`.")
+@click.option("--text-field", default="text", show_default=True,
+              help="Field holding the page text.")
+@click.option("--id-field", default="id", show_default=True, help="Field holding the page id.")
+@click.option("--title-field", default="title", show_default=True,
+              help="Field holding the page title, passed to the cleaner when present.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False),
               help="Also write the highlighted page as a self-contained HTML file.")
 @click.option("--color/--no-color", default=None, help="Colours [when writing to a terminal].")
@@ -239,10 +242,15 @@ def _cleaner(config: Config) -> Any:
 def explain(file: str, page_id: str | None, text_field: str, id_field: str, title_field: str,
             html_path: str | None, color: bool | None, codes: bool, listing: bool,
             config_path: str | None, overrides: tuple[str, ...]) -> None:
-    """Show what the cleaner removes from one page of FILE, each span coloured by kind."""
+    """Show what the cleaner removes from one page of FILE, each span coloured by kind.
+
+    FILE is read as `zhclean clean` reads it (JSONL, optionally .gz/.zst, Parquet, CSV; a .txt
+    file is one page): bad records are skipped with a warning.
+    """
     from zhclean.render import load_page, page_html, page_terminal
 
-    text, title = load_page(file, page_id, text_field, id_field, title_field)
+    text, title = load_page(file, page_id, text_field, id_field, title_field,
+                            warn=lambda message: click.echo(f"zhclean: warning: {message}", err=True))
     page = _cleaner(build_config(config_path, overrides))(text, title)
     if color is None:
         color = sys.stdout.isatty()

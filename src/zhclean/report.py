@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 from zhclean.errors import InputError, OutputError
+from zhclean.io.records import json_error
 from zhclean.frame import FRAME_COLUMNS, cluster_sizes, reason_counts, text_features
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -103,8 +104,8 @@ def _records(path: Path) -> Iterator[dict[str, Any]]:
                 try:
                     yield json.loads(line)
                 except json.JSONDecodeError as err:
-                    raise InputError(f"{path}, line {n}: not JSON ({err.msg}); is this a "
-                                     "zhclean output folder?") from err
+                    raise InputError(f"{path}, line {n}: not valid JSON ({json_error(err)}); is "
+                                     "this a zhclean output folder?") from err
 
 
 def _info(record: Mapping[str, Any]) -> dict[str, Any]:

@@ -85,12 +85,25 @@ def _json_line(line: bytes, fallback_id: str, pos: int, names: FieldNames) -> In
         try:  # raw control characters (NULs) inside strings: accept, the cleaner drops them
             value = json.loads(text, strict=False)
         except json.JSONDecodeError as exc:
-            return _bad(fallback_id, names, BAD_JSON,
-                        {"line": pos, "error": f"{exc.msg} at char {exc.pos}"}, raw=text)
+            return _bad(fallback_id, names, BAD_JSON, {"line": pos, "error": json_error(exc)}, raw=text)
     if not isinstance(value, dict):
         return _bad(fallback_id, names, NOT_OBJECT,
                     {"line": pos, "type": type(value).__name__}, raw=text)
     return _from_fields(value, fallback_id, names)
+
+
+def json_error(exc: json.JSONDecodeError) -> str:
+    """What is wrong with a line of JSON and where, in full: ``Expecting ',' delimiter at column
+    25 (found '"')``, ``Unterminated string starting at column 21; the line ends at column 24``,
+    ``Expecting value at the end of the line (column 21)``. Columns count characters from 1."""
+    msg, line = exc.msg, exc.doc.split("\n")[exc.lineno - 1] if exc.doc else ""
+    where = f"column {exc.colno}" if exc.lineno == 1 else f"line {exc.lineno} column {exc.colno}"
+    if msg.startswith("Unterminated string"):
+        return f"{msg} {where}; the line ends at column {len(line)}"
+    msg = msg.removesuffix(" at")
+    if exc.pos >= len(exc.doc):
+        return f"{msg} at the end of the line ({where})"
+    return f"{msg} at {where} (found {exc.doc[exc.pos]!r})"
 
 
 def _text_file(data: bytes, name: str, names: FieldNames) -> InputRecord:
