@@ -84,6 +84,47 @@ def test_dedup_command_alone(tmp_path):
     assert all(r["detail"]["duplicate_of"] == "d0" for r in rejected)
 
 
+def write_pages(path: Path, n: int, tag: str) -> Path:
+    """`n` distinct pages long enough to be kept."""
+    body = "城南街道的积水点整治工程全面完工，沿线居民出行方便了许多。工程负责人介绍，明年还将继续改造老旧小区的雨污管网。"
+    path.write_text("".join(json.dumps({"id": f"{tag}{i}", "text": f"第{i}号{tag}消息。" + body * 2},
+                                       ensure_ascii=False) + "\n" for i in range(n)), encoding="utf-8")
+    return path
+
+
+def test_a_run_refuses_a_folder_holding_other_output(tmp_path):
+    """A folder that holds an earlier run's shards is not written into: the run would leave
+    them there for `report` to count. --overwrite replaces them; the run's own folder (its
+    resumable work, or the same run finished) is always fine."""
+    many = [write_pages(tmp_path / f"many-{i}.jsonl", 5, f"m{i}-") for i in range(3)]
+    one = write_pages(tmp_path / "one.jsonl", 5, "o")
+    out = tmp_path / "out"
+    assert invoke("run", *map(str, many), "-o", str(out), "-q").exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert "kept-00002.jsonl" in before
+    result = CliRunner().invoke(main, ["run", str(one), "-o", str(out), "-q"])
+    assert result.exit_code == 5
+    assert str(out) in result.output and "--overwrite" in result.output
+    assert "kept-00000.jsonl" in result.output  # what it found there
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # untouched
+    (out / "notes.txt").write_text("mine")
+    result = invoke("run", str(one), "-o", str(out), "-q", "--overwrite")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["config.toml", "kept.jsonl", "notes.txt",
+                                                     "rejected.jsonl", "stats.json"]
+    stats = json.loads((out / "stats.json").read_text())
+    assert stats["pages_in"] == 5 and stats["outputs"] == {"kept": ["kept.jsonl"],
+                                                          "rejected": ["rejected.jsonl"]}
+    # the same command again: its own finished output, rewritten
+    assert invoke("run", str(one), "-o", str(out), "-q").exit_code == 0
+    # any other file in the way
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "data.csv").write_text("x")
+    result = CliRunner().invoke(main, ["clean", str(one), "-o", str(other), "-q"])
+    assert result.exit_code == 5 and "data.csv" in result.output
+
+
 @pytest.mark.parametrize("args, code, message", [
     (["run", "missing.jsonl", "-o", "OUT"], 4, "does not exist"),
     (["run", SAMPLE, "-o", "OUT", "--config", "missing.toml"], 3, "does not exist"),

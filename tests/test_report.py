@@ -289,6 +289,18 @@ def test_report_of_a_real_run(tmp_path, fmt):
     assert stats["duplicate_clusters_by_size"]  # the reposted river story
 
 
+def test_report_reads_only_what_stats_json_lists(tmp_path):
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["run", str(PAGES), "-o", str(out), "-q"]).exit_code == 0
+    pages_in = json.loads((out / "stats.json").read_text(encoding="utf-8"))["pages_in"]
+    (out / "kept-00003.jsonl").write_bytes((out / "kept.jsonl").read_bytes())  # stale shards
+    (out / "rejected-00003.jsonl").write_bytes((out / "rejected.jsonl").read_bytes())
+    assert read_output(out).stats()["pages"]["total"] == pages_in
+    (out / "kept.jsonl").unlink()
+    with pytest.raises(InputError, match="stats.json lists kept.jsonl"):
+        read_output(out)
+
+
 def test_cli_report_of_a_wrong_folder_exits_with_the_input_error_code(tmp_path):
     result = CliRunner().invoke(main, ["report", str(tmp_path)])
     assert result.exit_code == InputError.exit_code

@@ -68,6 +68,10 @@ def io_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                      help="Dask scheduler address, e.g. tcp://host:8786 (implies --engine dask)."),
         click.option("--keep-work", is_flag=True, default=None,
                      help="Keep the _work folder (per-chunk intermediate results)."),
+        click.option("--overwrite", is_flag=True,
+                     help="Replace an earlier run's output in OUTPUT (kept*, rejected*, "
+                          "stats.json, config.toml, _work/, report/). Without it a run only "
+                          "writes into an empty folder or its own (resumable or finished) work."),
         click.option("--quiet", "-q", is_flag=True, help="No progress bars or summary."),
     ]
     for option in reversed(options):
@@ -148,10 +152,12 @@ def print_summary(stats: dict[str, Any]) -> None:
     click.echo("\n".join(lines), err=True)
 
 
-def _run(mode: str, inputs: tuple[str, ...], output: str, config: Config, quiet: bool) -> None:
+def _run(mode: str, inputs: tuple[str, ...], output: str, config: Config, quiet: bool,
+         overwrite: bool) -> None:
     from zhclean.pipeline import run
 
-    result = run(list(inputs), output, config, mode=mode, progress=TqdmProgress(quiet))
+    result = run(list(inputs), output, config, mode=mode, progress=TqdmProgress(quiet),
+                 overwrite=overwrite)
     if not quiet:
         print_summary(result.stats)
         click.echo(f"output: {result.output}", err=True)
@@ -164,14 +170,14 @@ def _run(mode: str, inputs: tuple[str, ...], output: str, config: Config, quiet:
 @io_options
 @config_options
 def clean(inputs: tuple[str, ...], output: str, config_path: str | None,
-          overrides: tuple[str, ...], quiet: bool, **flags: Any) -> None:
+          overrides: tuple[str, ...], quiet: bool, overwrite: bool, **flags: Any) -> None:
     """Clean pages (the span cleaner alone) into OUTPUT/kept.jsonl and rejected.jsonl.
 
     Kept pages keep every input field; `text` becomes the clean text and a `zhclean` field
     holds the removed spans and recovered metadata. Pages with nothing genuine left, and bad
     records, go to rejected with a reason. No document filters, no dedup (see `run`).
     """
-    _run("clean", inputs, output, build_config(config_path, overrides, **flags), quiet)
+    _run("clean", inputs, output, build_config(config_path, overrides, **flags), quiet, overwrite)
 
 
 @main.command("run")
@@ -181,8 +187,8 @@ def clean(inputs: tuple[str, ...], output: str, config_path: str | None,
 @click.option("--no-filters", is_flag=True, help="Switch document filters off ([filters] enabled).")
 @click.option("--no-dedup", is_flag=True, help="Switch dedup off ([dedup] exact and near).")
 def run_command(inputs: tuple[str, ...], output: str, config_path: str | None,
-                overrides: tuple[str, ...], quiet: bool, no_clean: bool, no_filters: bool,
-                no_dedup: bool, **flags: Any) -> None:
+                overrides: tuple[str, ...], quiet: bool, overwrite: bool, no_clean: bool,
+                no_filters: bool, no_dedup: bool, **flags: Any) -> None:
     """The whole pipeline: read, normalize, clean, document filters, dedup, write.
 
     INPUTS are files (.jsonl/.json/.ndjson, optionally .gz/.zst; .parquet; .csv), globs
@@ -197,20 +203,21 @@ def run_command(inputs: tuple[str, ...], output: str, config_path: str | None,
         extra["filters.enabled"] = False
     if no_dedup:
         extra.update({"dedup.exact": False, "dedup.near": False})
-    _run("run", inputs, output, build_config(config_path, overrides, extra=extra, **flags), quiet)
+    _run("run", inputs, output, build_config(config_path, overrides, extra=extra, **flags), quiet,
+         overwrite)
 
 
 @main.command()
 @io_options
 @config_options
 def dedup(inputs: tuple[str, ...], output: str, config_path: str | None,
-          overrides: tuple[str, ...], quiet: bool, **flags: Any) -> None:
+          overrides: tuple[str, ...], quiet: bool, overwrite: bool, **flags: Any) -> None:
     """Deduplicate already-cleaned pages (the dedup stage alone; text is used as is).
 
     Kept pages gain `zhclean.dedup` (cluster id and size); removed ones go to rejected with
     `dup.exact`/`dup.near` and the page they duplicate.
     """
-    _run("dedup", inputs, output, build_config(config_path, overrides, **flags), quiet)
+    _run("dedup", inputs, output, build_config(config_path, overrides, **flags), quiet, overwrite)
 
 
 # --- explore and regress: explain, report, eval, regress -----------------------------------

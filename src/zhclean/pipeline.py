@@ -28,6 +28,7 @@ import orjson
 
 from zhclean.config import Config, config_to_dict, save_config
 from zhclean.errors import OutputError, ZhcleanError
+from zhclean.io.outdir import claim_output_folder, run_fingerprint
 from zhclean.io.shards import Shard, discover_shards
 from zhclean.io.workdir import WorkDir, file_signature
 from zhclean.io.writers import JsonlSink
@@ -105,11 +106,14 @@ def output_paths(out: Path, shards: list[Shard], fmt: str) -> list[tuple[str, st
 
 
 def run(inputs: str | list[str], output: str | Path, config: Config | None = None, *,
-        mode: str = "run", engine: Engine | None = None, progress: Progress | None = None) -> RunResult:
+        mode: str = "run", engine: Engine | None = None, progress: Progress | None = None,
+        overwrite: bool = False) -> RunResult:
     """Run the pipeline over `inputs` (files, globs, folders) into the folder `output`.
 
-    Writes ``kept*``/``rejected*`` (one pair per input shard), ``stats.json`` and the resolved
-    ``config.toml``. Resumes from a previous, interrupted run with the same inputs and config.
+    Writes ``kept*``/``rejected*`` (one pair per input shard), ``stats.json`` (which lists
+    them) and the resolved ``config.toml``. Resumes from a previous, interrupted run with the
+    same inputs and config. `output` must be empty or hold this run's own work or output
+    (`io.outdir`); `overwrite` first removes an earlier run's files instead of refusing.
     """
     from zhclean.engines import make_engine
     from zhclean.engines.tasks import ShardOutput, warm_up, write_shard
@@ -121,10 +125,6 @@ def run(inputs: str | list[str], output: str | Path, config: Config | None = Non
     shards = discover_shards(inputs)
     warm_up(stages)  # forked workers inherit the caches
     out = Path(output)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create output folder {out}: {exc.strerror}") from None
     fmt = output_format(config, shards)
     work = WorkDir(out / "_work")
     settings = config_to_dict(config)
@@ -132,6 +132,13 @@ def run(inputs: str | list[str], output: str | Path, config: Config | None = Non
         settings["run"].pop(key, None)
     manifest = {"mode": mode, "config": settings,
                 "inputs": [file_signature(s.path) for s in shards]}
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"cannot create output folder {out}: it is a file")
+    claim_output_folder(out, manifest, overwrite)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create output folder {out}: {exc.strerror}") from None
     work.prepare(manifest)
     own_engine = engine is None
     engine = engine or make_engine(config.run)
@@ -171,6 +178,9 @@ def run(inputs: str | list[str], output: str | Path, config: Config | None = Non
         if own_engine:
             engine.close()
     stats = _account(shards, summaries, shard_stats, seconds, started, engine, mode, resumed)
+    stats["outputs"] = {"kept": [Path(o.kept_path).name for o in outputs],
+                        "rejected": [Path(o.rejected_path).name for o in outputs]}
+    stats["fingerprint"] = run_fingerprint(manifest)
     if stages.dedup is not None:
         from zhclean.dedup import Deduplicator
 

@@ -138,16 +138,38 @@ def _kept_row(record: Mapping[str, Any]) -> dict[str, Any]:
     return row
 
 
+def _pipeline_stats(folder: Path) -> dict[str, Any]:
+    """The folder's own stats.json (empty when absent)."""
+    if not (folder / "stats.json").is_file():
+        return {}
+    try:
+        stats = json.loads((folder / "stats.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise InputError(f"{folder / 'stats.json'}: unreadable ({err})") from err
+    return stats if isinstance(stats, dict) else {}
+
+
 def read_output(folder: str | Path) -> OutputSummary:
-    """Read a pipeline output folder: kept*.jsonl[.gz|.zst] or kept*.parquet,
-    rejected*.(same), stats.json."""
+    """Read a pipeline output folder: the kept and rejected files its stats.json lists (only
+    those: other files in the folder are not the run's), or without such a list every
+    kept*.jsonl[.gz|.zst] / kept*.parquet and rejected*.(same)."""
     import pandas as pd
 
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(f"{folder}: not a folder; give the output folder of `zhclean clean`/`run`")
-    kept_files = _output_files(folder, "kept")
-    rejected_files = _output_files(folder, "rejected")
+    stats = _pipeline_stats(folder)
+    listed = stats.get("outputs")
+    if isinstance(listed, dict):  # the run's own files, and no others that may lie there
+        kept_files, rejected_files = ([folder / str(name) for name in listed.get(kind) or []]
+                                      for kind in ("kept", "rejected"))
+        for path in (*kept_files, *rejected_files):
+            if not path.is_file():
+                raise InputError(f"{folder}: stats.json lists {path.name}, which is missing; "
+                                 "the output folder is incomplete (re-run the command)")
+    else:  # a folder from before stats.json listed its files, or made by hand
+        kept_files = _output_files(folder, "kept")
+        rejected_files = _output_files(folder, "rejected")
     if not kept_files and not rejected_files:
         raise InputError(f"{folder}: no kept*.jsonl or rejected*.jsonl files; give the output "
                          "folder of `zhclean clean`/`run`")
@@ -166,12 +188,6 @@ def read_output(folder: str | Path) -> OutputSummary:
             span_codes.update(r["code"] for r in _info(record).get("removals") or [])
             if len(examples.setdefault(reason, [])) < 5:
                 examples[reason].append(str(record.get("id")))
-    stats: dict[str, Any] = {}
-    if (folder / "stats.json").is_file():
-        try:
-            stats = json.loads((folder / "stats.json").read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as err:
-            raise InputError(f"{folder / 'stats.json'}: unreadable ({err})") from err
     return OutputSummary(kept, rejected, rejected_examples=examples, rejected_codes=span_codes,
                          pipeline_stats=stats)
 

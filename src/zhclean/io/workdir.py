@@ -34,11 +34,18 @@ class WorkDir:
     def __init__(self, root: str | Path):
         self.root = Path(root)
 
+    def matches(self, manifest: dict[str, Any]) -> bool:
+        """True when the folder holds the work of the run of `manifest` (same inputs, settings)."""
+        try:
+            return (self.root / MANIFEST).read_text(encoding="utf-8") == _manifest_text(manifest)
+        except (OSError, UnicodeDecodeError):
+            return False
+
     def prepare(self, manifest: dict[str, Any]) -> bool:
         """Make the folder ready for `manifest`; return True when earlier work is reused."""
-        text = json.dumps(manifest, sort_keys=True, ensure_ascii=False, indent=1)
+        text = _manifest_text(manifest)
         path = self.root / MANIFEST
-        if path.exists() and path.read_text(encoding="utf-8") == text:
+        if self.matches(manifest):
             for stale in self.root.glob(".*.partial-*"):
                 stale.unlink(missing_ok=True)
             return True
@@ -92,6 +99,10 @@ class WorkDir:
 
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _manifest_text(manifest: dict[str, Any]) -> str:
+    return json.dumps(manifest, sort_keys=True, ensure_ascii=False, indent=1)
 
 
 def fingerprint(obj: Any) -> str:
