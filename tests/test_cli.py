@@ -172,3 +172,49 @@ def test_example_config_is_valid():
 def test_python_dash_m(tmp_path):
     result = subprocess.run([sys.executable, "-m", "zhclean", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "run" in result.stdout and "clean" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_progress_bars_show_pages_mb_and_a_total_and_end_cleanly(tmp_path, fmt):
+    src = write_pages(tmp_path / "in.jsonl", 30, "p")
+    if fmt == "parquet":
+        pa = pytest.importorskip("pyarrow")
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.Table.from_pylist(lines(src)), tmp_path / "in.parquet")
+        src = tmp_path / "in.parquet"
+    result = CliRunner().invoke(main, ["run", str(src), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    err = result.stderr
+    # each bar's last state, as a terminal shows it (a carriage return redraws the line)
+    shown = [line.rsplit("\r", 1)[-1] for line in err.split("\n")]
+    clean = next(line for line in shown if line.strip().startswith("clean"))
+    assert "100%" in clean and "30 pages" in clean.replace("30/30 pages", "30 pages")
+    assert "MB" in clean and "<00:00" in clean  # the remaining time, from a known total
+    if fmt == "parquet":
+        assert "30/30 pages" in clean  # the row count from the Parquet metadata
+    assert "\n\n" not in err and "" not in shown[:-1]  # no blank lines
+    assert next(i for i, line in enumerate(shown) if line.startswith("pages in")) > shown.index(clean)
+
+
+def test_a_bar_on_a_terminal_redraws_while_nothing_is_reported(monkeypatch):
+    """A long step (dedup of a large corpus) reports once at its end: on a terminal the bar is
+    redrawn meanwhile, so its elapsed time moves."""
+    import io
+    import time
+
+    import zhclean.progress as progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(progress, "REDRAW_SECONDS", 0.02)
+    screen = Terminal()
+    bar = progress.TqdmProgress(file=screen)("dedup", None, 1000)
+    time.sleep(0.3)
+    drawn = screen.getvalue().count("\r")
+    bar.update(1000, 2_000_000)
+    bar.close()
+    assert drawn >= 5
+    assert screen.getvalue().endswith("\n") and "1,000/1,000 pages" in screen.getvalue()

@@ -262,3 +262,71 @@ def test_a_cleaner_crash_rejects_the_page_not_the_batch(tmp_path, monkeypatch):
     [bad] = read_jsonl(tmp_path / "out" / "rejected.jsonl")
     assert bad["reason"] == "clean.error" and "rule blew up" in bad["detail"]["error"]
     assert bad["text"] == pages[2]["text"] and result.kept == 3
+
+
+class RecordedBar:
+    def __init__(self, stage: str, total_bytes: int | None, total_pages: int | None):
+        self.stage, self.total_bytes, self.total_pages = stage, total_bytes, total_pages
+        self.updates: list[tuple[int, int]] = []
+        self.closed = False
+
+    def update(self, pages: int, nbytes: int) -> None:
+        self.updates.append((pages, nbytes))
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class Recorder:
+    """A `progress` callable that records what the run reports."""
+
+    def __init__(self):
+        self.bars: list[RecordedBar] = []
+
+    def __call__(self, stage: str, total_bytes: int | None, total_pages: int | None) -> RecordedBar:
+        self.bars.append(RecordedBar(stage, total_bytes, total_pages))
+        return self.bars[-1]
+
+    def stage(self, name: str) -> RecordedBar:
+        return next(b for b in self.bars if b.stage == name)
+
+
+def test_progress_comes_in_small_steps_with_a_total(tmp_path):
+    """With two workers, 1,000 pages report progress in many steps (not one or two chunks
+    of 1,000), against the input's size; every bar is closed."""
+    path = write_jsonl(tmp_path / "in.jsonl", corpus(7, 1000))
+    progress = Recorder()
+    run(str(path), tmp_path / "out", load_config(overrides={"run.workers": 2}), progress=progress)
+    clean = progress.stage("clean")
+    assert clean.total_bytes == path.stat().st_size
+    assert sum(p for p, _ in clean.updates) == 1000
+    assert sum(b for _, b in clean.updates) == path.stat().st_size
+    assert len(clean.updates) >= 5 and max(p for p, _ in clean.updates) <= 200
+    assert all(bar.closed for bar in progress.bars)
+    assert {"clean", "dedup", "write"} <= {bar.stage for bar in progress.bars}
+
+
+def test_parquet_progress_has_a_page_total_from_the_metadata(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.Table.from_pylist(corpus(8, 30)), tmp_path / "in.parquet")
+    progress = Recorder()
+    run(str(tmp_path / "in.parquet"), tmp_path / "out", progress=progress)
+    clean = progress.stage("clean")
+    assert clean.total_pages == 30 and clean.total_bytes is None
+    assert all(bar.closed for bar in progress.bars)
+
+
+def test_bars_are_closed_when_a_run_fails(tmp_path, monkeypatch):
+    path = write_jsonl(tmp_path / "in.jsonl", corpus(9, 10))
+    import zhclean.engines.tasks as tasks
+
+    def broken(*args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(tasks, "write_shard", broken)
+    progress = Recorder()
+    with pytest.raises(RuntimeError):
+        run(str(path), tmp_path / "out", progress=progress)
+    assert progress.bars and all(bar.closed for bar in progress.bars)

@@ -8,7 +8,6 @@ library and prints a summary. Errors are `ZhcleanError`s; their class carries th
 from __future__ import annotations
 
 import sys
-import time
 from typing import Any, Callable
 
 import click
@@ -99,62 +98,33 @@ def build_config(config_path: str | None, overrides: tuple[str, ...], **flags: A
     return load_config(config_path, parsed)
 
 
-# --- progress and summary -----------------------------------------------------------------
-
-
-class TqdmProgress:
-    """Progress bars for the pipeline's stages: MB read, pages, pages/s."""
-
-    def __init__(self, quiet: bool):
-        self.quiet = quiet
-
-    def __call__(self, stage: str, total: int | None) -> Any:
-        from tqdm import tqdm
-
-        return _Bar(tqdm(total=total, desc=f"{stage:>6}", unit="B", unit_scale=True,
-                         unit_divisor=1000, disable=self.quiet, file=sys.stderr, leave=True))
-
-
-class _Bar:
-    def __init__(self, bar: Any):
-        self.bar = bar
-        self.pages = 0
-        self.started = time.perf_counter()
-
-    def update(self, pages: int, nbytes: int) -> None:
-        self.pages += pages
-        rate = self.pages / max(time.perf_counter() - self.started, 1e-9)
-        self.bar.set_postfix_str(f"{self.pages} pages, {rate:,.0f} pages/s", refresh=False)
-        self.bar.update(nbytes)
-
-    def close(self) -> None:
-        self.bar.close()
+# --- summary ------------------------------------------------------------------------------
 
 
 def print_summary(stats: dict[str, Any]) -> None:
     """The end-of-run table: counts per reason, bytes, time."""
     total = stats["pages_in"] or 1
     lines = [
-        "",
-        f"{'pages in':<28}{stats['pages_in']:>10}",
-        f"{'kept':<28}{stats['kept']:>10}  {stats['kept'] / total:6.1%}",
-        f"{'rejected':<28}{stats['rejected']:>10}  {stats['rejected'] / total:6.1%}",
+        f"{'pages in':<28}{stats['pages_in']:>10,}",
+        f"{'kept':<28}{stats['kept']:>10,}  {stats['kept'] / total:6.1%}",
+        f"{'rejected':<28}{stats['rejected']:>10,}  {stats['rejected'] / total:6.1%}",
     ]
     for code, n in stats["reasons"].items():
-        lines.append(f"  {code:<26}{n:>10}  {n / total:6.1%}")
+        lines.append(f"  {code:<26}{n:>10,}  {n / total:6.1%}")
     secs = stats["seconds"]["total"]
     lines.append(f"{'input':<28}{stats['bytes_in'] / 1e6:>10.1f} MB  "
                  f"({stats['mb_per_s'] or 0:.2f} MB/s, {stats['pages_in'] / max(secs, 1e-9):,.0f} "
                  f"pages/s, {secs:.1f} s, {stats['engine']} x{stats['workers']})")
     lines.append(f"{'kept text':<28}{stats['text_bytes_kept'] / 1e6:>10.1f} MB")
     if stats.get("resumed_chunks"):
-        lines.append(f"{'resumed chunks':<28}{stats['resumed_chunks']:>10}")
+        lines.append(f"{'resumed chunks':<28}{stats['resumed_chunks']:>10,}")
     click.echo("\n".join(lines), err=True)
 
 
 def _run(mode: str, inputs: tuple[str, ...], output: str, config: Config, quiet: bool,
          overwrite: bool) -> None:
     from zhclean.pipeline import run
+    from zhclean.progress import TqdmProgress
 
     result = run(list(inputs), output, config, mode=mode, progress=TqdmProgress(quiet),
                  overwrite=overwrite)

@@ -20,6 +20,7 @@ Every input record comes out exactly once, kept or rejected with a reason; `run`
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Protocol
@@ -43,8 +44,10 @@ class Bar(Protocol):
     def close(self) -> None: ...
 
 
-#: ``progress(stage, total_bytes_or_None) -> Bar``; the CLI passes tqdm bars.
-Progress = Callable[[str, "int | None"], Bar]
+#: ``progress(stage, total_bytes, total_pages) -> Bar`` (a total is None where it is not
+#: known); the CLI passes tqdm bars (`zhclean.progress`). `Bar.update(pages, nbytes)` comes
+#: once per chunk (at most `chunk_pages` pages or `chunk_bytes` bytes of input).
+Progress = Callable[[str, "int | None", "int | None"], Bar]
 
 
 class _NoBar:
@@ -55,8 +58,19 @@ class _NoBar:
         pass
 
 
-def _no_progress(stage: str, total: int | None) -> Bar:
+def _no_progress(stage: str, total_bytes: int | None, total_pages: int | None) -> Bar:
     return _NoBar()
+
+
+@contextmanager
+def _bar(progress: Progress, stage: str, total_bytes: int | None = None,
+         total_pages: int | None = None) -> Iterator[Bar]:
+    """A progress bar that is closed however its stage ends."""
+    bar = progress(stage, total_bytes, total_pages)
+    try:
+        yield bar
+    finally:
+        bar.close()
 
 
 # --- The run ------------------------------------------------------------------------------
@@ -150,29 +164,28 @@ def run(inputs: str | list[str], output: str | Path, config: Config | None = Non
         seconds["chunks_wall"] = time.perf_counter() - t
         if stages.line_pass:
             t = time.perf_counter()
-            summaries = _finish_chunks(config, mode, work, chunk_names, engine, progress)
+            summaries = _finish_chunks(config, mode, work, chunk_names, engine, progress,
+                                       sum(c["pages"] for cs in summaries for c in cs))
             seconds["repeated_lines_wall"] = time.perf_counter() - t
         # Phase 2: dedup.
         dups: dict[str, dict[str, Any]] = {}
         t = time.perf_counter()
+        pages = sum(c["pages"] for cs in summaries for c in cs)
         if stages.dedup is not None:
-            bar = progress("dedup", None)
-            dups = engine_dedup(engine, config, work, [n for names in chunk_names for n in names])
-            bar.update(sum(c["pages"] for cs in summaries for c in cs),
-                       sum(c["raw_bytes"] for cs in summaries for c in cs))
-            bar.close()
+            with _bar(progress, "dedup", None, pages) as bar:
+                dups = engine_dedup(engine, config, work, [n for names in chunk_names for n in names])
+                bar.update(pages, sum(c["raw_bytes"] for cs in summaries for c in cs))
         seconds["dedup"] = time.perf_counter() - t
         # Phase 3: shards.
         t = time.perf_counter()
         outputs = [ShardOutput(s, tuple(names), k, r, fmt)
                    for s, names, (k, r) in zip(shards, chunk_names, output_paths(out, shards, fmt))]
-        bar = progress("write", None)
         shard_stats = []
         tasks = ((config, mode, str(work.root), job, _dups_of(dups, job.shard)) for job in outputs)
-        for stat in engine.imap(write_shard, tasks):
-            shard_stats.append(stat)
-            bar.update(stat["kept"] + sum(stat["rejected"].values()), stat["bytes_out"])
-        bar.close()
+        with _bar(progress, "write", None, pages) as bar:
+            for stat in engine.imap(write_shard, tasks):
+                shard_stats.append(stat)
+                bar.update(stat["kept"] + sum(stat["rejected"].values()), stat["bytes_out"])
         seconds["write_wall"] = time.perf_counter() - t
     finally:
         if own_engine:
@@ -201,39 +214,41 @@ def _run_chunks(config: Config, mode: str, shards: list[Shard], work: WorkDir, e
     names: list[list[str]] = [[] for _ in shards]
     tasks: list[ChunkTask] = []
     sizes = [s.decompressed_size for s in shards]
-    bar = progress("clean" if mode != "dedup" else "sign", None if None in sizes else sum(sizes))
+    counts = [s.page_count for s in shards]
 
     def pending() -> Iterator[tuple[Any, ...]]:
-        for task, items in plan_chunks(shards, work, config.run.chunk_pages):
+        for task, items in plan_chunks(shards, work, config.run.chunk_pages, config.run.chunk_bytes):
             names[task.shard.ordinal].append(task.name)
             tasks.append(task)
             done = work.summary_path(task.name).exists()
             yield config, mode, str(work.root), task, None if done else items
 
     resumed = 0
-    for i, summary in enumerate(engine.imap(process_chunk, pending())):
-        summaries[tasks[i].shard.ordinal].append(summary)
-        resumed += bool(summary.get("resumed"))
-        bar.update(summary["pages"], summary["raw_bytes"])
-    bar.close()
+    with _bar(progress, "clean" if mode != "dedup" else "sign",
+              None if None in sizes else sum(sizes),  # type: ignore[arg-type]
+              None if None in counts else sum(counts)) as bar:  # type: ignore[arg-type]
+        for i, summary in enumerate(engine.imap(process_chunk, pending())):
+            summaries[tasks[i].shard.ordinal].append(summary)
+            resumed += bool(summary.get("resumed"))
+            bar.update(summary["pages"], summary["raw_bytes"])
     return summaries, names, resumed
 
 
 def _finish_chunks(config: Config, mode: str, work: WorkDir, names: list[list[str]],
-                   engine: Engine, progress: Progress) -> list[list[dict[str, Any]]]:
+                   engine: Engine, progress: Progress, pages: int) -> list[list[dict[str, Any]]]:
     """Phase 1b: merge the chunks' line counts, then cut repeated lines, filter and sign."""
     from zhclean.engines.tasks import finish_chunk, merge_line_counts
 
     flat = [n for shard_names in names for n in shard_names]
     merge_line_counts(config, work, flat)
-    bar = progress("lines", None)
     results = iter(engine.imap(finish_chunk, ((config, mode, str(work.root), n) for n in flat)))
-    summaries = []
-    for shard_names in names:
-        summaries.append([next(results) for _ in shard_names])
-        for summary in summaries[-1]:
-            bar.update(summary["pages"], summary["raw_bytes"])
-    bar.close()
+    summaries: list[list[dict[str, Any]]] = []
+    with _bar(progress, "lines", None, pages) as bar:
+        for shard_names in names:
+            summaries.append([])
+            for _ in shard_names:
+                summaries[-1].append(next(results))
+                bar.update(summaries[-1][-1]["pages"], summaries[-1][-1]["raw_bytes"])
     return summaries
 
 

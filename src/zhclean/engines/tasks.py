@@ -45,13 +45,13 @@ def page_key(shard: int, seq: int) -> str:
     return f"{shard:06d}:{seq:010d}"
 
 
-def plan_chunks(shards: list[Shard], work: WorkDir, chunk_pages: int
+def plan_chunks(shards: list[Shard], work: WorkDir, chunk_pages: int, chunk_bytes: int
                 ) -> Iterator[tuple[ChunkTask, list[RawItem]]]:
-    """Every chunk of every shard, in order. Chunk boundaries depend only on the input and
-    `chunk_pages`."""
+    """Every chunk of every shard, in order. Chunk boundaries depend only on the input,
+    `chunk_pages` and `chunk_bytes` (both part of the run's manifest)."""
     for shard in shards:
         seq = 0
-        for index, items in enumerate(iter_chunks(shard, chunk_pages)):
+        for index, items in enumerate(iter_chunks(shard, chunk_pages, chunk_bytes)):
             yield ChunkTask(shard, index, seq, work.chunk_name(shard.ordinal, index)), items
             seq += len(items)
 

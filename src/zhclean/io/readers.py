@@ -16,9 +16,10 @@ from zhclean.errors import InputError
 from zhclean.io.records import RawItem
 from zhclean.io.shards import Shard, open_binary
 
-#: A chunk closes after this many items or this many bytes, whichever comes first.
-CHUNK_ITEMS = 1000
-CHUNK_BYTES = 16 * 1024 * 1024
+#: A chunk closes after this many items or this many bytes, whichever comes first (the
+#: defaults of `RunConfig.chunk_pages` and `chunk_bytes`).
+CHUNK_ITEMS = 200
+CHUNK_BYTES = 2_000_000
 
 
 def iter_items(shard: Shard) -> Iterator[RawItem]:

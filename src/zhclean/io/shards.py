@@ -64,6 +64,25 @@ class Shard:
         except Exception:  # a hint only: any doubt means "unknown"
             return None
 
+    @property
+    def page_count(self) -> int | None:
+        """Records in the shard, when known without reading it (for progress bars): a Parquet
+        file's row count (its metadata), a text folder's files; else None."""
+        if self.format == "parquet" and not self.compression:
+            return _parquet_rows(self.path)
+        if self.format == "txt":
+            return sum(1 for p in Path(self.path).rglob("*.txt") if p.is_file())
+        return None
+
+
+def _parquet_rows(path: str) -> int | None:
+    try:
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    except Exception:  # no pyarrow, or a broken file (the reader reports it): unknown
+        return None
+
 
 def format_of(path: str) -> tuple[str, str] | None:
     """(format, compression) for a file name, or None when it is not a supported input."""
