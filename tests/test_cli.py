@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -218,3 +219,52 @@ def test_a_bar_on_a_terminal_redraws_while_nothing_is_reported(monkeypatch):
     bar.close()
     assert drawn >= 5
     assert screen.getvalue().endswith("\n") and "1,000/1,000 pages" in screen.getvalue()
+
+
+def test_every_option_has_help_that_fits_its_command():
+    """`--help` explains every option; dedup does not claim to pass the title to the cleaner."""
+    for name, command in main.commands.items():
+        for param in command.params:
+            if isinstance(param, click.Option) and param.name != "help":
+                assert param.help, f"zhclean {name} {param.opts[0]} has no help"
+    dedup_help = CliRunner().invoke(main, ["dedup", "--help"]).output
+    assert "passed to the cleaner" not in dedup_help and "--title-field" in dedup_help
+    title = next(p for p in main.commands["dedup"].params if p.name == "title_field")
+    assert "dedup" in title.help and "ignore" in title.help
+    assert "Field holding the page text" in CliRunner().invoke(main, ["explain", "--help"]).output
+
+
+def test_dask_is_declared_once_with_one_lower_bound():
+    """The resolver must not walk back through versions of distributed: dask with its
+    distributed and dataframe extras, as Dask's docs recommend, one lower bound."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]
+    for extra, requirements in project["optional-dependencies"].items():
+        parsed = [Requirement(r) for r in requirements]
+        assert "distributed" not in {r.name for r in parsed}, extra
+        for r in parsed:
+            if r.name == "dask":
+                assert r.extras == {"distributed", "dataframe"}, extra
+                assert [s.operator for s in r.specifier] == [">="], extra
+
+
+def test_a_missing_extra_exits_with_the_config_code_and_both_install_commands(tmp_path, monkeypatch):
+    import builtins
+
+    out = tmp_path / "out"
+    assert invoke("clean", SAMPLE, "-o", str(out), "-q").exit_code == 0
+    real_import = builtins.__import__
+
+    def no_matplotlib(name, *args, **kwargs):
+        if name.startswith("matplotlib"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    result = CliRunner().invoke(main, ["report", str(out)])
+    assert result.exit_code == 3, result.output
+    assert "pip install 'zhclean[explore]'" in result.output
+    assert "pip install '.[explore]'" in result.output

@@ -47,8 +47,17 @@ def config_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
-def io_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Inputs, output folder, field names, workers, progress."""
+#: What --title-field does for the commands that clean; `dedup` says what it does there.
+TITLE_HELP = "Field holding the page title, passed to the cleaner when present [title]."
+DEDUP_TITLE_HELP = ("Field holding the page title [title]; dedup ignores it (it compares the "
+                    "text only) and keeps it in the output as it is.")
+
+
+def io_options(fn: Callable[..., Any] | None = None, *, title_help: str = TITLE_HELP) -> Any:
+    """Inputs, output folder, field names, workers, progress (``@io_options``, or
+    ``@io_options(title_help=...)`` for a command that uses the title differently)."""
+    if fn is None:
+        return lambda f: io_options(f, title_help=title_help)
     options = [
         click.argument("inputs", nargs=-1, required=True),
         click.option("--output", "-o", required=True, type=click.Path(file_okay=False),
@@ -56,8 +65,7 @@ def io_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--text-field", help="Field holding the page text [text]."),
         click.option("--id-field", help="Field holding the page id [id]; pages without one get "
                                         "<file stem>:<line number>."),
-        click.option("--title-field", help="Field holding the page title, passed to the "
-                                           "cleaner when present [title]."),
+        click.option("--title-field", help=title_help),
         click.option("--format", "output_format", type=click.Choice(["auto", "jsonl", "parquet"]),
                      help="Output format [auto: like the input]."),
         click.option("--workers", "-w", type=click.IntRange(min=1),
@@ -178,7 +186,7 @@ def run_command(inputs: tuple[str, ...], output: str, config_path: str | None,
 
 
 @main.command()
-@io_options
+@io_options(title_help=DEDUP_TITLE_HELP)
 @config_options
 def dedup(inputs: tuple[str, ...], output: str, config_path: str | None,
           overrides: tuple[str, ...], quiet: bool, overwrite: bool, **flags: Any) -> None:

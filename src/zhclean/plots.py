@@ -12,7 +12,7 @@ import base64
 import io
 from typing import TYPE_CHECKING, Any
 
-from zhclean.errors import ZhcleanError
+from zhclean.errors import MissingExtra
 from zhclean.frame import cluster_sizes, reason_counts
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,8 +27,7 @@ def _figure(width: float = 7.0, height: float = 3.6) -> "Figure":
     try:
         from matplotlib.figure import Figure
     except ImportError as err:
-        raise ZhcleanError("plots need matplotlib, which comes with the explore extra: "
-                           "pip install 'zhclean[explore]'") from err
+        raise MissingExtra("explore", "plots", "matplotlib") from err
     return Figure(figsize=(width, height), layout="constrained")
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
-from zhclean.errors import InputError, OutputError
+from zhclean.errors import InputError, MissingExtra, OutputError
 from zhclean.io.records import json_error
 from zhclean.frame import FRAME_COLUMNS, cluster_sizes, reason_counts, text_features
 
@@ -83,8 +83,7 @@ def _records(path: Path) -> Iterator[dict[str, Any]]:
         try:
             yield from pd.read_parquet(path).to_dict("records")
         except ImportError as err:
-            raise InputError(f"{path}: reading Parquet needs pyarrow: pip install "
-                             "'zhclean[parquet]'") from err
+            raise MissingExtra("parquet", f"{path}: reading Parquet", "pyarrow") from err
         return
     if name.endswith(".gz"):
         handle: Any = gzip.open(path, "rt", encoding="utf-8")
@@ -92,8 +91,7 @@ def _records(path: Path) -> Iterator[dict[str, Any]]:
         try:
             import zstandard
         except ImportError as err:
-            raise InputError(f"{path}: reading .zst needs zstandard: pip install "
-                             "'zhclean[zstd]'") from err
+            raise MissingExtra("zstd", f"{path}: reading .zst", "zstandard") from err
         handle = io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(path.open("rb")),
                                   encoding="utf-8")
     else:

@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable, Iterator
 import numpy as np
 
 from zhclean.config import Config
-from zhclean.errors import ConfigError
+from zhclean.errors import ConfigError, MissingExtra
 from zhclean.io.workdir import WorkDir
 
 
@@ -36,7 +36,7 @@ def _import_dask() -> Any:
         import dask.dataframe  # noqa: F401
         import distributed
     except ImportError:
-        raise ConfigError("the dask engine needs the dask extra: pip install 'zhclean[dask]'") from None
+        raise MissingExtra("dask", "the dask engine", "dask.dataframe and distributed") from None
     return distributed
 
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Iterator
 
-from zhclean.errors import InputError
+from zhclean.errors import InputError, MissingExtra
 from zhclean.io.records import RawItem
 from zhclean.io.shards import Shard, open_binary
 
@@ -74,8 +74,7 @@ def _parquet_items(shard: Shard) -> Iterator[RawItem]:
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        raise InputError(f"{shard.path}: reading Parquet needs the parquet extra: "
-                         f"pip install 'zhclean[parquet]'") from None
+        raise MissingExtra("parquet", f"{shard.path}: reading Parquet", "pyarrow") from None
     try:
         pf = pq.ParquetFile(shard.path)
     except Exception as exc:  # pyarrow raises several types for a broken file

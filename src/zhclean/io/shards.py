@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from zhclean.errors import InputError
+from zhclean.errors import InputError, MissingExtra
 
 #: Suffix (after an optional compression suffix) -> format name.
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".parquet": "parquet",
@@ -154,8 +154,7 @@ def open_binary(shard: Shard) -> BinaryIO:
             try:
                 import zstandard
             except ImportError:
-                raise InputError(f"{shard.path}: reading .zst needs the zstd extra: "
-                                 f"pip install 'zhclean[zstd]'") from None
+                raise MissingExtra("zstd", f"{shard.path}: reading .zst", "zstandard") from None
             fh = open(shard.path, "rb")
             return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(fh, closefd=True))
         return open(shard.path, "rb")

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 import orjson
 
-from zhclean.errors import OutputError
+from zhclean.errors import MissingExtra, OutputError
 
 #: Fields stored as JSON text in Parquet output (nested, with free-form evidence).
 JSON_COLUMNS = ("zhclean", "detail")
@@ -89,8 +89,7 @@ class ParquetSink:
         try:
             import pyarrow  # noqa: F401
         except ImportError:
-            raise OutputError("writing Parquet needs the parquet extra: "
-                              "pip install 'zhclean[parquet]'") from None
+            raise MissingExtra("parquet", f"{path}: writing Parquet", "pyarrow") from None
         self.path = Path(path)
         self.rows: list[dict[str, Any]] = []
         self.count = 0
