@@ -256,11 +256,50 @@ def test_write_report_is_self_contained_with_stats(tmp_path):
     stats = json.loads((out / "report" / "stats.json").read_text(encoding="utf-8"))
     assert stats["pages"] == {"kept": 2, "rejected": 3, "total": 5}
     assert stats["rejected_by_reason"] == {"dup.near": 2, "doc.too_short": 1}
-    assert stats["removed_spans_by_code"] == {"spam.hotline": 2, "boilerplate.footer": 1}
+    # spans of kept pages only: a rejected page's text is not in the corpus
+    assert stats["removed_spans_by_code"] == {"spam.hotline": 1, "boilerplate.footer": 1}
+    assert stats["removed_spans_on_rejected_pages"] == {"spam.hotline": 1}
     assert stats["duplicate_clusters_by_size"] == {"3": 1}
     assert stats["kept_chars"]["before"] == 11 + 14 + 12
     assert stats["pipeline"] == {"pages_in": 5}
     assert json.loads((out / "stats.json").read_text()) == {"pages_in": 5}  # not overwritten
+
+
+def test_report_figures_label_what_they_count(tmp_path):
+    from zhclean.report import report_figures
+
+    summary = read_output(write_output(tmp_path / "out"))
+    figures = {title: (caption, fig) for title, caption, fig in report_figures(summary)}
+    caption, removed = figures["Removed spans by reason"]
+    ax = removed.axes[0]
+    assert ax.get_xlabel() == "spans"
+    assert sorted(bar.get_width() for bar in ax.patches) == [1, 1]  # kept pages' spans only
+    caption, rejected = figures["Rejected pages by reason"]
+    assert rejected.axes[0].get_xlabel() == "pages"
+    for title, (caption, fig) in figures.items():
+        assert caption and title not in caption, title  # a caption says more than the title
+        assert fig.axes[0].get_title() == title
+    import html
+
+    page = write_report(tmp_path / "out").read_text(encoding="utf-8")
+    for title, (caption, _) in figures.items():
+        assert f"<figcaption>{html.escape(caption)}</figcaption>" in page
+
+
+def test_report_numbers_have_thousands_separators(tmp_path):
+    import html
+
+    out = write_output(tmp_path / "out")
+    records = [json.loads(line) for line in (out / "kept.jsonl").read_text(encoding="utf-8").splitlines()]
+    records[1]["text"] = "社区图书馆延长开放时间。" * 150  # 1,800 characters
+    (out / "kept.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                                    encoding="utf-8")
+    page = html.unescape(write_report(out).read_text(encoding="utf-8"))
+    assert "1,811 / 1,825" in page  # characters kept / before cleaning
+    fig = plot_reasons({"dup.near": 12_000, "doc.too_short": 3_500}, "Rejected pages by reason", unit="pages")
+    assert fig.axes[0].xaxis.get_major_formatter()(12_000, 0) == "12,000"
+    assert plot_lengths(pd.DataFrame({"chars_before": [10, 20], "chars_after": [5, 20]})) \
+        .axes[0].yaxis.get_major_formatter()(2_000, 0) == "2,000"
 
 
 def test_read_output_explains_a_wrong_folder(tmp_path):
