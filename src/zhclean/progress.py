@@ -42,7 +42,8 @@ class StageBar:
         self.nbytes = 0
         if self.by_bytes:
             total: float | None = total_bytes / 1e6  # type: ignore[operator]
-            unit, counted = " MB", "{n:,.1f}/{total:,.1f} MB"
+            places = _places(total)  # type: ignore[arg-type]
+            unit, counted = " MB", f"{{n:,.{places}f}}/{{total:,.{places}f}} MB"
         else:
             total, unit = total_pages, " pages"
             counted = "{n:,}/{total:,} pages" if total is not None else "{n:,} pages"
@@ -69,7 +70,8 @@ class StageBar:
             self.bar.set_postfix_str(f"{self.pages:,} pages", refresh=False)
             self.bar.update(nbytes / 1e6)
         else:
-            self.bar.set_postfix_str(f"{self.nbytes / 1e6:,.1f} MB", refresh=False)
+            mb = self.nbytes / 1e6
+            self.bar.set_postfix_str(f"{mb:,.{_places(mb)}f} MB", refresh=False)
             self.bar.update(pages)
 
     def close(self) -> None:
@@ -84,6 +86,11 @@ class StageBar:
     def _redraw(self) -> None:
         while not self._stop.wait(REDRAW_SECONDS):
             self.bar.refresh()
+
+
+def _places(mb: float) -> int:
+    """Decimal places that show a size in MB without rounding a small one to 0.0."""
+    return 1 if mb >= 10 else 2 if mb >= 1 else 3
 
 
 def _is_terminal(file: Any) -> bool:
