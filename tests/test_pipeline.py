@@ -330,3 +330,19 @@ def test_bars_are_closed_when_a_run_fails(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         run(str(path), tmp_path / "out", progress=progress)
     assert progress.bars and all(bar.closed for bar in progress.bars)
+
+
+def test_interrupted_work_resumes_only_for_its_own_run(tmp_path):
+    from zhclean.errors import OutputError
+
+    path = write_jsonl(tmp_path / "in.jsonl", corpus(11, 8))
+    out = tmp_path / "out"
+    run(str(path), out, load_config(overrides={"run.keep_work": True}))
+    for name in ("kept.jsonl", "rejected.jsonl", "stats.json", "config.toml"):
+        (out / name).unlink()  # what a killed run leaves: its work folder
+    with pytest.raises(OutputError, match="holds no resumable work of this run .*_work"):
+        run(str(path), out, load_config(overrides={"filters.min_chars": 1}))
+    assert (out / "_work" / "manifest.json").exists()  # not discarded silently
+    assert run(str(path), out).stats["resumed_chunks"] == 1  # its own run resumes
+    fresh = run(str(path), out, load_config(overrides={"filters.min_chars": 1}), overwrite=True)
+    assert fresh.stats["resumed_chunks"] == 0 and fresh.pages_in == 8

@@ -11,7 +11,8 @@ Layout (under ``<output>/_work/``)::
                                       means the chunk is complete
 
 Every file is written atomically. A killed run leaves complete chunks behind; the next run
-with the same inputs and config skips them. A different manifest empties the folder.
+with the same inputs and config skips them. A different manifest empties the folder (a run
+only gets there with ``overwrite``: see `io.outdir`).
 """
 from __future__ import annotations
 
