@@ -283,7 +283,10 @@ def config_to_toml(config: Config) -> str:
 
 
 def save_config(config: Config, path: str | Path) -> None:
-    Path(path).write_text(config_to_toml(config), encoding="utf-8")
+    """Write the resolved config as TOML, atomically (`OutputError` when it cannot)."""
+    from zhclean.io.writers import write_atomic
+
+    write_atomic(path, config_to_toml(config).encode("utf-8"))
 
 
 def _section_from_dict(section: Any, values: Mapping[str, Any], where: str) -> Any:
