@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -14,7 +15,22 @@ from types import UnionType
 from typing import Any, Mapping, Union, get_args, get_origin, get_type_hints
 
 from zhclean.errors import ConfigError
-from zhclean.normalize import DEFAULT_FIXES
+from zhclean.normalize import DEFAULT_FIXES, FIXES
+
+#: Names zhclean gives fields of its own in output records (`stages.OUR_FIELDS`, and ``raw``
+#: for a line that could not be parsed): no input field setting may name one of them.
+RESERVED_FIELDS = ("zhclean", "reason", "detail", "raw")
+#: Most worker processes (local engine) or LocalCluster workers a run starts.
+MAX_WORKERS = 1024
+
+
+def _bad(section: str, name: str, value: Any, why: str) -> ConfigError:
+    return ConfigError(f"{section}.{name} = {value!r}: {why}")
+
+
+def _is_share(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) \
+        and 0.0 <= value <= 1.0
 
 
 @dataclass(frozen=True)
@@ -22,6 +38,12 @@ class NormalizeConfig:
     """Which fixes of `zhclean.normalize` run, in order."""
 
     fixes: tuple[str, ...] = DEFAULT_FIXES
+
+    def __post_init__(self) -> None:
+        for fix in self.fixes:
+            if fix not in FIXES:
+                raise _bad("normalize", "fixes", list(self.fixes),
+                           f"unknown fix {fix!r}{_suggest(str(fix), FIXES)}")
 
 
 @dataclass(frozen=True)
@@ -63,6 +85,23 @@ class FilterConfig:
     #: spam-wrapped pages whose genuine article survived cleaning (the default).
     max_removed_share: float | None = None
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.min_chars, int) or isinstance(self.min_chars, bool) or self.min_chars < 0:
+            raise _bad("filters", "min_chars", self.min_chars,
+                       "expected a whole number of characters, 0 or more (0 switches the filter off)")
+        for name in ("min_han_share", "min_terminal_punct_share", "max_duplicated_line_share",
+                     "max_repeated_13gram_share"):
+            if not _is_share(getattr(self, name)):
+                raise _bad("filters", name, getattr(self, name),
+                           "expected a share from 0 to 1 (0 switches the filter off)")
+        if not all(_is_share(v) for v in self.max_top_ngram_share):
+            raise _bad("filters", "max_top_ngram_share", list(self.max_top_ngram_share),
+                       "expected shares from 0 to 1 for the 2-, 3-, 4-grams ... (0 or [] switches "
+                       "them off)")
+        if self.max_removed_share is not None and not _is_share(self.max_removed_share):
+            raise _bad("filters", "max_removed_share", self.max_removed_share,
+                       "expected a share from 0 to 1, or leave it unset (the filter is off)")
+
 
 @dataclass(frozen=True)
 class RunConfig:
@@ -93,8 +132,9 @@ class RunConfig:
     def __post_init__(self) -> None:
         if self.engine not in ("local", "dask"):
             raise ConfigError(f"[run] engine must be 'local' or 'dask', got {self.engine!r}")
-        if self.workers < 1:
-            raise ConfigError(f"[run] workers must be at least 1, got {self.workers}")
+        if not 1 <= self.workers <= MAX_WORKERS:
+            raise ConfigError(f"[run] workers must be at least 1 and at most {MAX_WORKERS}, "
+                              f"got {self.workers}")
         if self.output_format not in ("auto", "jsonl", "parquet"):
             raise ConfigError(f"[run] output_format must be auto, jsonl or parquet, "
                               f"got {self.output_format!r}")
@@ -102,6 +142,19 @@ class RunConfig:
             raise ConfigError(f"[run] chunk_pages must be at least 1, got {self.chunk_pages}")
         if self.max_text_bytes < 1:
             raise ConfigError(f"[run] max_text_bytes must be positive, got {self.max_text_bytes}")
+        if self.max_driver_pages < 1:
+            raise _bad("run", "max_driver_pages", self.max_driver_pages,
+                       "expected a whole number of pages, 1 or more (10,000,000 is the default)")
+        for name in ("text_field", "id_field", "title_field"):
+            if not getattr(self, name):
+                raise _bad("run", name, getattr(self, name), "expected the name of a field, not empty")
+        for name in ("text_field", "id_field"):
+            if getattr(self, name) in RESERVED_FIELDS:
+                raise _bad("run", name, getattr(self, name),
+                           f"names a field zhclean adds to its output ({', '.join(RESERVED_FIELDS)}); "
+                           "rename the field in the input")
+        if self.text_field == self.id_field:
+            raise _bad("run", "id_field", self.id_field, "text_field and id_field must differ")
 
 
 @dataclass(frozen=True)
