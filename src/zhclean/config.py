@@ -119,8 +119,10 @@ class RunConfig:
     id_field: str = "id"
     #: Passed to the cleaner when the record has it.
     title_field: str = "title"
-    #: Records whose text is larger than this (UTF-8 bytes) -> ``input.too_large``.
-    max_text_bytes: int = 16 * 1024 * 1024
+    #: Records whose text is larger than this (UTF-8 bytes) -> ``input.too_large``. Cleaning a
+    #: page takes up to ~250 bytes of memory per byte of text (a page of one-character lines;
+    #: prose ~100), so the worst page at 3 MiB peaks at ~0.85 GB (`bench/bench_memory.py`).
+    max_text_bytes: int = 3 * 1024 * 1024
     #: Pages per chunk (the unit of work handed to a worker, and of resuming).
     chunk_pages: int = 1000
     #: Dask engine: most dedup candidate pages the client resolves (~1 KB each); more fails

@@ -57,7 +57,7 @@ class FieldNames:
     text: str = "text"
     id: str = "id"
     title: str = "title"
-    max_text_bytes: int = 16 * 1024 * 1024
+    max_text_bytes: int = 3 * 1024 * 1024  # (the default of `RunConfig.max_text_bytes`)
 
 
 def parse_item(item: RawItem, stem: str, names: FieldNames) -> InputRecord:
