@@ -25,9 +25,6 @@ import orjson
 #: writes what orjson cannot (past 255 levels), recurses once per level.
 MAX_DEPTH = 500
 
-#: Lines with a long run of digits or a 3-digit exponent may hold a number orjson would
-#: round (it reads integers past 64 bits as doubles); they take the exact path.
-_MAY_ROUND = re.compile(r"[0-9.]{16,}|[0-9][eE][-+]?[0-9]{3}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -45,26 +42,56 @@ class LoneSurrogate(ValueError):
 
 def parse_record(text: str) -> Any:
     """One JSON value from `text`, numbers exact. Raises `TooDeep`, `LoneSurrogate` or
-    `ValueError` (not JSON; the message says where)."""
-    exact = bool(_MAY_ROUND.search(text))
-    value: Any = None
-    if not exact:
-        try:
-            value = orjson.loads(text)
-        except orjson.JSONDecodeError:
-            exact = True  # NaN, 1e400, raw control characters, lone surrogates, deep nesting
-    if exact:
-        try:
-            value = json.loads(text, strict=False, parse_int=_int, parse_float=_float,
-                               parse_constant=str)
-        except RecursionError:
-            raise TooDeep(f"nested more than {MAX_DEPTH} levels deep") from None
-        field = _surrogate_field(value)
-        if field is not None:
-            raise LoneSurrogate(field)
-    if text.count("[") + text.count("{") > MAX_DEPTH and depth(value) > MAX_DEPTH:
-        raise TooDeep(f"nested more than {MAX_DEPTH} levels deep")
+    `ValueError` (not JSON; the message says where).
+
+    orjson reads integers past 64 bits as doubles and rounds long decimals; any number it may
+    have rounded is a float, so a value holding a float (rare in web records) is read again
+    with the standard library's exact number hooks."""
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:  # NaN, 1e400, raw control characters, lone surrogates, deep
+        value = _exact(text)
+    else:
+        levels, floats = _shape(value)
+        if levels > MAX_DEPTH:
+            raise TooDeep(f"nested more than {MAX_DEPTH} levels deep")
+        if floats:
+            value = _exact(text)
     return value
+
+
+def _exact(text: str) -> Any:
+    try:
+        value = json.loads(text, strict=False, parse_int=_int, parse_float=_float,
+                           parse_constant=str)
+    except RecursionError:
+        raise TooDeep(f"nested more than {MAX_DEPTH} levels deep") from None
+    if _shape(value)[0] > MAX_DEPTH:
+        raise TooDeep(f"nested more than {MAX_DEPTH} levels deep")
+    field = _surrogate_field(value)
+    if field is not None:
+        raise LoneSurrogate(field)
+    return value
+
+
+def _shape(value: Any) -> tuple[int, bool]:
+    """(levels of arrays/objects, whether a float is anywhere), without recursion."""
+    deepest, floats = 0, False
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = item.values()
+        elif not isinstance(item, list):
+            floats = floats or isinstance(item, float)
+            continue
+        deepest = max(deepest, level)
+        for child in item:
+            if isinstance(child, (dict, list)):
+                stack.append((child, level + 1))
+            elif isinstance(child, float):
+                floats = True
+    return deepest, floats
 
 
 def _int(token: str) -> int | str:
@@ -79,21 +106,6 @@ def _float(token: str) -> float | str:
     if math.isfinite(value) and Decimal(token) == Decimal(repr(value)):
         return value
     return token
-
-
-def depth(value: Any) -> int:
-    """Levels of arrays/objects in `value` (0 for a scalar), without recursion."""
-    deepest = 0
-    stack = [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict):
-            item = item.values()
-        elif not isinstance(item, list):
-            continue
-        deepest = max(deepest, level)
-        stack.extend((child, level + 1) for child in item if isinstance(child, (dict, list)))
-    return deepest
 
 
 def _surrogate_field(value: Any) -> str | None:

@@ -72,7 +72,7 @@ def parse_item(item: RawItem, stem: str, names: FieldNames) -> InputRecord:
         if item.name:  # a text file: the whole file is the page
             return _text_file(payload, item.name, names)
         return _json_line(payload, fallback_id, item.pos, names)
-    return _from_fields(dict(payload), fallback_id, names)
+    return _from_fields(dict(payload), fallback_id, names, check_encoding=True)
 
 
 def _json_line(line: bytes, fallback_id: str, pos: int, names: FieldNames) -> InputRecord:
@@ -119,9 +119,14 @@ def _text_file(data: bytes, name: str, names: FieldNames) -> InputRecord:
     return _from_fields({names.id: page_id, "path": name, names.text: text}, page_id, names)
 
 
-def _from_fields(fields: dict[str, Any], fallback_id: str, names: FieldNames) -> InputRecord:
-    bad_field = next((k for k, v in fields.items() if _has_surrogates(k) or _has_surrogates(v)), None)
-    if bad_field is not None:  # invalid UTF-8 read with surrogateescape (CSV)
+def _from_fields(fields: dict[str, Any], fallback_id: str, names: FieldNames,
+                 check_encoding: bool = False) -> InputRecord:
+    """`check_encoding`: a row read with ``surrogateescape`` (CSV) may hold invalid UTF-8 in
+    any field (JSON lines were checked when parsed)."""
+    bad_field = None
+    if check_encoding:
+        bad_field = next((k for k, v in fields.items() if _has_surrogates(k) or _has_surrogates(v)), None)
+    if bad_field is not None:
         fields = {_escaped(k): _escaped(v) for k, v in fields.items()}
     raw_id = fields.get(names.id)
     page_id = fallback_id if raw_id is None or raw_id == "" else str(raw_id)
