@@ -318,6 +318,46 @@ def test_parquet_progress_has_a_page_total_from_the_metadata(tmp_path):
     assert all(bar.closed for bar in progress.bars)
 
 
+def test_parquet_progress_reaches_its_total_past_a_corrupt_row_group(tmp_path):
+    """A row group that cannot be read is one input.truncated_file record (issue 12); the bar
+    counts the rows it held, so it ends at the metadata's row count (issue 13)."""
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "in.parquet"
+    pq.write_table(pa.Table.from_pylist(corpus(12, 30, dup_every=10**6)), path, row_group_size=10)
+    meta = pq.ParquetFile(path).metadata
+    [column] = [meta.row_group(1).column(j) for j in range(meta.num_columns)
+                if meta.row_group(1).column(j).path_in_schema == "text"]
+    data = bytearray(path.read_bytes())
+    middle = column.data_page_offset + column.total_compressed_size // 2
+    data[middle: middle + 16] = b"\xee" * 16
+    path.write_bytes(bytes(data))
+    progress = Recorder()
+    result = run(str(path), tmp_path / "out", load_config(overrides={"run.chunk_pages": 4}),
+                 progress=progress)
+    assert result.pages_in == 21 and result.stats["reasons"]["input.truncated_file"] == 1
+    clean = progress.stage("clean")
+    assert clean.total_pages == 30 and sum(p for p, _ in clean.updates) == 30
+
+
+def test_a_gzip_file_cut_short_gives_no_size_from_its_last_bytes(tmp_path):
+    """The gzip trailer is a size hint; a file cut short ends in compressed data instead, which
+    must not become a total of gigabytes (issue 12's damaged inputs, issue 13's bars)."""
+    from zhclean.io.shards import discover_shards
+
+    data = "\n".join(json.dumps(r, ensure_ascii=False) for r in corpus(10, 40)).encode() + b"\n"
+    packed = gzip.compress(data)
+    (tmp_path / "whole.jsonl.gz").write_bytes(packed)
+    (tmp_path / "cut.jsonl.gz").write_bytes(packed[: len(packed) // 2] + b"\x00\x00\x00\xf0")
+    cut, whole = discover_shards([str(tmp_path / "whole.jsonl.gz"), str(tmp_path / "cut.jsonl.gz")])  # (sorted)
+    assert whole.decompressed_size == len(data) and cut.decompressed_size is None
+    progress = Recorder()
+    result = run(str(tmp_path / "cut.jsonl.gz"), tmp_path / "out", progress=progress)
+    assert progress.stage("clean").total_bytes is None
+    assert result.stats["reasons"].get("input.truncated_file") == 1
+
+
 def test_bars_are_closed_when_a_run_fails(tmp_path, monkeypatch):
     path = write_jsonl(tmp_path / "in.jsonl", corpus(9, 10))
     import zhclean.engines.tasks as tasks

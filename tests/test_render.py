@@ -156,6 +156,22 @@ def test_explain_reads_gzip_and_parquet(tmp_path):
     assert load_page(tmp_path / "p.parquet", "b") == (text, None)
 
 
+def test_explain_reads_a_file_as_its_bytes_say_with_the_warning_a_run_gives(tmp_path):
+    import gzip
+
+    text = "清水河治理三年见成效，沿岸居民重回河边散步。"
+    line = json.dumps({"id": "g", "text": text}, ensure_ascii=False).encode()
+    (tmp_path / "plain.jsonl.gz").write_bytes(line + b"\n")  # plain JSONL named .gz
+    (tmp_path / "packed.jsonl").write_bytes(gzip.compress(line + b"\n"))  # gzip named .jsonl
+    for name in ("plain.jsonl.gz", "packed.jsonl"):
+        warnings: list[str] = []
+        assert load_page(tmp_path / name, "g", warn=warnings.append) == (text, None)
+        ran = CliRunner().invoke(main, ["clean", str(tmp_path / name), "-o", str(tmp_path / f"out-{name}"),
+                                        "-q"])
+        assert ran.exit_code == 0, ran.output
+        assert warnings and [f"zhclean: warning: {w}" for w in warnings] == ran.stderr.splitlines()
+
+
 def test_cli_explain_skips_bad_lines_with_a_warning(tmp_path):
     path = broken_file(tmp_path)
     page_id = json.loads(PAGES.read_text(encoding="utf-8").splitlines()[1])["id"]

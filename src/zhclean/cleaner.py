@@ -64,8 +64,10 @@ class Cleaner:
             if memo is not None and len(memo) > self.memo_size:
                 memo.clear()
         removals, whole = self._pass(page)
+        features = _features(page)
+        del page  # (a later pass builds its own Page: two at once would double the peak)
         if whole:
-            return CleanedPage(source=source, removals=removals, features=_features(page))
+            return CleanedPage(source=source, removals=removals, features=features)
         for number in range(2, self.max_passes + 1):
             kept = self._run("fixpoint: render", render_kept, source, removals)
             if not kept or (number == 2 and kept == source):
@@ -81,7 +83,7 @@ class Cleaner:
             removals = merge_removals(list(removals) + mapped)
         return CleanedPage(source=source, removals=removals,
                            metadata=self._metadata(source, removals) if self.clean_config.keep_metadata else {},
-                           features=_features(page))
+                           features=features)
 
     def _pass(self, page: Page) -> tuple[tuple[Removal, ...], bool]:
         """One pass of every rule and the context decisions over `page`; True when a page

@@ -139,6 +139,8 @@ def _run(mode: str, inputs: tuple[str, ...], output: str, config: Config, quiet:
     if not quiet:
         print_summary(result.stats)
         click.echo(f"output: {result.output}", err=True)
+    for warning in result.stats.get("warnings", ()):  # shown even with --quiet
+        click.echo(f"zhclean: warning: {warning}", err=True)
 
 
 # --- commands -----------------------------------------------------------------------------

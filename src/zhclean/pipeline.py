@@ -16,6 +16,9 @@ record. A run has three phases of tasks (`engines/tasks.py`) that an engine maps
 
 Every input record comes out exactly once, kept or rejected with a reason; `run` checks that
 ``pages_in == kept + rejected`` per shard, and raises otherwise.
+
+``stats.json`` is written last: an output folder without it holds an unfinished run (a run
+removes the previous ``stats.json`` before it starts, and temporary files left by a killed one).
 """
 from __future__ import annotations
 
@@ -32,7 +35,7 @@ from zhclean.errors import OutputError, ZhcleanError
 from zhclean.io.outdir import claim_output_folder, run_fingerprint
 from zhclean.io.shards import Shard, discover_shards
 from zhclean.io.workdir import WorkDir, file_signature
-from zhclean.io.writers import JsonlSink
+from zhclean.io.writers import write_atomic
 from zhclean.stages import dedup_config, stages_for
 
 #: [run] settings that do not affect outputs: changing them keeps a run resumable.
@@ -46,7 +49,8 @@ class Bar(Protocol):
 
 #: ``progress(stage, total_bytes, total_pages) -> Bar`` (a total is None where it is not
 #: known); the CLI passes tqdm bars (`zhclean.progress`). `Bar.update(pages, nbytes)` comes
-#: once per chunk (at most `chunk_pages` pages or `chunk_bytes` bytes of input).
+#: once per chunk (at most `chunk_pages` pages or `chunk_bytes` bytes of input); in the clean
+#: stage a Parquet row group that cannot be read counts as the rows it held, as the total does.
 Progress = Callable[[str, "int | None", "int | None"], Bar]
 
 
@@ -154,6 +158,13 @@ def run(inputs: str | list[str], output: str | Path, config: Config | None = Non
     except OSError as exc:
         raise OutputError(f"cannot create output folder {out}: {exc.strerror}") from None
     work.prepare(manifest)
+    try:
+        (out / "stats.json").unlink(missing_ok=True)  # its absence marks an unfinished run
+        for stale in _partial_files(out):  # left by a run killed while writing its outputs
+            stale.unlink()
+    except OSError as exc:
+        raise OutputError(f"cannot remove an earlier run's stats.json or temporary files from "
+                          f"{out}: {exc.strerror}") from None
     own_engine = engine is None
     engine = engine or make_engine(config.run)
     seconds: dict[str, float] = {}
@@ -199,11 +210,17 @@ def run(inputs: str | list[str], output: str | Path, config: Config | None = Non
 
         stats["dedup"] = Deduplicator(dedup_config(config)).describe()
     save_config(config, out / "config.toml")
-    with JsonlSink(out / "stats.json") as sink:  # atomic write of one JSON document
-        sink.file.write(orjson.dumps(stats, option=orjson.OPT_INDENT_2) + b"\n")
+    write_atomic(out / "stats.json", orjson.dumps(stats, option=orjson.OPT_INDENT_2) + b"\n")
     if not config.run.keep_work:
         work.remove()
     return RunResult(out, stats)
+
+
+def _partial_files(out: Path) -> list[Path]:
+    """Temporary files of ours (`io.writers.AtomicFile`) in the output folder."""
+    names = ("kept", "rejected", "stats.json", "config.toml")
+    return [p for p in out.glob(".*.partial-*")
+            if p.name[1:].startswith(names) and p.name.rpartition("-")[2].isdigit() and p.is_file()]
 
 
 def _run_chunks(config: Config, mode: str, shards: list[Shard], work: WorkDir, engine: Engine,
@@ -220,7 +237,7 @@ def _run_chunks(config: Config, mode: str, shards: list[Shard], work: WorkDir, e
         for task, items in plan_chunks(shards, work, config.run.chunk_pages, config.run.chunk_bytes):
             names[task.shard.ordinal].append(task.name)
             tasks.append(task)
-            done = work.summary_path(task.name).exists()
+            done = work.chunk_done(task.name)
             yield config, mode, str(work.root), task, None if done else items
 
     resumed = 0
@@ -230,7 +247,7 @@ def _run_chunks(config: Config, mode: str, shards: list[Shard], work: WorkDir, e
         for i, summary in enumerate(engine.imap(process_chunk, pending())):
             summaries[tasks[i].shard.ordinal].append(summary)
             resumed += bool(summary.get("resumed"))
-            bar.update(summary["pages"], summary["raw_bytes"])
+            bar.update(summary.get("rows", summary["pages"]), summary["raw_bytes"])
     return summaries, names, resumed
 
 
@@ -272,8 +289,10 @@ def _account(shards: list[Shard], summaries: list[list[dict[str, Any]]],
              shard_stats: list[dict[str, Any]], seconds: dict[str, float], started: float,
              engine: Engine, mode: str, resumed: int) -> dict[str, Any]:
     reasons: dict[str, int] = {}
+    moved: dict[str, int] = {}
     stage_seconds: dict[str, float] = {}
     per_shard = []
+    warnings = [f"{shard.path}: {shard.note}" for shard in shards if shard.note]
     pages_in = kept = rejected = 0
     for shard, chunks, out in zip(shards, summaries, shard_stats):
         n_in = sum(c["pages"] for c in chunks)
@@ -283,6 +302,8 @@ def _account(shards: list[Shard], summaries: list[list[dict[str, Any]]],
                                f"{out['kept']} kept + {n_rej} rejected out (a bug: please report)")
         for code, n in out["rejected"].items():
             reasons[code] = reasons.get(code, 0) + n
+        for name, n in out.get("moved_fields", {}).items():
+            moved[name] = moved.get(name, 0) + n
         for c in [*chunks, out]:
             for stage, s in c["seconds"].items():
                 stage_seconds[stage] = stage_seconds.get(stage, 0.0) + s
@@ -290,7 +311,10 @@ def _account(shards: list[Shard], summaries: list[list[dict[str, Any]]],
         kept += out["kept"]
         rejected += n_rej
         per_shard.append({"input": shard.path, "pages": n_in, "kept": out["kept"],
-                          "rejected": n_rej})
+                          "rejected": n_rej, **({"note": shard.note} if shard.note else {})})
+    if moved:
+        warnings.append(f"{sum(moved.values())} input field(s) named like the fields zhclean adds "
+                        f"({', '.join(sorted(moved))}) were kept under zhclean.input_fields")
     total = time.perf_counter() - started
     bytes_in = sum(c["raw_bytes"] for chunks in summaries for c in chunks)
     return {
@@ -311,4 +335,6 @@ def _account(shards: list[Shard], summaries: list[list[dict[str, Any]]],
         "mb_per_s": round(bytes_in / 1e6 / total, 3) if total else None,
         "resumed_chunks": resumed,
         "shards": per_shard,
+        "moved_fields": dict(sorted(moved.items())),
+        "warnings": warnings,
     }

@@ -87,9 +87,9 @@ def _char_classes() -> tuple[np.ndarray, np.ndarray]:
     """Two lookup tables over every code point: is it a space (`str.isspace`), is it a
     letter or digit (`str.isalnum`). Built once per process (~0.3 s); a page is then
     classified with one numpy take instead of a regex or split pass."""
-    chars = [chr(c) for c in range(0x110000)]
-    space = np.fromiter(map(str.isspace, chars), dtype=bool, count=len(chars))
-    word = np.fromiter(map(str.isalnum, chars), dtype=bool, count=len(chars))
+    # (generators, not a list of the 1.1 M characters: that list alone held ~60 MB at once)
+    space = np.fromiter((chr(c).isspace() for c in range(0x110000)), dtype=bool, count=0x110000)
+    word = np.fromiter((chr(c).isalnum() for c in range(0x110000)), dtype=bool, count=0x110000)
     return space, word
 
 
@@ -97,11 +97,18 @@ _MULT = 0x100000001B3
 _POWERS = [np.uint64(pow(_MULT, k, 1 << 64)) for k in range(64)]
 
 
+#: Most buckets `repeated_values` counts in (int64 each: 32 MB): on a long page the table would
+#: otherwise take 128-256 bytes per character; more values then share a bucket and are sorted,
+#: with the same result.
+MAX_BUCKETS = 1 << 22
+
+
 def repeated_values(values: np.ndarray) -> np.ndarray:
     """True where the value occurs more than once in `values` (uint64 hashes). Buckets the
-    values in a table 16x their number first; only values sharing a bucket are sorted."""
+    values in a table 16x their number first (at most `MAX_BUCKETS`); only values sharing a
+    bucket are sorted."""
     n = len(values)
-    size = 1 << (16 * n).bit_length()
+    size = min(1 << (16 * n).bit_length(), MAX_BUCKETS)
     bucket = ((values ^ (values >> np.uint64(31))) & np.uint64(size - 1)).astype(np.int64)
     maybe = np.bincount(bucket, minlength=size)[bucket] > 1
     out = np.zeros(n, dtype=bool)

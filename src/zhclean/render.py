@@ -226,7 +226,8 @@ def load_page(path: str | Path, page_id: str | None = None, text_field: str = "t
     record whose id is `page_id` -- its `id_field`, or ``<file stem>:<line number>`` as a run
     names a record without one -- or the only page when `page_id` is None. Bad records before
     it (broken JSON, a text that is not a string, ...) are skipped, each passed to `warn` as a
-    message naming its line and what is wrong; the page asked for being one is an `InputError`."""
+    message naming its line and what is wrong; the page asked for being one is an `InputError`.
+    A file whose bytes disagree with its name (`Shard.note`) is read as they say, with a warning."""
     path = Path(path)
     if path.suffix == ".txt":
         try:
@@ -236,6 +237,8 @@ def load_page(path: str | Path, page_id: str | None = None, text_field: str = "t
     from zhclean.io import FieldNames, discover_shards, iter_items, parse_item
 
     [shard] = discover_shards([str(path)])
+    if shard.note and warn is not None:  # the bytes disagree with the name, as a run warns
+        warn(f"{path}: {shard.note}")
     names = FieldNames(text_field, id_field, title_field)
     found = None
     for item in iter_items(shard):
