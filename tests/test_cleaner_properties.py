@@ -114,6 +114,13 @@ IDEMPOTENCE_COUNTEREXAMPLES = [
      "count and was unescaped on the second pass; the decision is now local"),
     ("printf(\"\\n\") 输出一个换行。\\n下一段讲循环。",
      "a literal \\n inside code stays; one between Chinese sentences is a line break"),
+    ("QQ56789\\r\\n.工沿线居民出行方便了许多。",
+     "a contact glued to the start is cut with the literal line break after it, but only a "
+     "literal \\n was taken: a literal \\r\\n stayed at the start of the clean text, and the "
+     "second pass unescaped it"),
+    ("微信：kefu2020\\r\\n.工沿线居民出行方便了许多。", "the same, WeChat ID"),
+    ("城南街道整治工程完工。加微信gl_kefu888\\r\\n.工沿线居民出行方便了许多。",
+     "the same after a sentence: the literal \\r\\n right after it was unescaped on the second pass"),
     ("格林空调售后服务电话:400-612-8377(点击咨询)" * 3,
      "missed catch: three glued hotline lines (87 chars) keep everything but the CTAs, because "
      "HotlineSegment.trigger needs five digits in a row (400-612-8377 has none); the second "
@@ -133,6 +140,15 @@ def test_cleaning_is_idempotent(text: str) -> None:
 @given(st.lists(FRAGMENT, min_size=1, max_size=14).map("\n".join))
 def test_cleaning_line_structured_pages_is_idempotent(text: str) -> None:
     once = clean_text(text).text
+    assert clean_text(once).text == once
+
+
+@pytest.mark.parametrize("label", ["QQ", "微信", "微信：", "加微信", "客服微信：", "VX"])
+@pytest.mark.parametrize("ident", ["56789", "kefu2020", "13812345678"])
+@pytest.mark.parametrize("before", ["", "城南街道整治工程完工。"])
+@pytest.mark.parametrize("line_break", ["\\r\\n", "\\n"])
+def test_idempotent_after_a_glued_contact_and_a_literal_line_break(label, ident, before, line_break):
+    once = clean_text(before + label + ident + line_break + ".工沿线居民出行方便了许多。").text
     assert clean_text(once).text == once
 
 

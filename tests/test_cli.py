@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -84,6 +85,47 @@ def test_dedup_command_alone(tmp_path):
     assert all(r["detail"]["duplicate_of"] == "d0" for r in rejected)
 
 
+def write_pages(path: Path, n: int, tag: str) -> Path:
+    """`n` distinct pages long enough to be kept."""
+    body = "城南街道的积水点整治工程全面完工，沿线居民出行方便了许多。工程负责人介绍，明年还将继续改造老旧小区的雨污管网。"
+    path.write_text("".join(json.dumps({"id": f"{tag}{i}", "text": f"第{i}号{tag}消息。" + body * 2},
+                                       ensure_ascii=False) + "\n" for i in range(n)), encoding="utf-8")
+    return path
+
+
+def test_a_run_refuses_a_folder_holding_other_output(tmp_path):
+    """A folder that holds an earlier run's shards is not written into: the run would leave
+    them there for `report` to count. --overwrite replaces them; the run's own folder (its
+    resumable work, or the same run finished) is always fine."""
+    many = [write_pages(tmp_path / f"many-{i}.jsonl", 5, f"m{i}-") for i in range(3)]
+    one = write_pages(tmp_path / "one.jsonl", 5, "o")
+    out = tmp_path / "out"
+    assert invoke("run", *map(str, many), "-o", str(out), "-q").exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert "kept-00002.jsonl" in before
+    result = CliRunner().invoke(main, ["run", str(one), "-o", str(out), "-q"])
+    assert result.exit_code == 5
+    assert str(out) in result.output and "--overwrite" in result.output
+    assert "kept-00000.jsonl" in result.output  # what it found there
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # untouched
+    (out / "notes.txt").write_text("mine")
+    result = invoke("run", str(one), "-o", str(out), "-q", "--overwrite")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["config.toml", "kept.jsonl", "notes.txt",
+                                                     "rejected.jsonl", "stats.json"]
+    stats = json.loads((out / "stats.json").read_text())
+    assert stats["pages_in"] == 5 and stats["outputs"] == {"kept": ["kept.jsonl"],
+                                                          "rejected": ["rejected.jsonl"]}
+    # the same command again: its own finished output, rewritten
+    assert invoke("run", str(one), "-o", str(out), "-q").exit_code == 0
+    # any other file in the way
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "data.csv").write_text("x")
+    result = CliRunner().invoke(main, ["clean", str(one), "-o", str(other), "-q"])
+    assert result.exit_code == 5 and "data.csv" in result.output
+
+
 @pytest.mark.parametrize("args, code, message", [
     (["run", "missing.jsonl", "-o", "OUT"], 4, "does not exist"),
     (["run", SAMPLE, "-o", "OUT", "--config", "missing.toml"], 3, "does not exist"),
@@ -131,3 +173,98 @@ def test_example_config_is_valid():
 def test_python_dash_m(tmp_path):
     result = subprocess.run([sys.executable, "-m", "zhclean", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "run" in result.stdout and "clean" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_progress_bars_show_pages_mb_and_a_total_and_end_cleanly(tmp_path, fmt):
+    src = write_pages(tmp_path / "in.jsonl", 30, "p")
+    if fmt == "parquet":
+        pa = pytest.importorskip("pyarrow")
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.Table.from_pylist(lines(src)), tmp_path / "in.parquet")
+        src = tmp_path / "in.parquet"
+    result = CliRunner().invoke(main, ["run", str(src), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    err = result.stderr
+    # each bar's last state, as a terminal shows it (a carriage return redraws the line)
+    shown = [line.rsplit("\r", 1)[-1] for line in err.split("\n")]
+    clean = next(line for line in shown if line.strip().startswith("clean"))
+    assert "100%" in clean and "30 pages" in clean.replace("30/30 pages", "30 pages")
+    assert "MB" in clean and "<00:00" in clean  # the remaining time, from a known total
+    if fmt == "parquet":
+        assert "30/30 pages" in clean  # the row count from the Parquet metadata
+    assert "\n\n" not in err and "" not in shown[:-1]  # no blank lines
+    assert next(i for i, line in enumerate(shown) if line.startswith("pages in")) > shown.index(clean)
+
+
+def test_a_bar_on_a_terminal_redraws_while_nothing_is_reported(monkeypatch):
+    """A long step (dedup of a large corpus) reports once at its end: on a terminal the bar is
+    redrawn meanwhile, so its elapsed time moves."""
+    import io
+    import time
+
+    import zhclean.progress as progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(progress, "REDRAW_SECONDS", 0.02)
+    screen = Terminal()
+    bar = progress.TqdmProgress(file=screen)("dedup", None, 1000)
+    time.sleep(0.3)
+    drawn = screen.getvalue().count("\r")
+    bar.update(1000, 2_000_000)
+    bar.close()
+    assert drawn >= 5
+    assert screen.getvalue().endswith("\n") and "1,000/1,000 pages" in screen.getvalue()
+
+
+def test_every_option_has_help_that_fits_its_command():
+    """`--help` explains every option; dedup does not claim to pass the title to the cleaner."""
+    for name, command in main.commands.items():
+        for param in command.params:
+            if isinstance(param, click.Option) and param.name != "help":
+                assert param.help, f"zhclean {name} {param.opts[0]} has no help"
+    dedup_help = CliRunner().invoke(main, ["dedup", "--help"]).output
+    assert "passed to the cleaner" not in dedup_help and "--title-field" in dedup_help
+    title = next(p for p in main.commands["dedup"].params if p.name == "title_field")
+    assert "dedup" in title.help and "ignore" in title.help
+    assert "Field holding the page text" in CliRunner().invoke(main, ["explain", "--help"]).output
+
+
+def test_dask_is_declared_once_with_one_lower_bound():
+    """The resolver must not walk back through versions of distributed: dask with its
+    distributed and dataframe extras, as Dask's docs recommend, one lower bound."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]
+    for extra, requirements in project["optional-dependencies"].items():
+        parsed = [Requirement(r) for r in requirements]
+        assert "distributed" not in {r.name for r in parsed}, extra
+        for r in parsed:
+            if r.name == "dask":
+                assert r.extras == {"distributed", "dataframe"}, extra
+                assert [s.operator for s in r.specifier] == [">="], extra
+
+
+def test_a_missing_extra_exits_with_the_config_code_and_both_install_commands(tmp_path, monkeypatch):
+    import builtins
+
+    out = tmp_path / "out"
+    assert invoke("clean", SAMPLE, "-o", str(out), "-q").exit_code == 0
+    real_import = builtins.__import__
+
+    def no_matplotlib(name, *args, **kwargs):
+        if name.startswith("matplotlib"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    result = CliRunner().invoke(main, ["report", str(out)])
+    assert result.exit_code == 3, result.output
+    assert "pip install 'zhclean[explore]'" in result.output
+    assert "pip install '.[explore]'" in result.output

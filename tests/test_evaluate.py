@@ -136,7 +136,9 @@ def test_bare_outputs_have_no_attribution():
     ('{"id": "a", "drop": []}', "'text' must be a string"),
     ('{"id": "a", "text": "abc", "drop": [[2, 9, "nav"]]}', "bad drop span"),
     ('{"id": "a", "text": "abc"}', "'drop' must be a list"),
-    ('not json', "not a JSON object"),
+    ('not json', "not valid JSON: Expecting value at column 1 (found 'n')"),
+    ('{"id": "a", "text": "a\x01b", "drop": []}',
+     "not valid JSON: Invalid control character at column 23 (found '\\x01')"),
 ])
 def test_bad_labels_name_the_line_and_field(tmp_path, line, message):
     path = tmp_path / "labels.jsonl"

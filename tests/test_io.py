@@ -87,6 +87,18 @@ def test_bad_lines_get_a_reason_and_keep_their_content(line, reason):
     assert rec.fields.get("raw") or rec.fields.get("id") == "a"
 
 
+@pytest.mark.parametrize("line, error", [
+    (b'{"id": "a", "text": "x" "y"}', "Expecting ',' delimiter at column 25 (found '\"')"),
+    (b'{"id": "a", "text": "cut', "Unterminated string starting at column 21; the line ends at column 24"),
+    (b'{"id": "a", "text": "x"} trailing', "Extra data at column 26 (found 't')"),
+    (b'{"id": "a", "text": ', "Expecting value at the end of the line (column 21)"),
+])
+def test_bad_json_says_what_is_wrong_and_where_in_full(line, error):
+    rec = parse_item(RawItem(5, line), "f", FieldNames())
+    assert rec.reason == "input.bad_json"
+    assert rec.detail == {"line": 5, "error": error}
+
+
 def test_bom_and_raw_nul_are_accepted():
     text = json.dumps({"text": PAGE}, ensure_ascii=False).encode()
     rec = parse_item(RawItem(1, b"\xef\xbb\xbf" + text.replace("。".encode(), b"\x00", 1)), "f", FieldNames())

@@ -262,3 +262,127 @@ def test_a_cleaner_crash_rejects_the_page_not_the_batch(tmp_path, monkeypatch):
     [bad] = read_jsonl(tmp_path / "out" / "rejected.jsonl")
     assert bad["reason"] == "clean.error" and "rule blew up" in bad["detail"]["error"]
     assert bad["text"] == pages[2]["text"] and result.kept == 3
+
+
+class RecordedBar:
+    def __init__(self, stage: str, total_bytes: int | None, total_pages: int | None):
+        self.stage, self.total_bytes, self.total_pages = stage, total_bytes, total_pages
+        self.updates: list[tuple[int, int]] = []
+        self.closed = False
+
+    def update(self, pages: int, nbytes: int) -> None:
+        self.updates.append((pages, nbytes))
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class Recorder:
+    """A `progress` callable that records what the run reports."""
+
+    def __init__(self):
+        self.bars: list[RecordedBar] = []
+
+    def __call__(self, stage: str, total_bytes: int | None, total_pages: int | None) -> RecordedBar:
+        self.bars.append(RecordedBar(stage, total_bytes, total_pages))
+        return self.bars[-1]
+
+    def stage(self, name: str) -> RecordedBar:
+        return next(b for b in self.bars if b.stage == name)
+
+
+def test_progress_comes_in_small_steps_with_a_total(tmp_path):
+    """With two workers, 1,000 pages report progress in many steps (not one or two chunks
+    of 1,000), against the input's size; every bar is closed."""
+    path = write_jsonl(tmp_path / "in.jsonl", corpus(7, 1000))
+    progress = Recorder()
+    run(str(path), tmp_path / "out", load_config(overrides={"run.workers": 2}), progress=progress)
+    clean = progress.stage("clean")
+    assert clean.total_bytes == path.stat().st_size
+    assert sum(p for p, _ in clean.updates) == 1000
+    assert sum(b for _, b in clean.updates) == path.stat().st_size
+    assert len(clean.updates) >= 5 and max(p for p, _ in clean.updates) <= 200
+    assert all(bar.closed for bar in progress.bars)
+    assert {"clean", "dedup", "write"} <= {bar.stage for bar in progress.bars}
+
+
+def test_parquet_progress_has_a_page_total_from_the_metadata(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.Table.from_pylist(corpus(8, 30)), tmp_path / "in.parquet")
+    progress = Recorder()
+    run(str(tmp_path / "in.parquet"), tmp_path / "out", progress=progress)
+    clean = progress.stage("clean")
+    assert clean.total_pages == 30 and clean.total_bytes is None
+    assert all(bar.closed for bar in progress.bars)
+
+
+def test_parquet_progress_reaches_its_total_past_a_corrupt_row_group(tmp_path):
+    """A row group that cannot be read is one input.truncated_file record (issue 12); the bar
+    counts the rows it held, so it ends at the metadata's row count (issue 13)."""
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "in.parquet"
+    pq.write_table(pa.Table.from_pylist(corpus(12, 30, dup_every=10**6)), path, row_group_size=10)
+    meta = pq.ParquetFile(path).metadata
+    [column] = [meta.row_group(1).column(j) for j in range(meta.num_columns)
+                if meta.row_group(1).column(j).path_in_schema == "text"]
+    data = bytearray(path.read_bytes())
+    middle = column.data_page_offset + column.total_compressed_size // 2
+    data[middle: middle + 16] = b"\xee" * 16
+    path.write_bytes(bytes(data))
+    progress = Recorder()
+    result = run(str(path), tmp_path / "out", load_config(overrides={"run.chunk_pages": 4}),
+                 progress=progress)
+    assert result.pages_in == 21 and result.stats["reasons"]["input.truncated_file"] == 1
+    clean = progress.stage("clean")
+    assert clean.total_pages == 30 and sum(p for p, _ in clean.updates) == 30
+
+
+def test_a_gzip_file_cut_short_gives_no_size_from_its_last_bytes(tmp_path):
+    """The gzip trailer is a size hint; a file cut short ends in compressed data instead, which
+    must not become a total of gigabytes (issue 12's damaged inputs, issue 13's bars)."""
+    from zhclean.io.shards import discover_shards
+
+    data = "\n".join(json.dumps(r, ensure_ascii=False) for r in corpus(10, 40)).encode() + b"\n"
+    packed = gzip.compress(data)
+    (tmp_path / "whole.jsonl.gz").write_bytes(packed)
+    (tmp_path / "cut.jsonl.gz").write_bytes(packed[: len(packed) // 2] + b"\x00\x00\x00\xf0")
+    cut, whole = discover_shards([str(tmp_path / "whole.jsonl.gz"), str(tmp_path / "cut.jsonl.gz")])  # (sorted)
+    assert whole.decompressed_size == len(data) and cut.decompressed_size is None
+    progress = Recorder()
+    result = run(str(tmp_path / "cut.jsonl.gz"), tmp_path / "out", progress=progress)
+    assert progress.stage("clean").total_bytes is None
+    assert result.stats["reasons"].get("input.truncated_file") == 1
+
+
+def test_bars_are_closed_when_a_run_fails(tmp_path, monkeypatch):
+    path = write_jsonl(tmp_path / "in.jsonl", corpus(9, 10))
+    import zhclean.engines.tasks as tasks
+
+    def broken(*args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(tasks, "write_shard", broken)
+    progress = Recorder()
+    with pytest.raises(RuntimeError):
+        run(str(path), tmp_path / "out", progress=progress)
+    assert progress.bars and all(bar.closed for bar in progress.bars)
+
+
+def test_interrupted_work_resumes_only_for_its_own_run(tmp_path):
+    from zhclean.errors import OutputError
+
+    path = write_jsonl(tmp_path / "in.jsonl", corpus(11, 8))
+    out = tmp_path / "out"
+    run(str(path), out, load_config(overrides={"run.keep_work": True}))
+    for name in ("kept.jsonl", "rejected.jsonl", "stats.json", "config.toml"):
+        (out / name).unlink()  # what a killed run leaves: its work folder
+    with pytest.raises(OutputError, match="holds no resumable work of this run .*_work"):
+        run(str(path), out, load_config(overrides={"filters.min_chars": 1}))
+    assert (out / "_work" / "manifest.json").exists()  # not discarded silently
+    assert run(str(path), out).stats["resumed_chunks"] == 1  # its own run resumes
+    fresh = run(str(path), out, load_config(overrides={"filters.min_chars": 1}), overwrite=True)
+    assert fresh.stats["resumed_chunks"] == 0 and fresh.pages_in == 8

@@ -40,6 +40,23 @@ def test_too_short():
     assert check(TooShort(200), ARTICLE)[1] is None
 
 
+#: A complete news story of three short paragraphs (about 120 characters): genuine, and kept.
+SHORT_STORY = "\n".join([
+    "城西社区食堂今天正式开业，首批为辖区六十岁以上老人提供午餐和晚餐。",
+    "社区负责人介绍，食堂每天供应两荤两素一汤，老人凭卡用餐可享受八折优惠。",
+    "开业当天，不少老人早早来到食堂排队，有老人说，以后不用再为做饭发愁了。",
+])
+
+
+def test_the_default_length_keeps_a_short_story_and_drops_a_stub():
+    """`min_chars` comes from the labelled pages (bench/too_short.py): a short story of a few
+    sentences is kept by every default filter; a headline alone is a stub."""
+    assert 100 < len(re.sub(r"\s", "", SHORT_STORY)) < 200
+    assert DocumentFilters()(SHORT_STORY)[1] is None
+    assert DocumentFilters()("城西社区食堂今天正式开业")[1].code == "doc.too_short"
+    assert FilterConfig().min_chars == TooShort().min_chars == 80
+
+
 def test_low_han_share():
     code = "def main():\n    return [x * 2 for x in range(10)]  # 计算\n" * 5
     assert check(LowHanShare(0.3), code)[1].code == "doc.low_han_share"

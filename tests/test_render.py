@@ -106,6 +106,81 @@ def test_load_page_finds_a_record_by_id_and_explains_errors(tmp_path):
     assert load_page(one) == ("一页文字", None)
 
 
+def broken_file(tmp_path: Path) -> Path:
+    """A JSONL file that `zhclean clean` reads: good pages around a broken line, a raw control
+    character inside a string, a text that is not a string and a page without an id."""
+    good = [json.loads(line) for line in PAGES.read_text(encoding="utf-8").splitlines()][:3]
+    lines = [json.dumps(good[0], ensure_ascii=False),
+             '{"id": "cut-short", "text": "清水河治理',                        # broken JSON
+             json.dumps({"id": "ctrl", "text": "清水河\x01治理三年见成效。"}, ensure_ascii=False)
+             .replace("\\u0001", "\x01"),                                       # a raw control character
+             '{"id": "number", "text": 12}',
+             json.dumps(good[1], ensure_ascii=False),
+             json.dumps({"text": good[2]["text"]}, ensure_ascii=False)]          # no id: <stem>:<line>
+    path = tmp_path / "pages.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_explain_reads_a_file_as_clean_does(tmp_path):
+    path = broken_file(tmp_path)
+    ran = CliRunner().invoke(main, ["clean", str(path), "-o", str(tmp_path / "out"), "-q"])
+    assert ran.exit_code == 0, ran.output
+    warnings: list[str] = []
+    good = [json.loads(line) for line in PAGES.read_text(encoding="utf-8").splitlines()][:3]
+    assert load_page(path, good[1]["id"], warn=warnings.append) == (good[1]["text"], None)
+    assert warnings == [
+        f"{path}, line 2: skipped (input.bad_json: Unterminated string starting at column 29; "
+        f"the line ends at column 34)",
+        f"{path}, line 4: skipped (input.not_string: field 'text' is int)",
+    ]
+    assert load_page(path, "ctrl") == ("清水河\x01治理三年见成效。", None)  # as clean reads it
+    assert load_page(path, "pages:6")[0] == good[2]["text"]  # the id clean gives it
+    with pytest.raises(InputError, match=r"line 2: .*input.bad_json: Unterminated string"):
+        load_page(path, "pages:2")
+    with pytest.raises(InputError, match="'text' is missing or not a string"):
+        load_page(path, "number")
+
+
+def test_explain_reads_gzip_and_parquet(tmp_path):
+    import gzip
+
+    text = "清水河治理三年见成效，沿岸居民重回河边散步。"
+    (tmp_path / "p.jsonl.gz").write_bytes(gzip.compress(
+        json.dumps({"id": "g", "text": text, "title": "标题"}, ensure_ascii=False).encode()))
+    assert load_page(tmp_path / "p.jsonl.gz", "g") == (text, "标题")
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"id": ["a", "b"], "text": ["第一页", text]}), tmp_path / "p.parquet")
+    assert load_page(tmp_path / "p.parquet", "b") == (text, None)
+
+
+def test_explain_reads_a_file_as_its_bytes_say_with_the_warning_a_run_gives(tmp_path):
+    import gzip
+
+    text = "清水河治理三年见成效，沿岸居民重回河边散步。"
+    line = json.dumps({"id": "g", "text": text}, ensure_ascii=False).encode()
+    (tmp_path / "plain.jsonl.gz").write_bytes(line + b"\n")  # plain JSONL named .gz
+    (tmp_path / "packed.jsonl").write_bytes(gzip.compress(line + b"\n"))  # gzip named .jsonl
+    for name in ("plain.jsonl.gz", "packed.jsonl"):
+        warnings: list[str] = []
+        assert load_page(tmp_path / name, "g", warn=warnings.append) == (text, None)
+        ran = CliRunner().invoke(main, ["clean", str(tmp_path / name), "-o", str(tmp_path / f"out-{name}"),
+                                        "-q"])
+        assert ran.exit_code == 0, ran.output
+        assert warnings and [f"zhclean: warning: {w}" for w in warnings] == ran.stderr.splitlines()
+
+
+def test_cli_explain_skips_bad_lines_with_a_warning(tmp_path):
+    path = broken_file(tmp_path)
+    page_id = json.loads(PAGES.read_text(encoding="utf-8").splitlines()[1])["id"]
+    result = CliRunner().invoke(main, ["explain", str(path), "--id", page_id, "--no-color"])
+    assert result.exit_code == 0, result.output
+    assert "warning" in result.stderr and "line 2: skipped (input.bad_json" in result.stderr
+    assert "verdict: content" in result.stdout
+
+
 def test_cli_explain_prints_the_page_and_writes_html(tmp_path):
     html_path = tmp_path / "page.html"
     result = CliRunner().invoke(main, ["explain", str(PAGES), "--id", "spam-wrapped-news",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import builtins
 import json
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -41,8 +42,9 @@ def test_text_features_measure_han_punctuation_and_repeated_lines():
 
 def test_clean_frame_has_one_row_per_input_row(sample, frame):
     assert list(frame.index) == list(sample.index)
-    assert list(frame.columns[:len(FRAME_COLUMNS) + 1]) == ["id", *FRAME_COLUMNS]
-    assert list(frame["id"]) == list(sample["id"])
+    assert list(frame.columns) == [*sample.columns, *FRAME_COLUMNS, "cluster_id", "cluster_size",
+                                   "dup_code", "duplicate_of"]
+    assert list(frame["id"]) == list(sample["id"]) and list(frame["text"]) == list(sample["text"])
     row = frame.set_index("id").loc["spam-wrapped-news"]
     assert row["verdict"] == "content"
     assert 0 < row["removed_share"] < 1
@@ -56,6 +58,77 @@ def test_rows_without_text_are_kept_with_a_verdict(frame):
     assert by_id.loc["no-text-field", "verdict"] == NO_TEXT
     assert by_id.loc["text-not-string", "verdict"] == NO_TEXT
     assert by_id.loc["empty-page", "verdict"] == "empty"
+    # the codes `zhclean clean` rejects them with
+    assert by_id.loc["no-text-field", "reason"] == "input.missing_text"
+    assert by_id.loc["text-not-string", "reason"] == "input.not_string"
+    assert by_id.loc["empty-page", "reason"] == "input.empty"
+    assert by_id.loc["doorway-only", "reason"] == "clean.all_junk"
+    assert pd.isna(by_id.loc["clean-library-news", "reason"])
+
+
+#: A Traditional-Chinese page whose title the SEO template re-inserts between paragraphs:
+#: with the title given (as `zhclean run` gives it) the copies go; without it they stay.
+TITLED = {
+    "id": "titled-traditional", "url": "http://example.com/tw/1", "title": "台北市明年增設二十處公共托育中心",
+    "text": "台北市明年增設二十處公共托育中心\n記者林雅婷／台北報導\n"
+            "台北市政府今天宣布，明年起將在全市增設二十處公共托育中心，預計可提供一千個托育名額，讓更多雙薪家庭能夠安心工作。\n"
+            "台北市明年增設二十處公共托育中心\n"
+            "社會局表示，新設的托育中心將優先設在托育資源不足的行政區，並與鄰近的國小和社區活動中心合作，方便家長接送。\n"
+            "台北市明年增設二十處公共托育中心\n"
+            "市府也將提高托育人員的薪資補助，希望留住有經驗的保育人員，讓托育品質能夠持續提升，家長也能更加放心。\n"
+            "責任編輯：陳怡君\n",
+}
+#: Records beside the bundled sample: a text that is a list, and a genuine page too short to keep.
+ODD = [{"id": "list-text", "url": "http://example.com/l", "text": ["第一段", "第二段"]},
+       {"id": "one-line", "url": "http://example.com/s", "text": "今天全市天气晴朗，气温回升。"}]
+
+
+def test_clean_frame_gives_what_zhclean_run_gives(tmp_path):
+    """The notebook is the batch run: the same pages through `clean_frame` (with the filters
+    and dedup of `run`) and `zhclean run` give the same clean texts, span codes and reasons."""
+    records = [json.loads(line) for line in PAGES.read_text(encoding="utf-8").splitlines()]
+    records += [TITLED, *ODD]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    ran = CliRunner().invoke(main, ["run", str(src), "-o", str(tmp_path / "out"), "-q"])
+    assert ran.exit_code == 0, ran.output
+    read = lambda name: {r["id"]: r for r in map(json.loads, (tmp_path / "out" / name).open(encoding="utf-8"))}
+    kept, rejected = read("kept.jsonl"), read("rejected.jsonl")
+
+    df = pd.read_json(src, lines=True, dtype={"text": object})
+    frame = zhclean.clean_frame(df, filters=True, dedup=True)
+    assert list(frame.columns[:len(df.columns)]) == list(df.columns)  # the input columns stay
+    assert list(frame["url"]) == list(df["url"])
+    rows = frame.set_index("id")
+    for page_id in [r["id"] for r in records]:
+        row = rows.loc[page_id]
+        if page_id in kept:
+            out = kept[page_id]
+            assert pd.isna(row["reason"]) and pd.isna(row["dup_code"]), page_id
+            assert row["clean_text"] == out["text"], page_id
+        else:
+            out = rejected[page_id]
+            assert (row["dup_code"] if pd.notna(row["dup_code"]) else row["reason"]) == out["reason"], page_id
+        removals = out.get("zhclean", {}).get("removals", [])
+        assert row["codes"] == dict(Counter(r["code"] for r in removals)), page_id
+    assert rows.loc["text-not-string", "reason"] == "input.not_string"
+    assert rows.loc["list-text", "reason"] == "input.not_string"
+    assert rows.loc["no-text-field", "reason"] == "input.missing_text"
+    assert kept["titled-traditional"]["zhclean"]["metadata"] == {"author": "林雅婷", "editor": "陳怡君"}
+    # the title column is used by default, as `zhclean run` uses the title field
+    untitled = zhclean.clean_frame(df, title=None).set_index("id")
+    assert rows.loc["titled-traditional", "codes"] != untitled.loc["titled-traditional", "codes"]
+
+
+def test_clean_frame_defaults_are_the_run_defaults():
+    import inspect
+
+    from zhclean.config import RunConfig
+
+    params = inspect.signature(zhclean.clean_frame).parameters
+    run = RunConfig()
+    assert (params["text"].default, params["id"].default, params["title"].default) == \
+        (run.text_field, run.id_field, run.title_field)
 
 
 def test_chunks_give_the_same_frame(sample, frame):
@@ -183,11 +256,50 @@ def test_write_report_is_self_contained_with_stats(tmp_path):
     stats = json.loads((out / "report" / "stats.json").read_text(encoding="utf-8"))
     assert stats["pages"] == {"kept": 2, "rejected": 3, "total": 5}
     assert stats["rejected_by_reason"] == {"dup.near": 2, "doc.too_short": 1}
-    assert stats["removed_spans_by_code"] == {"spam.hotline": 2, "boilerplate.footer": 1}
+    # spans of kept pages only: a rejected page's text is not in the corpus
+    assert stats["removed_spans_by_code"] == {"spam.hotline": 1, "boilerplate.footer": 1}
+    assert stats["removed_spans_on_rejected_pages"] == {"spam.hotline": 1}
     assert stats["duplicate_clusters_by_size"] == {"3": 1}
     assert stats["kept_chars"]["before"] == 11 + 14 + 12
     assert stats["pipeline"] == {"pages_in": 5}
     assert json.loads((out / "stats.json").read_text()) == {"pages_in": 5}  # not overwritten
+
+
+def test_report_figures_label_what_they_count(tmp_path):
+    from zhclean.report import report_figures
+
+    summary = read_output(write_output(tmp_path / "out"))
+    figures = {title: (caption, fig) for title, caption, fig in report_figures(summary)}
+    caption, removed = figures["Removed spans by reason"]
+    ax = removed.axes[0]
+    assert ax.get_xlabel() == "spans"
+    assert sorted(bar.get_width() for bar in ax.patches) == [1, 1]  # kept pages' spans only
+    caption, rejected = figures["Rejected pages by reason"]
+    assert rejected.axes[0].get_xlabel() == "pages"
+    for title, (caption, fig) in figures.items():
+        assert caption and title not in caption, title  # a caption says more than the title
+        assert fig.axes[0].get_title() == title
+    import html
+
+    page = write_report(tmp_path / "out").read_text(encoding="utf-8")
+    for title, (caption, _) in figures.items():
+        assert f"<figcaption>{html.escape(caption)}</figcaption>" in page
+
+
+def test_report_numbers_have_thousands_separators(tmp_path):
+    import html
+
+    out = write_output(tmp_path / "out")
+    records = [json.loads(line) for line in (out / "kept.jsonl").read_text(encoding="utf-8").splitlines()]
+    records[1]["text"] = "社区图书馆延长开放时间。" * 150  # 1,800 characters
+    (out / "kept.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                                    encoding="utf-8")
+    page = html.unescape(write_report(out).read_text(encoding="utf-8"))
+    assert "1,811 / 1,825" in page  # characters kept / before cleaning
+    fig = plot_reasons({"dup.near": 12_000, "doc.too_short": 3_500}, "Rejected pages by reason", unit="pages")
+    assert fig.axes[0].xaxis.get_major_formatter()(12_000, 0) == "12,000"
+    assert plot_lengths(pd.DataFrame({"chars_before": [10, 20], "chars_after": [5, 20]})) \
+        .axes[0].yaxis.get_major_formatter()(2_000, 0) == "2,000"
 
 
 def test_read_output_explains_a_wrong_folder(tmp_path):
@@ -214,6 +326,18 @@ def test_report_of_a_real_run(tmp_path, fmt):
     assert stats["removed_spans_by_code"]
     assert "unknown" not in stats["rejected_by_reason"]
     assert stats["duplicate_clusters_by_size"]  # the reposted river story
+
+
+def test_report_reads_only_what_stats_json_lists(tmp_path):
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["run", str(PAGES), "-o", str(out), "-q"]).exit_code == 0
+    pages_in = json.loads((out / "stats.json").read_text(encoding="utf-8"))["pages_in"]
+    (out / "kept-00003.jsonl").write_bytes((out / "kept.jsonl").read_bytes())  # stale shards
+    (out / "rejected-00003.jsonl").write_bytes((out / "rejected.jsonl").read_bytes())
+    assert read_output(out).stats()["pages"]["total"] == pages_in
+    (out / "kept.jsonl").unlink()
+    with pytest.raises(InputError, match="stats.json lists kept.jsonl"):
+        read_output(out)
 
 
 def test_cli_report_of_a_wrong_folder_exits_with_the_input_error_code(tmp_path):

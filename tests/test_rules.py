@@ -12,6 +12,8 @@ A case is ``{"text", "expect", "code", "note"}`` plus optional fields:
   ``span`` (or the whole text) and it is still in ``CleanedPage.text``.
 * ``span``: the substring judged (every occurrence, or only the ``occurrence``-th, 0-based).
 * ``title``: the page's HTML title, passed to the cleaner.
+* ``metadata``: fields the page's ``metadata`` must hold (what the cleaner recovered from the
+  removed bylines), e.g. ``{"editor": "陳怡君"}``.
 * ``xfail``: the cleaner is known to get this case wrong, and why. The case stays as written
   (it says what the cleaner should do) and is reported as xfail until the rule is fixed.
 
@@ -42,7 +44,7 @@ MIN_REMOVED, MIN_KEPT = 6, 4
 #: Codes given by the context decisions rather than a rule (see `zhclean.context`).
 CONTEXT_CODES = frozenset({"spam.residue", "spam.context", "spam.remnant", "boilerplate.edge_block"})
 REQUIRED = ("text", "expect", "code", "note")
-OPTIONAL = ("span", "occurrence", "title", "any_code", "xfail")
+OPTIONAL = ("span", "occurrence", "title", "any_code", "xfail", "metadata")
 
 
 def load_cases() -> list[tuple[str, dict]]:
@@ -100,6 +102,9 @@ def test_case(case: dict) -> None:
 
 def _check(page: CleanedPage, case: dict) -> None:
     explain = page.explain(width=80)
+    for key, value in case.get("metadata", {}).items():
+        assert page.metadata.get(key) == value, (f"metadata {key}: {page.metadata.get(key)!r}, "
+                                                 f"want {value!r} ({case['note']})\n{explain}")
     for start, end in _located(page, case):
         if case["expect"] == "removed":
             code = None if case.get("any_code") else case["code"]

@@ -86,8 +86,10 @@ class Cleaner:
             if memo is not None and len(memo) > self.memo_size:
                 memo.clear()
         removals, whole = self._pass(page)
+        features = _features(page)
+        del page  # (a later pass builds its own Page: two at once would double the peak)
         if whole:
-            return CleanedPage(source=source, removals=removals, features=_features(page))
+            return CleanedPage(source=source, removals=removals, features=features)
         for number in range(2, self.max_passes + 1):
             kept = self._run("fixpoint: render", render_kept, source, removals)
             if not kept or (number == 2 and kept == source):
@@ -103,7 +105,7 @@ class Cleaner:
             removals = merge_removals(list(removals) + mapped)
         return CleanedPage(source=source, removals=removals,
                            metadata=self._metadata(source, removals) if self.clean_config.keep_metadata else {},
-                           features=_features(page))
+                           features=features)
 
     def _clean_with_model(self, text: str, title: str | None) -> CleanedPage:
         """One pass of the rules, then the junk model decides every unit (`zhclean.model`)."""

@@ -8,7 +8,6 @@ library and prints a summary. Errors are `ZhcleanError`s; their class carries th
 from __future__ import annotations
 
 import sys
-import time
 from typing import Any, Callable
 
 import click
@@ -48,8 +47,17 @@ def config_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
-def io_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Inputs, output folder, field names, workers, progress."""
+#: What --title-field does for the commands that clean; `dedup` says what it does there.
+TITLE_HELP = "Field holding the page title, passed to the cleaner when present [title]."
+DEDUP_TITLE_HELP = ("Field holding the page title [title]; dedup ignores it (it compares the "
+                    "text only) and keeps it in the output as it is.")
+
+
+def io_options(fn: Callable[..., Any] | None = None, *, title_help: str = TITLE_HELP) -> Any:
+    """Inputs, output folder, field names, workers, progress (``@io_options``, or
+    ``@io_options(title_help=...)`` for a command that uses the title differently)."""
+    if fn is None:
+        return lambda f: io_options(f, title_help=title_help)
     options = [
         click.argument("inputs", nargs=-1, required=True),
         click.option("--output", "-o", required=True, type=click.Path(file_okay=False),
@@ -57,8 +65,7 @@ def io_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--text-field", help="Field holding the page text [text]."),
         click.option("--id-field", help="Field holding the page id [id]; pages without one get "
                                         "<file stem>:<line number>."),
-        click.option("--title-field", help="Field holding the page title, passed to the "
-                                           "cleaner when present [title]."),
+        click.option("--title-field", help=title_help),
         click.option("--format", "output_format", type=click.Choice(["auto", "jsonl", "parquet"]),
                      help="Output format [auto: like the input]."),
         click.option("--workers", "-w", type=click.IntRange(min=1),
@@ -71,6 +78,10 @@ def io_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--model", metavar="DIR",
                      help="Junk model folder written by `zhclean train`, 'shipped' (the model "
                           "inside zhclean) or 'off' (the rules alone) [clean.model: shipped]."),
+        click.option("--overwrite", is_flag=True,
+                     help="Replace an earlier run's output in OUTPUT (kept*, rejected*, "
+                          "stats.json, config.toml, _work/, report/). Without it a run only "
+                          "writes into an empty folder or its own (resumable or finished) work."),
         click.option("--quiet", "-q", is_flag=True, help="No progress bars or summary."),
     ]
     for option in reversed(options):
@@ -100,66 +111,41 @@ def build_config(config_path: str | None, overrides: tuple[str, ...], **flags: A
     return load_config(config_path, parsed)
 
 
-# --- progress and summary -----------------------------------------------------------------
-
-
-class TqdmProgress:
-    """Progress bars for the pipeline's stages: MB read, pages, pages/s."""
-
-    def __init__(self, quiet: bool):
-        self.quiet = quiet
-
-    def __call__(self, stage: str, total: int | None) -> Any:
-        from tqdm import tqdm
-
-        return _Bar(tqdm(total=total, desc=f"{stage:>6}", unit="B", unit_scale=True,
-                         unit_divisor=1000, disable=self.quiet, file=sys.stderr, leave=True))
-
-
-class _Bar:
-    def __init__(self, bar: Any):
-        self.bar = bar
-        self.pages = 0
-        self.started = time.perf_counter()
-
-    def update(self, pages: int, nbytes: int) -> None:
-        self.pages += pages
-        rate = self.pages / max(time.perf_counter() - self.started, 1e-9)
-        self.bar.set_postfix_str(f"{self.pages} pages, {rate:,.0f} pages/s", refresh=False)
-        self.bar.update(nbytes)
-
-    def close(self) -> None:
-        self.bar.close()
+# --- summary ------------------------------------------------------------------------------
 
 
 def print_summary(stats: dict[str, Any]) -> None:
     """The end-of-run table: counts per reason, bytes, time."""
     total = stats["pages_in"] or 1
     lines = [
-        "",
-        f"{'pages in':<28}{stats['pages_in']:>10}",
-        f"{'kept':<28}{stats['kept']:>10}  {stats['kept'] / total:6.1%}",
-        f"{'rejected':<28}{stats['rejected']:>10}  {stats['rejected'] / total:6.1%}",
+        f"{'pages in':<28}{stats['pages_in']:>10,}",
+        f"{'kept':<28}{stats['kept']:>10,}  {stats['kept'] / total:6.1%}",
+        f"{'rejected':<28}{stats['rejected']:>10,}  {stats['rejected'] / total:6.1%}",
     ]
     for code, n in stats["reasons"].items():
-        lines.append(f"  {code:<26}{n:>10}  {n / total:6.1%}")
+        lines.append(f"  {code:<26}{n:>10,}  {n / total:6.1%}")
     secs = stats["seconds"]["total"]
     lines.append(f"{'input':<28}{stats['bytes_in'] / 1e6:>10.1f} MB  "
                  f"({stats['mb_per_s'] or 0:.2f} MB/s, {stats['pages_in'] / max(secs, 1e-9):,.0f} "
                  f"pages/s, {secs:.1f} s, {stats['engine']} x{stats['workers']})")
     lines.append(f"{'kept text':<28}{stats['text_bytes_kept'] / 1e6:>10.1f} MB")
     if stats.get("resumed_chunks"):
-        lines.append(f"{'resumed chunks':<28}{stats['resumed_chunks']:>10}")
+        lines.append(f"{'resumed chunks':<28}{stats['resumed_chunks']:>10,}")
     click.echo("\n".join(lines), err=True)
 
 
-def _run(mode: str, inputs: tuple[str, ...], output: str, config: Config, quiet: bool) -> None:
+def _run(mode: str, inputs: tuple[str, ...], output: str, config: Config, quiet: bool,
+         overwrite: bool) -> None:
     from zhclean.pipeline import run
+    from zhclean.progress import TqdmProgress
 
-    result = run(list(inputs), output, config, mode=mode, progress=TqdmProgress(quiet))
+    result = run(list(inputs), output, config, mode=mode, progress=TqdmProgress(quiet),
+                 overwrite=overwrite)
     if not quiet:
         print_summary(result.stats)
         click.echo(f"output: {result.output}", err=True)
+    for warning in result.stats.get("warnings", ()):  # shown even with --quiet
+        click.echo(f"zhclean: warning: {warning}", err=True)
 
 
 # --- commands -----------------------------------------------------------------------------
@@ -169,14 +155,14 @@ def _run(mode: str, inputs: tuple[str, ...], output: str, config: Config, quiet:
 @io_options
 @config_options
 def clean(inputs: tuple[str, ...], output: str, config_path: str | None,
-          overrides: tuple[str, ...], quiet: bool, **flags: Any) -> None:
+          overrides: tuple[str, ...], quiet: bool, overwrite: bool, **flags: Any) -> None:
     """Clean pages (the span cleaner alone) into OUTPUT/kept.jsonl and rejected.jsonl.
 
     Kept pages keep every input field; `text` becomes the clean text and a `zhclean` field
     holds the removed spans and recovered metadata. Pages with nothing genuine left, and bad
     records, go to rejected with a reason. No document filters, no dedup (see `run`).
     """
-    _run("clean", inputs, output, build_config(config_path, overrides, **flags), quiet)
+    _run("clean", inputs, output, build_config(config_path, overrides, **flags), quiet, overwrite)
 
 
 @main.command("run")
@@ -186,8 +172,8 @@ def clean(inputs: tuple[str, ...], output: str, config_path: str | None,
 @click.option("--no-filters", is_flag=True, help="Switch document filters off ([filters] enabled).")
 @click.option("--no-dedup", is_flag=True, help="Switch dedup off ([dedup] exact and near).")
 def run_command(inputs: tuple[str, ...], output: str, config_path: str | None,
-                overrides: tuple[str, ...], quiet: bool, no_clean: bool, no_filters: bool,
-                no_dedup: bool, **flags: Any) -> None:
+                overrides: tuple[str, ...], quiet: bool, overwrite: bool, no_clean: bool,
+                no_filters: bool, no_dedup: bool, **flags: Any) -> None:
     """The whole pipeline: read, normalize, clean, document filters, dedup, write.
 
     INPUTS are files (.jsonl/.json/.ndjson, optionally .gz/.zst; .parquet; .csv), globs
@@ -202,35 +188,35 @@ def run_command(inputs: tuple[str, ...], output: str, config_path: str | None,
         extra["filters.enabled"] = False
     if no_dedup:
         extra.update({"dedup.exact": False, "dedup.near": False})
-    _run("run", inputs, output, build_config(config_path, overrides, extra=extra, **flags), quiet)
+    _run("run", inputs, output, build_config(config_path, overrides, extra=extra, **flags), quiet,
+         overwrite)
 
 
 @main.command()
-@io_options
+@io_options(title_help=DEDUP_TITLE_HELP)
 @config_options
 def dedup(inputs: tuple[str, ...], output: str, config_path: str | None,
-          overrides: tuple[str, ...], quiet: bool, **flags: Any) -> None:
+          overrides: tuple[str, ...], quiet: bool, overwrite: bool, **flags: Any) -> None:
     """Deduplicate already-cleaned pages (the dedup stage alone; text is used as is).
 
     Kept pages gain `zhclean.dedup` (cluster id and size); removed ones go to rejected with
     `dup.exact`/`dup.near` and the page they duplicate.
     """
-    _run("dedup", inputs, output, build_config(config_path, overrides, **flags), quiet)
+    _run("dedup", inputs, output, build_config(config_path, overrides, **flags), quiet, overwrite)
 
 
 # --- explore and regress: explain, report, eval, regress -----------------------------------
 # (zhclean.render, zhclean.frame, zhclean.report, zhclean.evaluate, zhclean.regress; see docs/explore.md)
 
 
-def _require(module: str, extra: str, what: str) -> None:
-    """A config error (exit 3) naming the extra to install when `module` cannot be imported."""
+def _require(module: str, extra: str, what: str, package: str) -> None:
+    """`MissingExtra` (exit 3) when `module` cannot be imported."""
     import importlib.util
 
     if importlib.util.find_spec(module) is None:
-        from zhclean.errors import ConfigError
+        from zhclean.errors import MissingExtra
 
-        raise ConfigError(f"{what} needs {module}, which comes with the {extra} extra: "
-                          f"pip install 'zhclean[{extra}]' (or, in a checkout, pip install '.[{extra}]')")
+        raise MissingExtra(extra, what, package)
 
 
 def _cleaner(config: Config) -> Any:
@@ -241,11 +227,14 @@ def _cleaner(config: Config) -> Any:
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--id", "page_id", help="Id of the page in a JSONL file (not needed for one page "
-                                      "or a .txt file).")
-@click.option("--text-field", default="text", show_default=True)
-@click.option("--id-field", default="id", show_default=True)
-@click.option("--title-field", default="title", show_default=True)
+@click.option("--id", "page_id", help="Id of the page (not needed for a file of one page or a "
+                                      ".txt file); a record without an id is <file stem>:<line "
+                                      "number>, as in `zhclean run`.")
+@click.option("--text-field", default="text", show_default=True,
+              help="Field holding the page text.")
+@click.option("--id-field", default="id", show_default=True, help="Field holding the page id.")
+@click.option("--title-field", default="title", show_default=True,
+              help="Field holding the page title, passed to the cleaner when present.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False),
               help="Also write the highlighted page as a self-contained HTML file.")
 @click.option("--color/--no-color", default=None, help="Colours [when writing to a terminal].")
@@ -255,10 +244,15 @@ def _cleaner(config: Config) -> Any:
 def explain(file: str, page_id: str | None, text_field: str, id_field: str, title_field: str,
             html_path: str | None, color: bool | None, codes: bool, listing: bool,
             config_path: str | None, overrides: tuple[str, ...]) -> None:
-    """Show what the cleaner removes from one page of FILE, each span coloured by kind."""
+    """Show what the cleaner removes from one page of FILE, each span coloured by kind.
+
+    FILE is read as `zhclean clean` reads it (JSONL, optionally .gz/.zst, Parquet, CSV; a .txt
+    file is one page): bad records are skipped with a warning.
+    """
     from zhclean.render import load_page, page_html, page_terminal
 
-    text, title = load_page(file, page_id, text_field, id_field, title_field)
+    text, title = load_page(file, page_id, text_field, id_field, title_field,
+                            warn=lambda message: click.echo(f"zhclean: warning: {message}", err=True))
     page = _cleaner(build_config(config_path, overrides))(text, title)
     if color is None:
         color = sys.stdout.isatty()
@@ -345,8 +339,8 @@ def train(labels: tuple[str, ...], output: str, pages_dir: str | None, split: st
     from zhclean.model.junk_model import read_model, save_model
     from zhclean.model.train import train as train_model
 
-    _require("sklearn", "train", "training a model")
-    _require("lightgbm", "train", "training a model")
+    _require("sklearn", "train", "training a model", "scikit-learn")
+    _require("lightgbm", "train", "training a model", "lightgbm")
     config = build_config(config_path, overrides)
     records = load_label_files(labels, pages_dir, split)
     started = time.perf_counter()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -14,7 +15,22 @@ from types import UnionType
 from typing import Any, Mapping, Union, get_args, get_origin, get_type_hints
 
 from zhclean.errors import ConfigError
-from zhclean.normalize import DEFAULT_FIXES
+from zhclean.normalize import DEFAULT_FIXES, FIXES
+
+#: Names zhclean gives fields of its own in output records (`stages.OUR_FIELDS`, and ``raw``
+#: for a line that could not be parsed): no input field setting may name one of them.
+RESERVED_FIELDS = ("zhclean", "reason", "detail", "raw")
+#: Most worker processes (local engine) or LocalCluster workers a run starts.
+MAX_WORKERS = 1024
+
+
+def _bad(section: str, name: str, value: Any, why: str) -> ConfigError:
+    return ConfigError(f"{section}.{name} = {value!r}: {why}")
+
+
+def _is_share(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) \
+        and 0.0 <= value <= 1.0
 
 
 @dataclass(frozen=True)
@@ -22,6 +38,12 @@ class NormalizeConfig:
     """Which fixes of `zhclean.normalize` run, in order."""
 
     fixes: tuple[str, ...] = DEFAULT_FIXES
+
+    def __post_init__(self) -> None:
+        for fix in self.fixes:
+            if fix not in FIXES:
+                raise _bad("normalize", "fixes", list(self.fixes),
+                           f"unknown fix {fix!r}{_suggest(str(fix), FIXES)}")
 
 
 @dataclass(frozen=True)
@@ -44,13 +66,15 @@ class FilterConfig:
     """Document filters (`zhclean.quality`), applied to the cleaned text of each page.
 
     Defaults and their sources (see docs/pipeline.md and the docstrings in quality.py):
-    ChineseWebText (CWT) `preprocess.py`, FineWeb-2 `configs/cmn_Hani.yml` (FW2) and the
+    measured on labelled pages (`min_chars`), ChineseWebText (CWT) `preprocess.py`, FineWeb-2 `configs/cmn_Hani.yml` (FW2) and the
     MAP-NEO Matrix zh pipeline `filter.py` (MN). A value of 0 (or None) switches a filter off.
     """
 
     enabled: bool = True
-    #: Fewer non-space characters than this after cleaning -> ``doc.too_short`` (CWT: <= 200).
-    min_chars: int = 200
+    #: Fewer non-space characters than this after cleaning -> ``doc.too_short``. Measured on
+    #: the labelled TRAIN pages (bench/too_short.py): 80 drops every all-spam leftover that 200
+    #: dropped and 33 genuine pages of 359 instead of 43 (a few-sentence story stays).
+    min_chars: int = 80
     #: Share of Han characters among non-space characters -> ``doc.low_han_share`` (CWT: < 0.30).
     min_han_share: float = 0.30
     #: Share of lines ending in terminal punctuation -> ``doc.few_terminal_punct`` (FW2: 0.106).
@@ -66,6 +90,23 @@ class FilterConfig:
     #: Opt-in: share of the page the cleaner removed -> ``doc.mostly_junk``. None keeps
     #: spam-wrapped pages whose genuine article survived cleaning (the default).
     max_removed_share: float | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.min_chars, int) or isinstance(self.min_chars, bool) or self.min_chars < 0:
+            raise _bad("filters", "min_chars", self.min_chars,
+                       "expected a whole number of characters, 0 or more (0 switches the filter off)")
+        for name in ("min_han_share", "min_terminal_punct_share", "max_duplicated_line_share",
+                     "max_repeated_13gram_share"):
+            if not _is_share(getattr(self, name)):
+                raise _bad("filters", name, getattr(self, name),
+                           "expected a share from 0 to 1 (0 switches the filter off)")
+        if not all(_is_share(v) for v in self.max_top_ngram_share):
+            raise _bad("filters", "max_top_ngram_share", list(self.max_top_ngram_share),
+                       "expected shares from 0 to 1 for the 2-, 3-, 4-grams ... (0 or [] switches "
+                       "them off)")
+        if self.max_removed_share is not None and not _is_share(self.max_removed_share):
+            raise _bad("filters", "max_removed_share", self.max_removed_share,
+                       "expected a share from 0 to 1, or leave it unset (the filter is off)")
 
 
 @dataclass(frozen=True)
@@ -84,10 +125,15 @@ class RunConfig:
     id_field: str = "id"
     #: Passed to the cleaner when the record has it.
     title_field: str = "title"
-    #: Records whose text is larger than this (UTF-8 bytes) -> ``input.too_large``.
-    max_text_bytes: int = 16 * 1024 * 1024
-    #: Pages per chunk (the unit of work handed to a worker, and of resuming).
-    chunk_pages: int = 1000
+    #: Records whose text is larger than this (UTF-8 bytes) -> ``input.too_large``. Cleaning a
+    #: page takes up to ~250 bytes of memory per byte of text (a page of one-character lines;
+    #: prose ~100), so the worst page at 3 MiB peaks at ~0.85 GB (`bench/bench_memory.py`).
+    max_text_bytes: int = 3 * 1024 * 1024
+    #: Pages per chunk (the unit of work handed to a worker, of progress and of resuming): a
+    #: chunk closes at `chunk_pages` pages or `chunk_bytes` bytes of input, whichever comes
+    #: first. 200 pages / 2 MB are 2-3 s of cleaning, so progress moves every few seconds.
+    chunk_pages: int = 200
+    chunk_bytes: int = 2_000_000
     #: Dask engine: most dedup candidate pages the client resolves (~1 KB each); more fails
     #: with advice instead of running the client out of memory.
     max_driver_pages: int = 10_000_000
@@ -97,15 +143,31 @@ class RunConfig:
     def __post_init__(self) -> None:
         if self.engine not in ("local", "dask"):
             raise ConfigError(f"[run] engine must be 'local' or 'dask', got {self.engine!r}")
-        if self.workers < 1:
-            raise ConfigError(f"[run] workers must be at least 1, got {self.workers}")
+        if not 1 <= self.workers <= MAX_WORKERS:
+            raise ConfigError(f"[run] workers must be at least 1 and at most {MAX_WORKERS}, "
+                              f"got {self.workers}")
         if self.output_format not in ("auto", "jsonl", "parquet"):
             raise ConfigError(f"[run] output_format must be auto, jsonl or parquet, "
                               f"got {self.output_format!r}")
         if self.chunk_pages < 1:
             raise ConfigError(f"[run] chunk_pages must be at least 1, got {self.chunk_pages}")
+        if self.chunk_bytes < 1:
+            raise ConfigError(f"[run] chunk_bytes must be at least 1, got {self.chunk_bytes}")
         if self.max_text_bytes < 1:
             raise ConfigError(f"[run] max_text_bytes must be positive, got {self.max_text_bytes}")
+        if self.max_driver_pages < 1:
+            raise _bad("run", "max_driver_pages", self.max_driver_pages,
+                       "expected a whole number of pages, 1 or more (10,000,000 is the default)")
+        for name in ("text_field", "id_field", "title_field"):
+            if not getattr(self, name):
+                raise _bad("run", name, getattr(self, name), "expected the name of a field, not empty")
+        for name in ("text_field", "id_field"):
+            if getattr(self, name) in RESERVED_FIELDS:
+                raise _bad("run", name, getattr(self, name),
+                           f"names a field zhclean adds to its output ({', '.join(RESERVED_FIELDS)}); "
+                           "rename the field in the input")
+        if self.text_field == self.id_field:
+            raise _bad("run", "id_field", self.id_field, "text_field and id_field must differ")
 
 
 @dataclass(frozen=True)
@@ -287,7 +349,10 @@ def config_to_toml(config: Config) -> str:
 
 
 def save_config(config: Config, path: str | Path) -> None:
-    Path(path).write_text(config_to_toml(config), encoding="utf-8")
+    """Write the resolved config as TOML, atomically (`OutputError` when it cannot)."""
+    from zhclean.io.writers import write_atomic
+
+    write_atomic(path, config_to_toml(config).encode("utf-8"))
 
 
 def _section_from_dict(section: Any, values: Mapping[str, Any], where: str) -> Any:

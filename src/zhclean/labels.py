@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from zhclean.errors import InputError
+from zhclean.io.records import json_error
 
 #: Reason-code kinds whose label kind has a different name. Everything else maps by the last
 #: dotted part of the code (``spam.hotline`` -> ``hotline``).
@@ -51,7 +52,7 @@ def iter_json_lines(path: str | Path, what: str) -> Iterator[tuple[int, Any]]:
                 try:
                     yield n, json.loads(line)
                 except json.JSONDecodeError as err:
-                    raise InputError(f"{path}, line {n}: not a JSON object ({err.msg})") from err
+                    raise InputError(f"{path}, line {n}: not valid JSON: {json_error(err)}") from err
     except OSError as err:
         raise InputError(f"{path}: cannot read the {what} ({err.strerror or err})") from err
     except UnicodeDecodeError as err:

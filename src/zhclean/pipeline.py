@@ -16,10 +16,14 @@ record. A run has three phases of tasks (`engines/tasks.py`) that an engine maps
 
 Every input record comes out exactly once, kept or rejected with a reason; `run` checks that
 ``pages_in == kept + rejected`` per shard, and raises otherwise.
+
+``stats.json`` is written last: an output folder without it holds an unfinished run (a run
+removes the previous ``stats.json`` before it starts, and temporary files left by a killed one).
 """
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Protocol
@@ -28,9 +32,10 @@ import orjson
 
 from zhclean.config import Config, config_to_dict, save_config
 from zhclean.errors import OutputError, ZhcleanError
+from zhclean.io.outdir import claim_output_folder, run_fingerprint
 from zhclean.io.shards import Shard, discover_shards
 from zhclean.io.workdir import WorkDir, file_signature
-from zhclean.io.writers import JsonlSink
+from zhclean.io.writers import write_atomic
 from zhclean.stages import dedup_config, stages_for
 
 #: [run] settings that do not affect outputs: changing them keeps a run resumable.
@@ -42,8 +47,11 @@ class Bar(Protocol):
     def close(self) -> None: ...
 
 
-#: ``progress(stage, total_bytes_or_None) -> Bar``; the CLI passes tqdm bars.
-Progress = Callable[[str, "int | None"], Bar]
+#: ``progress(stage, total_bytes, total_pages) -> Bar`` (a total is None where it is not
+#: known); the CLI passes tqdm bars (`zhclean.progress`). `Bar.update(pages, nbytes)` comes
+#: once per chunk (at most `chunk_pages` pages or `chunk_bytes` bytes of input); in the clean
+#: stage a Parquet row group that cannot be read counts as the rows it held, as the total does.
+Progress = Callable[[str, "int | None", "int | None"], Bar]
 
 
 class _NoBar:
@@ -54,8 +62,19 @@ class _NoBar:
         pass
 
 
-def _no_progress(stage: str, total: int | None) -> Bar:
+def _no_progress(stage: str, total_bytes: int | None, total_pages: int | None) -> Bar:
     return _NoBar()
+
+
+@contextmanager
+def _bar(progress: Progress, stage: str, total_bytes: int | None = None,
+         total_pages: int | None = None) -> Iterator[Bar]:
+    """A progress bar that is closed however its stage ends."""
+    bar = progress(stage, total_bytes, total_pages)
+    try:
+        yield bar
+    finally:
+        bar.close()
 
 
 # --- The run ------------------------------------------------------------------------------
@@ -105,11 +124,14 @@ def output_paths(out: Path, shards: list[Shard], fmt: str) -> list[tuple[str, st
 
 
 def run(inputs: str | list[str], output: str | Path, config: Config | None = None, *,
-        mode: str = "run", engine: Engine | None = None, progress: Progress | None = None) -> RunResult:
+        mode: str = "run", engine: Engine | None = None, progress: Progress | None = None,
+        overwrite: bool = False) -> RunResult:
     """Run the pipeline over `inputs` (files, globs, folders) into the folder `output`.
 
-    Writes ``kept*``/``rejected*`` (one pair per input shard), ``stats.json`` and the resolved
-    ``config.toml``. Resumes from a previous, interrupted run with the same inputs and config.
+    Writes ``kept*``/``rejected*`` (one pair per input shard), ``stats.json`` (which lists
+    them) and the resolved ``config.toml``. Resumes from a previous, interrupted run with the
+    same inputs and config. `output` must be empty or hold this run's own work or output
+    (`io.outdir`); `overwrite` first removes an earlier run's files instead of refusing.
     """
     from zhclean.engines import make_engine
     from zhclean.engines.tasks import ShardOutput, warm_up, write_shard
@@ -121,10 +143,6 @@ def run(inputs: str | list[str], output: str | Path, config: Config | None = Non
     shards = discover_shards(inputs)
     warm_up(stages)  # forked workers inherit the caches
     out = Path(output)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create output folder {out}: {exc.strerror}") from None
     fmt = output_format(config, shards)
     work = WorkDir(out / "_work")
     settings = config_to_dict(config)
@@ -132,7 +150,21 @@ def run(inputs: str | list[str], output: str | Path, config: Config | None = Non
         settings["run"].pop(key, None)
     manifest = {"mode": mode, "config": settings,
                 "inputs": [file_signature(s.path) for s in shards]}
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"cannot create output folder {out}: it is a file")
+    claim_output_folder(out, manifest, overwrite)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create output folder {out}: {exc.strerror}") from None
     work.prepare(manifest)
+    try:
+        (out / "stats.json").unlink(missing_ok=True)  # its absence marks an unfinished run
+        for stale in _partial_files(out):  # left by a run killed while writing its outputs
+            stale.unlink()
+    except OSError as exc:
+        raise OutputError(f"cannot remove an earlier run's stats.json or temporary files from "
+                          f"{out}: {exc.strerror}") from None
     own_engine = engine is None
     engine = engine or make_engine(config.run)
     seconds: dict[str, float] = {}
@@ -143,44 +175,52 @@ def run(inputs: str | list[str], output: str | Path, config: Config | None = Non
         seconds["chunks_wall"] = time.perf_counter() - t
         if stages.line_pass:
             t = time.perf_counter()
-            summaries = _finish_chunks(config, mode, work, chunk_names, engine, progress)
+            summaries = _finish_chunks(config, mode, work, chunk_names, engine, progress,
+                                       sum(c["pages"] for cs in summaries for c in cs))
             seconds["repeated_lines_wall"] = time.perf_counter() - t
         # Phase 2: dedup.
         dups: dict[str, dict[str, Any]] = {}
         t = time.perf_counter()
+        pages = sum(c["pages"] for cs in summaries for c in cs)
         if stages.dedup is not None:
-            bar = progress("dedup", None)
-            dups = engine_dedup(engine, config, work, [n for names in chunk_names for n in names])
-            bar.update(sum(c["pages"] for cs in summaries for c in cs),
-                       sum(c["raw_bytes"] for cs in summaries for c in cs))
-            bar.close()
+            with _bar(progress, "dedup", None, pages) as bar:
+                dups = engine_dedup(engine, config, work, [n for names in chunk_names for n in names])
+                bar.update(pages, sum(c["raw_bytes"] for cs in summaries for c in cs))
         seconds["dedup"] = time.perf_counter() - t
         # Phase 3: shards.
         t = time.perf_counter()
         outputs = [ShardOutput(s, tuple(names), k, r, fmt)
                    for s, names, (k, r) in zip(shards, chunk_names, output_paths(out, shards, fmt))]
-        bar = progress("write", None)
         shard_stats = []
         tasks = ((config, mode, str(work.root), job, _dups_of(dups, job.shard)) for job in outputs)
-        for stat in engine.imap(write_shard, tasks):
-            shard_stats.append(stat)
-            bar.update(stat["kept"] + sum(stat["rejected"].values()), stat["bytes_out"])
-        bar.close()
+        with _bar(progress, "write", None, pages) as bar:
+            for stat in engine.imap(write_shard, tasks):
+                shard_stats.append(stat)
+                bar.update(stat["kept"] + sum(stat["rejected"].values()), stat["bytes_out"])
         seconds["write_wall"] = time.perf_counter() - t
     finally:
         if own_engine:
             engine.close()
     stats = _account(shards, summaries, shard_stats, seconds, started, engine, mode, resumed)
+    stats["outputs"] = {"kept": [Path(o.kept_path).name for o in outputs],
+                        "rejected": [Path(o.rejected_path).name for o in outputs]}
+    stats["fingerprint"] = run_fingerprint(manifest)
     if stages.dedup is not None:
         from zhclean.dedup import Deduplicator
 
         stats["dedup"] = Deduplicator(dedup_config(config)).describe()
     save_config(config, out / "config.toml")
-    with JsonlSink(out / "stats.json") as sink:  # atomic write of one JSON document
-        sink.file.write(orjson.dumps(stats, option=orjson.OPT_INDENT_2) + b"\n")
+    write_atomic(out / "stats.json", orjson.dumps(stats, option=orjson.OPT_INDENT_2) + b"\n")
     if not config.run.keep_work:
         work.remove()
     return RunResult(out, stats)
+
+
+def _partial_files(out: Path) -> list[Path]:
+    """Temporary files of ours (`io.writers.AtomicFile`) in the output folder."""
+    names = ("kept", "rejected", "stats.json", "config.toml")
+    return [p for p in out.glob(".*.partial-*")
+            if p.name[1:].startswith(names) and p.name.rpartition("-")[2].isdigit() and p.is_file()]
 
 
 def _run_chunks(config: Config, mode: str, shards: list[Shard], work: WorkDir, engine: Engine,
@@ -191,39 +231,41 @@ def _run_chunks(config: Config, mode: str, shards: list[Shard], work: WorkDir, e
     names: list[list[str]] = [[] for _ in shards]
     tasks: list[ChunkTask] = []
     sizes = [s.decompressed_size for s in shards]
-    bar = progress("clean" if mode != "dedup" else "sign", None if None in sizes else sum(sizes))
+    counts = [s.page_count for s in shards]
 
     def pending() -> Iterator[tuple[Any, ...]]:
-        for task, items in plan_chunks(shards, work, config.run.chunk_pages):
+        for task, items in plan_chunks(shards, work, config.run.chunk_pages, config.run.chunk_bytes):
             names[task.shard.ordinal].append(task.name)
             tasks.append(task)
-            done = work.summary_path(task.name).exists()
+            done = work.chunk_done(task.name)
             yield config, mode, str(work.root), task, None if done else items
 
     resumed = 0
-    for i, summary in enumerate(engine.imap(process_chunk, pending())):
-        summaries[tasks[i].shard.ordinal].append(summary)
-        resumed += bool(summary.get("resumed"))
-        bar.update(summary["pages"], summary["raw_bytes"])
-    bar.close()
+    with _bar(progress, "clean" if mode != "dedup" else "sign",
+              None if None in sizes else sum(sizes),  # type: ignore[arg-type]
+              None if None in counts else sum(counts)) as bar:  # type: ignore[arg-type]
+        for i, summary in enumerate(engine.imap(process_chunk, pending())):
+            summaries[tasks[i].shard.ordinal].append(summary)
+            resumed += bool(summary.get("resumed"))
+            bar.update(summary.get("rows", summary["pages"]), summary["raw_bytes"])
     return summaries, names, resumed
 
 
 def _finish_chunks(config: Config, mode: str, work: WorkDir, names: list[list[str]],
-                   engine: Engine, progress: Progress) -> list[list[dict[str, Any]]]:
+                   engine: Engine, progress: Progress, pages: int) -> list[list[dict[str, Any]]]:
     """Phase 1b: merge the chunks' line counts, then cut repeated lines, filter and sign."""
     from zhclean.engines.tasks import finish_chunk, merge_line_counts
 
     flat = [n for shard_names in names for n in shard_names]
     merge_line_counts(config, work, flat)
-    bar = progress("lines", None)
     results = iter(engine.imap(finish_chunk, ((config, mode, str(work.root), n) for n in flat)))
-    summaries = []
-    for shard_names in names:
-        summaries.append([next(results) for _ in shard_names])
-        for summary in summaries[-1]:
-            bar.update(summary["pages"], summary["raw_bytes"])
-    bar.close()
+    summaries: list[list[dict[str, Any]]] = []
+    with _bar(progress, "lines", None, pages) as bar:
+        for shard_names in names:
+            summaries.append([])
+            for _ in shard_names:
+                summaries[-1].append(next(results))
+                bar.update(summaries[-1][-1]["pages"], summaries[-1][-1]["raw_bytes"])
     return summaries
 
 
@@ -247,8 +289,10 @@ def _account(shards: list[Shard], summaries: list[list[dict[str, Any]]],
              shard_stats: list[dict[str, Any]], seconds: dict[str, float], started: float,
              engine: Engine, mode: str, resumed: int) -> dict[str, Any]:
     reasons: dict[str, int] = {}
+    moved: dict[str, int] = {}
     stage_seconds: dict[str, float] = {}
     per_shard = []
+    warnings = [f"{shard.path}: {shard.note}" for shard in shards if shard.note]
     pages_in = kept = rejected = 0
     for shard, chunks, out in zip(shards, summaries, shard_stats):
         n_in = sum(c["pages"] for c in chunks)
@@ -258,6 +302,8 @@ def _account(shards: list[Shard], summaries: list[list[dict[str, Any]]],
                                f"{out['kept']} kept + {n_rej} rejected out (a bug: please report)")
         for code, n in out["rejected"].items():
             reasons[code] = reasons.get(code, 0) + n
+        for name, n in out.get("moved_fields", {}).items():
+            moved[name] = moved.get(name, 0) + n
         for c in [*chunks, out]:
             for stage, s in c["seconds"].items():
                 stage_seconds[stage] = stage_seconds.get(stage, 0.0) + s
@@ -265,7 +311,10 @@ def _account(shards: list[Shard], summaries: list[list[dict[str, Any]]],
         kept += out["kept"]
         rejected += n_rej
         per_shard.append({"input": shard.path, "pages": n_in, "kept": out["kept"],
-                          "rejected": n_rej})
+                          "rejected": n_rej, **({"note": shard.note} if shard.note else {})})
+    if moved:
+        warnings.append(f"{sum(moved.values())} input field(s) named like the fields zhclean adds "
+                        f"({', '.join(sorted(moved))}) were kept under zhclean.input_fields")
     total = time.perf_counter() - started
     bytes_in = sum(c["raw_bytes"] for chunks in summaries for c in chunks)
     return {
@@ -286,4 +335,6 @@ def _account(shards: list[Shard], summaries: list[list[dict[str, Any]]],
         "mb_per_s": round(bytes_in / 1e6 / total, 3) if total else None,
         "resumed_chunks": resumed,
         "shards": per_shard,
+        "moved_fields": dict(sorted(moved.items())),
+        "warnings": warnings,
     }

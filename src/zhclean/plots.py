@@ -12,7 +12,7 @@ import base64
 import io
 from typing import TYPE_CHECKING, Any
 
-from zhclean.errors import ZhcleanError
+from zhclean.errors import MissingExtra
 from zhclean.frame import cluster_sizes, reason_counts
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,13 +27,22 @@ def _figure(width: float = 7.0, height: float = 3.6) -> "Figure":
     try:
         from matplotlib.figure import Figure
     except ImportError as err:
-        raise ZhcleanError("plots need matplotlib, which comes with the explore extra: "
-                           "pip install 'zhclean[explore]'") from err
+        raise MissingExtra("explore", "plots", "matplotlib") from err
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def plot_reasons(frame_or_counts: Any, title: str = "Removed spans by reason") -> "Figure":
-    """Horizontal bars: removed spans per reason code, coloured by kind."""
+def _thousands(axis: Any) -> None:
+    """Whole-number ticks with thousands separators (12,000) on a count axis."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.get_major_locator().set_params(integer=True)
+    axis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:,.0f}"))
+
+
+def plot_reasons(frame_or_counts: Any, title: str = "Removed spans by reason",
+                 unit: str = "spans") -> "Figure":
+    """Horizontal bars: removed spans (or, with ``unit="pages"``, rejected pages) per reason
+    code, coloured by kind."""
     from zhclean.render import kind_colour
 
     counts = (reason_counts(frame_or_counts) if hasattr(frame_or_counts, "columns")
@@ -48,8 +57,8 @@ def plot_reasons(frame_or_counts: Any, title: str = "Removed spans by reason") -
         names = list(counts)
         ax.barh(names, list(counts.values()), color=[kind_colour(n.rsplit(".", 1)[-1]) for n in names],
                 edgecolor="#4b5563", linewidth=0.5)
-        ax.xaxis.get_major_locator().set_params(integer=True)
-        ax.set_xlabel("spans")
+        _thousands(ax.xaxis)
+        ax.set_xlabel(unit)
     ax.set_title(title)
     return fig
 
@@ -69,7 +78,7 @@ def plot_lengths(frame: "pd.DataFrame") -> "Figure":
     ax.hist(before[before > 0], bins=bins, alpha=0.55, label="before", color="#9ca3af")
     ax.hist(after[after > 0], bins=bins, alpha=0.75, label="after", color="#2563eb")
     ax.set_xscale("log")
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    _thousands(ax.yaxis)
     ax.set_xlabel("characters per page (pages left empty not shown)")
     ax.set_ylabel("pages")
     ax.set_title("Page length before and after cleaning")
@@ -84,7 +93,7 @@ def plot_han_share(frame: "pd.DataFrame") -> "Figure":
     shares = frame.loc[frame["chars_after"] > 0, "han_share"]
     ax.hist(shares, bins=20, range=(0.0, 1.0), color="#059669")
     ax.set_xlabel("Han characters / non-space characters (clean text)")
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    _thousands(ax.yaxis)
     ax.set_ylabel("pages")
     ax.set_title("Han share")
     return fig
@@ -99,8 +108,8 @@ def plot_cluster_sizes(frame: "pd.DataFrame") -> "Figure":
         ax.text(0.5, 0.5, "no duplicate clusters", ha="center", va="center")
         ax.set_axis_off()
     else:
-        ax.bar([str(s) for s in sizes.index], sizes.to_numpy(), color="#7c3aed")
-        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.bar([f"{s:,}" for s in sizes.index], sizes.to_numpy(), color="#7c3aed")
+        _thousands(ax.yaxis)
         ax.set_xlabel("pages in cluster")
         ax.set_ylabel("clusters")
     ax.set_title("Duplicate cluster sizes")

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from zhclean.document import CleanedPage, Removal
 from zhclean.errors import InputError
-from zhclean.labels import iter_json_lines
 
 #: Background colour per kind (the last part of a reason code); pale enough to read text on.
 KIND_COLOURS: dict[str, str] = {
@@ -220,31 +219,67 @@ def explain(text: str, title: str | None = None, config: Any = None) -> CleanedP
 
 
 def load_page(path: str | Path, page_id: str | None = None, text_field: str = "text",
-              id_field: str = "id", title_field: str = "title") -> tuple[str, str | None]:
-    """The text and title of one page: a .txt file is one page; in a JSONL file (optionally
-    .gz) the record whose `id_field` is `page_id` (or the only record when `page_id` is None)."""
+              id_field: str = "id", title_field: str = "title",
+              warn: Callable[[str], None] | None = None) -> tuple[str, str | None]:
+    """The text and title of one page of an input file, read as `zhclean clean` reads it
+    (`zhclean.io`: JSONL, optionally .gz/.zst, Parquet, CSV; a .txt file is one page): the
+    record whose id is `page_id` -- its `id_field`, or ``<file stem>:<line number>`` as a run
+    names a record without one -- or the only page when `page_id` is None. Bad records before
+    it (broken JSON, a text that is not a string, ...) are skipped, each passed to `warn` as a
+    message naming its line and what is wrong; the page asked for being one is an `InputError`.
+    A file whose bytes disagree with its name (`Shard.note`) is read as they say, with a warning."""
     path = Path(path)
     if path.suffix == ".txt":
         try:
             return path.read_text(encoding="utf-8"), None
         except (OSError, UnicodeDecodeError) as err:
             raise InputError(f"{path}: cannot read the page ({err})") from err
+    from zhclean.io import FieldNames, discover_shards, iter_items, parse_item
+
+    [shard] = discover_shards([str(path)])
+    if shard.note and warn is not None:  # the bytes disagree with the name, as a run warns
+        warn(f"{path}: {shard.note}")
+    names = FieldNames(text_field, id_field, title_field)
     found = None
-    for n, record in iter_json_lines(path, "pages"):
-        if page_id is None:
-            if found is not None:
-                raise InputError(f"{path} holds more than one page; choose one with --id")
-            found = (n, record)
-        elif isinstance(record, dict) and str(record.get(id_field)) == page_id:
-            found = (n, record)
-            break
+    for item in iter_items(shard):
+        rec = parse_item(item, shard.stem, names)
+        where = f"{path}, {'row' if shard.format in ('parquet', 'csv') else 'line'} {item.pos}"
+        if page_id is not None and rec.id != page_id:
+            if rec.reason is not None and warn is not None:
+                warn(f"{where}: skipped ({bad_record(rec)})")
+            continue
+        if rec.reason is not None:
+            if page_id is None:
+                if warn is not None:
+                    warn(f"{where}: skipped ({bad_record(rec)})")
+                continue
+            if rec.reason in ("input.missing_text", "input.not_string"):
+                raise InputError(f"{where}: page {page_id!r}: field {text_field!r} is missing or "
+                                 f"not a string ({bad_record(rec)}); give the text field with "
+                                 "--text-field")
+            raise InputError(f"{where}: page {page_id!r} cannot be read ({bad_record(rec)})")
+        if page_id is not None:
+            return rec.text or "", rec.title
+        if found is not None:
+            raise InputError(f"{path} holds more than one page; choose one with --id")
+        found = rec
     if found is None:
         raise InputError(f"{path}: no page with {id_field} {page_id!r}" if page_id is not None
                          else f"{path}: no pages")
-    n, record = found
-    text = record.get(text_field) if isinstance(record, dict) else None
-    if not isinstance(text, str):
-        raise InputError(f"{path}, line {n}: field {text_field!r} is missing or not a string; "
-                         "give the text field with --text-field")
-    title = record.get(title_field)
-    return text, title if isinstance(title, str) else None
+    return found.text or "", found.title
+
+
+def bad_record(rec: Any) -> str:
+    """A bad record's reason and evidence in a few words: ``input.bad_json: Expecting ','
+    delimiter at column 25 (found '"')``, ``input.not_string: field 'text' is int``."""
+    detail = dict(rec.detail)
+    if "error" in detail:
+        return f"{rec.reason}: {detail['error']}"
+    if rec.reason == "input.not_string":
+        return f"{rec.reason}: field {detail.get('field')!r} is {detail.get('type')}"
+    if rec.reason == "input.missing_text":
+        return f"{rec.reason}: no field {detail.get('field')!r}"
+    if rec.reason == "input.not_object":
+        return f"{rec.reason}: a JSON {detail.get('type')}, not an object"
+    detail.pop("line", None)
+    return f"{rec.reason}: " + ", ".join(f"{k} {v}" for k, v in detail.items())

@@ -5,6 +5,10 @@ document filters). `Stages` holds what a config compiles to, built once per proc
 
 A work record is ``{"status": "kept"|"rejected", "record": ..., "input_text": ...}``; every
 rejection carries a reason code (``input.*`` from parsing, ``clean.*``, ``doc.*``).
+
+The fields zhclean adds to a record are `OUR_FIELDS`: ``zhclean`` (every record) and
+``reason``/``detail`` (rejected ones). An input field of one of these names is never
+overwritten: its value moves to ``zhclean.input_fields`` (`with_ours`, `mark_rejected`).
 """
 from __future__ import annotations
 
@@ -22,6 +26,8 @@ from zhclean.quality import DocumentFilters
 
 #: What a run does: every stage (`run`), the cleaner alone (`clean`), dedup alone (`dedup`).
 MODES = ("run", "clean", "dedup")
+#: Fields zhclean adds to output records.
+OUR_FIELDS = ("zhclean", "reason", "detail")
 ALL_JUNK_CODE = "clean.all_junk"
 EMPTY_CODE = "input.empty"
 CLEAN_ERROR_CODE = "clean.error"
@@ -81,7 +87,7 @@ def clean_record(rec: InputRecord, st: Stages, timer: Timer) -> dict[str, Any]:
         return _rejected(rec.fields, rec.reason, rec.detail)
     assert rec.text is not None
     if st.mode == "dedup":
-        return {"status": "kept", "record": rec.fields, "input_text": rec.text}
+        return {"status": "kept", "record": with_ours(rec.fields, None), "input_text": rec.text}
     t = time.perf_counter()
     try:
         if st.cleaner is not None:
@@ -95,13 +101,20 @@ def clean_record(rec: InputRecord, st: Stages, timer: Timer) -> dict[str, Any]:
         return _rejected(rec.fields, CLEAN_ERROR_CODE,
                          {"error": f"{type(exc).__name__}: {exc}"[:1000]})
     timer.add("clean", t)
-    if info["verdict"] == EMPTY:
+    reason = rejection_of(page)
+    if reason == EMPTY_CODE:
         return _rejected(rec.fields, EMPTY_CODE, {"chars": len(rec.text)}, info)
-    if info["verdict"] == ALL_JUNK:
+    if reason == ALL_JUNK_CODE:
         return _rejected(rec.fields, ALL_JUNK_CODE,
                          {"removed_share": info["removed_share"], "codes": page.codes()}, info)
-    return {"status": "kept", "record": {**rec.fields, st.names.text: clean, "zhclean": info},
+    return {"status": "kept", "record": with_ours({**rec.fields, st.names.text: clean}, info),
             "input_text": rec.text}
+
+
+def rejection_of(page: CleanedPage) -> str | None:
+    """The code a run rejects a cleaned page with (nothing to clean, nothing genuine left),
+    or None when the page goes on to the filters."""
+    return {EMPTY: EMPTY_CODE, ALL_JUNK: ALL_JUNK_CODE}.get(page.verdict)
 
 
 def finish_record(line: dict[str, Any], st: Stages, timer: Timer, line_counts: Any = None
@@ -143,19 +156,42 @@ def process_record(rec: InputRecord, st: Stages, timer: Timer) -> dict[str, Any]
     return finish_record(clean_record(rec, st, timer), st, timer)
 
 
-def _rejected(fields: dict[str, Any], reason: str, detail: dict[str, Any],
-              info: dict[str, Any] | None = None) -> dict[str, Any]:
-    record = {**fields, "reason": reason, "detail": detail}
+def with_ours(fields: dict[str, Any], info: dict[str, Any] | None, **ours: Any) -> dict[str, Any]:
+    """An output record: the input `fields`, then our `ours` (``reason``, ``detail``) and
+    `info` as ``zhclean`` (None: no ``zhclean`` field unless a user field had to move). An
+    input field named like one of ours moves to ``zhclean.input_fields``."""
+    taken = [name for name in OUR_FIELDS if name in fields and (name in ours or name == "zhclean")]
+    if taken:
+        info = {**(info or {}), "input_fields": {name: fields[name] for name in taken}}
+        fields = {k: v for k, v in fields.items() if k not in taken}
+    record = {**fields, **ours}
     if info is not None:
         record["zhclean"] = info
-    return {"status": "rejected", "record": record}
+    return record
+
+
+def mark_rejected(record: dict[str, Any], reason: str, detail: dict[str, Any]) -> None:
+    """Reject an output record built by `with_ours` (its ``zhclean``, if any, is ours): set
+    ``reason`` and ``detail``, moving input fields of those names to ``zhclean.input_fields``
+    (the ``zhclean`` field stays last)."""
+    info = record.pop("zhclean", None)
+    moved = {name: record.pop(name) for name in ("reason", "detail") if name in record}
+    if moved:
+        info = info if info is not None else {}
+        info["input_fields"] = {**info.get("input_fields", {}), **moved}
+    record.update(reason=reason, detail=detail)
+    if info is not None:
+        record["zhclean"] = info
+
+
+def _rejected(fields: dict[str, Any], reason: str, detail: dict[str, Any],
+              info: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"status": "rejected", "record": with_ours(fields, info, reason=reason, detail=detail)}
 
 
 def _reject_kept(line: dict[str, Any], st: Stages, reason: str, detail: dict[str, Any]) -> dict[str, Any]:
     """Reject a page that was kept so far: the input record (text as read) + reason."""
     record = line["record"]
-    info = record.pop("zhclean")
     record[st.names.text] = line["input_text"]
-    record.update(reason=reason, detail=detail)
-    record["zhclean"] = info
+    mark_rejected(record, reason, detail)
     return {"status": "rejected", "record": record}

@@ -179,6 +179,27 @@ class LineCounter:
         self.forgotten += other.forgotten
         self._flush()
 
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The counts as plain arrays (what the pipeline's work folder stores, as ``.npz``)."""
+        self._flush()
+        return {"keys": self._keys, "counts": self._counts, "contexts": self._contexts,
+                "pages": np.array(self.pages, dtype=np.int64),
+                "forgotten": np.array(self.forgotten, dtype=np.int64)}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], config: DedupConfig | None = None) -> LineCounter:
+        """A counter from `to_arrays`' arrays (checked for shape and type, never unpickled)."""
+        counter = cls(config)
+        keys, counts, contexts = arrays["keys"], arrays["counts"], arrays["contexts"]
+        if (keys.dtype != np.uint64 or counts.dtype != np.uint32 or contexts.dtype != np.uint32
+                or keys.ndim != 1 or counts.shape != keys.shape
+                or contexts.shape != (len(keys), CONTEXT_SLOTS)
+                or (len(keys) > 1 and not (keys[1:] > keys[:-1]).all())):
+            raise ValueError("not the arrays of a LineCounter")
+        counter._keys, counter._counts, counter._contexts = keys, counts, contexts
+        counter.pages, counter.forgotten = int(arrays["pages"]), int(arrays["forgotten"])
+        return counter
+
     def _context_pairs(self) -> tuple[np.ndarray, np.ndarray]:
         rows, slots = np.nonzero(self._contexts != _NO_CONTEXT)
         return self._keys[rows], self._contexts[rows, slots]
@@ -196,7 +217,7 @@ class LineCounter:
         pc = np.concatenate([p[3] for p in parts])
         order = np.lexsort((pc, pk))
         pk, pc = pk[order], pc[order]
-        fresh = np.concatenate(([True], (pk[1:] != pk[:-1]) | (pc[1:] != pc[:-1])))
+        fresh = np.concatenate(([True], (pk[1:] != pk[:-1]) | (pc[1:] != pc[:-1])))[:len(pk)]
         pk, pc = pk[fresh], pc[fresh]
         first = np.flatnonzero(np.concatenate(([True], pk[1:] != pk[:-1])))
         slot = np.arange(len(pk)) - np.repeat(first, np.diff(np.append(first, len(pk))))

@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable, Iterator
 import numpy as np
 
 from zhclean.config import Config
-from zhclean.errors import ConfigError
+from zhclean.errors import ConfigError, MissingExtra
 from zhclean.io.workdir import WorkDir
 
 
@@ -36,7 +36,7 @@ def _import_dask() -> Any:
         import dask.dataframe  # noqa: F401
         import distributed
     except ImportError:
-        raise ConfigError("the dask engine needs the dask extra: pip install 'zhclean[dask]'") from None
+        raise MissingExtra("dask", "the dask engine", "dask.dataframe and distributed") from None
     return distributed
 
 
@@ -131,7 +131,8 @@ def bucket_rows(work_root: str, name: str, exact: bool, bands: int, rows: int) -
     from zhclean.dedup import band_keys
     from zhclean.dedup.minhash import EMPTY_VALUE
 
-    arr = WorkDir(work_root).load_arrays(name)
+    work = WorkDir(work_root)
+    arr = work.load_arrays(work.signatures_path(name))
     pages = key_to_int(arr["keys"])
     buckets = []
     owners = []
@@ -184,6 +185,7 @@ def candidate_pages(config: Config, work_root: str, names: list[str]) -> np.ndar
 
 def signed_subset(work_root: str, name: str, candidates: np.ndarray) -> dict[str, np.ndarray]:
     """The signature arrays of one chunk, restricted to the candidate pages."""
-    arr = WorkDir(work_root).load_arrays(name)
+    work = WorkDir(work_root)
+    arr = work.load_arrays(work.signatures_path(name))
     keep = np.isin(key_to_int(arr["keys"]), candidates)
     return {k: v[keep] for k, v in arr.items()}

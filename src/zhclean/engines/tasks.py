@@ -11,7 +11,6 @@ any engine (processes, Dask) can run them and a killed run resumes from what is 
 """
 from __future__ import annotations
 
-import pickle
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,17 +18,16 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
-import orjson
 
 from zhclean.config import Config
+from zhclean.errors import OutputError
+from zhclean.io.jsoncodec import loads
 from zhclean.io.readers import iter_chunks
-from zhclean.io.records import RawItem, parse_item
+from zhclean.io.records import TRUNCATED_FILE, RawItem, parse_item
 from zhclean.io.shards import Shard
 from zhclean.io.workdir import WorkDir
-from zhclean.io.writers import AtomicFile, JsonlSink, open_sink
-from zhclean.stages import Stages, Timer, clean_record, dedup_config, finish_record, stages_for
-
-LINE_COUNTS = "line_counts.pkl"
+from zhclean.io.writers import JsonlSink, open_sink
+from zhclean.stages import Stages, Timer, clean_record, dedup_config, finish_record, mark_rejected, stages_for
 
 
 @dataclass(frozen=True)
@@ -45,13 +43,13 @@ def page_key(shard: int, seq: int) -> str:
     return f"{shard:06d}:{seq:010d}"
 
 
-def plan_chunks(shards: list[Shard], work: WorkDir, chunk_pages: int
+def plan_chunks(shards: list[Shard], work: WorkDir, chunk_pages: int, chunk_bytes: int
                 ) -> Iterator[tuple[ChunkTask, list[RawItem]]]:
-    """Every chunk of every shard, in order. Chunk boundaries depend only on the input and
-    `chunk_pages`."""
+    """Every chunk of every shard, in order. Chunk boundaries depend only on the input,
+    `chunk_pages` and `chunk_bytes` (both part of the run's manifest)."""
     for shard in shards:
         seq = 0
-        for index, items in enumerate(iter_chunks(shard, chunk_pages)):
+        for index, items in enumerate(iter_chunks(shard, chunk_pages, chunk_bytes)):
             yield ChunkTask(shard, index, seq, work.chunk_name(shard.ordinal, index)), items
             seq += len(items)
 
@@ -68,7 +66,9 @@ def process_chunk(config: Config, mode: str, work_root: str, task: ChunkTask,
     work = WorkDir(work_root)
     if items is None:
         saved = work.load_summary(task.name)
-        assert saved is not None
+        if saved is None:
+            raise OutputError(f"the summary of chunk {task.name} in {work.root} went missing "
+                              "during the run; run the same command again")
         return {**saved, "resumed": True, "seconds": {}}
     timer = Timer()
     raw_bytes = text_bytes = 0
@@ -89,8 +89,9 @@ def process_chunk(config: Config, mode: str, work_root: str, task: ChunkTask,
             if not st.line_pass:
                 line = finish_record(line, st, timer)
         lines.append(line)
-    summary: dict[str, Any] = {"pages": len(items), "raw_bytes": raw_bytes,
+    summary: dict[str, Any] = {"pages": len(items), "rows": _rows(items), "raw_bytes": raw_bytes,
                                "text_bytes": text_bytes, "stage": "done"}
+    files: dict[str, str] = {}
     if st.line_pass:
         from zhclean.dedup.repeated_lines import LineCounter
 
@@ -99,26 +100,35 @@ def process_chunk(config: Config, mode: str, work_root: str, task: ChunkTask,
         for line in lines:
             if line["status"] == "kept":
                 counter.add(line["record"][st.names.text])
-        _save_pickle(work.root / f"{task.name}.lines.pkl", counter)
+        path = work.line_counts_path(task.name)
+        files[path.name] = work.save_arrays(path, **counter.to_arrays())
         timer.add("count_lines", t)
         summary["stage"] = "cleaned"
     else:
-        _sign(st, work, task.name, lines, timer)
-    _write_lines(work, task.name, lines, timer)
+        files.update(_sign(st, work, task.name, lines, timer))
+    files.update(_write_lines(work, task.name, lines, timer))
     summary["seconds"] = timer.seconds
+    summary["files"] = files
     work.save_summary(task.name, summary)
     return summary
+
+
+def _rows(items: list[RawItem]) -> int:
+    """Input rows the items stand for (progress against a Parquet row count): a row group
+    that cannot be read is one ``input.truncated_file`` record for its unread `rows`."""
+    return sum(int((item.detail or {}).get("rows", 1)) if item.reason == TRUNCATED_FILE else 1
+               for item in items)
 
 
 def merge_line_counts(config: Config, work: WorkDir, names: list[str]) -> None:
     """Phase 1 -> 1b: add up the chunks' line counts into one counter in the work folder."""
     from zhclean.dedup.repeated_lines import LineCounter
 
-    counter = LineCounter(dedup_config(config))
+    cfg = dedup_config(config)
+    counter = LineCounter(cfg)
     for name in names:
-        with open(work.root / f"{name}.lines.pkl", "rb") as fh:
-            counter.merge(pickle.load(fh))
-    _save_pickle(work.root / LINE_COUNTS, counter)
+        counter.merge(LineCounter.from_arrays(work.load_arrays(work.line_counts_path(name)), cfg))
+    work.save_arrays(work.line_counts_path(), **counter.to_arrays())
 
 
 def finish_chunk(config: Config, mode: str, work_root: str, name: str) -> dict[str, Any]:
@@ -126,41 +136,43 @@ def finish_chunk(config: Config, mode: str, work_root: str, name: str) -> dict[s
     st = stages_for(config, mode)
     work = WorkDir(work_root)
     summary = work.load_summary(name)
-    assert summary is not None
+    if summary is None:
+        raise OutputError(f"the summary of chunk {name} in {work.root} went missing during "
+                          "the run; run the same command again")
     if summary["stage"] == "done":
         return {**summary, "resumed": True, "seconds": {}}
     timer = Timer()
-    counter = _line_counts(str(work.root / LINE_COUNTS))
+    counter = _line_counts(str(work.root), work.run_id, st.dedup)
     lines = [finish_record(line, st, timer, counter) for line in _read_lines(work, name, final=False)]
-    _sign(st, work, name, lines, timer)
-    _write_lines(work, name, lines, timer, final=True)
+    files = dict(summary["files"])
+    files.update(_sign(st, work, name, lines, timer))
+    files.update(_write_lines(work, name, lines, timer, final=True))
     seconds = dict(summary["seconds"])
     for stage, s in timer.seconds.items():
         seconds[stage] = seconds.get(stage, 0.0) + s
-    summary = {**summary, "stage": "done", "seconds": seconds}
+    summary = {**summary, "stage": "done", "seconds": seconds, "files": files}
     work.save_summary(name, summary)
     return summary
 
 
 @lru_cache(maxsize=2)
-def _line_counts(path: str) -> Any:
-    with open(path, "rb") as fh:
-        return pickle.load(fh)
+def _line_counts(work_root: str, run_id: str, config: Any) -> Any:
+    """The corpus's line counts, read once per process and run."""
+    from zhclean.dedup.repeated_lines import LineCounter
 
-
-def _save_pickle(path: Path, obj: Any) -> None:
-    target = AtomicFile(path)
-    target.write(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
-    target.commit()
+    work = WorkDir(work_root)
+    return LineCounter.from_arrays(work.load_arrays(work.line_counts_path()), config)
 
 
 def _write_lines(work: WorkDir, name: str, lines: list[dict[str, Any]], timer: Timer,
-                 final: bool = False) -> None:
+                 final: bool = False) -> dict[str, str]:
     t = time.perf_counter()
-    with JsonlSink(work.records_path(name, final)) as sink:
+    path = work.records_path(name, final)
+    with JsonlSink(path) as sink:
         for line in lines:
             sink.write(line)
     timer.add("write_work", t)
+    return {path.name: sink.digest}
 
 
 def _read_lines(work: WorkDir, name: str, final: bool = True) -> Iterator[dict[str, Any]]:
@@ -168,18 +180,21 @@ def _read_lines(work: WorkDir, name: str, final: bool = True) -> Iterator[dict[s
     path = work.current_records(name) if final else work.records_path(name)
     with open(path, "rb") as fh:
         for line in fh:
-            yield orjson.loads(line)
+            yield loads(line)
 
 
-def _sign(st: Stages, work: WorkDir, name: str, lines: list[dict[str, Any]], timer: Timer) -> None:
+def _sign(st: Stages, work: WorkDir, name: str, lines: list[dict[str, Any]], timer: Timer
+          ) -> dict[str, str]:
     if st.dedup is None:
-        return
+        return {}
     t = time.perf_counter()
     kept = [line for line in lines if line["status"] == "kept"]
-    work.save_arrays(name, **sign_pages(st, [line["key"] for line in kept],
-                                        [str(line["record"][st.names.id]) for line in kept],
-                                        [line["record"][st.names.text] for line in kept]))
+    path = work.signatures_path(name)
+    digest = work.save_arrays(path, **sign_pages(st, [line["key"] for line in kept],
+                                                 [str(line["record"][st.names.id]) for line in kept],
+                                                 [line["record"][st.names.text] for line in kept]))
     timer.add("sign", t)
+    return {path.name: digest}
 
 
 def sign_pages(st: Stages, keys: list[str], ids: list[str], texts: list[str]) -> dict[str, np.ndarray]:
@@ -252,7 +267,7 @@ def dedup_candidates(config: Config, signed: Iterable[dict[str, np.ndarray]],
 def signed_chunks(work: WorkDir, names: Iterable[str]) -> Iterator[dict[str, np.ndarray]]:
     for name in names:
         if work.signatures_path(name).exists():
-            yield work.load_arrays(name)
+            yield work.load_arrays(work.signatures_path(name))
 
 
 def texts_of(work_root: str, names: Iterable[str], keys: set[str], text_field: str) -> dict[str, str]:
@@ -266,7 +281,7 @@ def texts_of(work_root: str, names: Iterable[str], keys: set[str], text_field: s
                 at = raw.rfind(b'"key":"')
                 if at < 0 or raw[at + 7: raw.index(b'"', at + 7)].decode() not in keys:
                     continue
-                line = orjson.loads(raw)
+                line = loads(raw)
                 if line.get("key") in keys:  # (a record may have a field named "key")
                     out[line["key"]] = line["record"][text_field]
     return out
@@ -292,6 +307,7 @@ def write_shard(config: Config, mode: str, work_root: str, job: ShardOutput,
     t = time.perf_counter()
     kept = 0
     rejected: dict[str, int] = {}
+    moved: dict[str, int] = {}  # input fields named like ours, moved to zhclean.input_fields
     kept_text_bytes = 0
     with open_sink(job.kept_path, job.format) as ks, open_sink(job.rejected_path, job.format) as rs:
         for name in job.chunk_names:
@@ -303,11 +319,8 @@ def write_shard(config: Config, mode: str, work_root: str, job: ShardOutput,
                     code = record["reason"]
                     rejected[code] = rejected.get(code, 0) + 1
                 elif dup is not None and not dup["kept"]:
-                    info = record.pop("zhclean", None)
                     record[st.names.text] = line["input_text"]
-                    record.update(reason=dup["code"], detail=dup["detail"])
-                    if info is not None:
-                        record["zhclean"] = info
+                    mark_rejected(record, dup["code"], dup["detail"])
                     rs.write(record)
                     rejected[dup["code"]] = rejected.get(dup["code"], 0) + 1
                 else:
@@ -320,7 +333,11 @@ def write_shard(config: Config, mode: str, work_root: str, job: ShardOutput,
                     ks.write(record)
                     kept += 1
                     kept_text_bytes += len(str(record.get(st.names.text, "")).encode("utf-8"))
+                info = record.get("zhclean")
+                if isinstance(info, dict) and "input_fields" in info:
+                    for field in info["input_fields"]:
+                        moved[field] = moved.get(field, 0) + 1
     return {"input": job.shard.path, "kept": kept, "rejected": rejected,
-            "kept_text_bytes": kept_text_bytes,
+            "kept_text_bytes": kept_text_bytes, "moved_fields": moved,
             "bytes_out": Path(job.kept_path).stat().st_size + Path(job.rejected_path).stat().st_size,
             "seconds": {"write": time.perf_counter() - t}}

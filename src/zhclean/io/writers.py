@@ -4,30 +4,23 @@ A shard's output either exists complete or not at all, which is what makes a kil
 resumable. JSONL is written with orjson (keys in record order, so output is byte-identical
 across runs); Parquet needs the ``parquet`` extra and stores the nested ``zhclean`` and
 ``detail`` fields as JSON strings, so every shard has a stable schema.
+
+A write that fails (a full disk, a file size limit, no permission) raises `OutputError`
+naming the file, after removing its temporary file: nothing half-written is left under a
+final name, or under a temporary one.
 """
 from __future__ import annotations
 
-import json
+import hashlib
 import os
 from pathlib import Path
 from typing import Any, Iterable
 
-import orjson
-
-from zhclean.errors import OutputError
+from zhclean.errors import MissingExtra, OutputError
+from zhclean.io.jsoncodec import dumps
 
 #: Fields stored as JSON text in Parquet output (nested, with free-form evidence).
 JSON_COLUMNS = ("zhclean", "detail")
-
-
-def dumps(record: dict[str, Any]) -> bytes:
-    """One JSON line (without the newline). Falls back to the standard library for values
-    orjson refuses (integers past 64 bits, lone surrogates)."""
-    try:
-        return orjson.dumps(record, option=orjson.OPT_NON_STR_KEYS)
-    except (TypeError, orjson.JSONEncodeError):
-        text = json.dumps(record, ensure_ascii=False, default=str)
-        return text.encode("utf-8", "backslashreplace")
 
 
 class AtomicFile:
@@ -36,24 +29,51 @@ class AtomicFile:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.tmp = self.path.with_name(f".{self.path.name}.partial-{os.getpid()}")
+        self.digest = hashlib.sha256()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.fh = open(self.tmp, "wb")
         except OSError as exc:
-            raise OutputError(f"cannot write {self.path}: {exc.strerror}") from None
+            raise _failed(self.path, exc) from None
 
     def write(self, data: bytes) -> None:
-        self.fh.write(data)
+        try:
+            self.fh.write(data)
+        except OSError as exc:
+            self.abort()
+            raise _failed(self.path, exc) from None
+        self.digest.update(data)
 
-    def commit(self) -> None:
-        self.fh.flush()
-        os.fsync(self.fh.fileno())
-        self.fh.close()
-        os.replace(self.tmp, self.path)
+    def commit(self) -> str:
+        """Rename the finished file into place; returns its SHA-256 (hex)."""
+        try:
+            self.fh.flush()
+            os.fsync(self.fh.fileno())
+            self.fh.close()
+            os.replace(self.tmp, self.path)
+        except OSError as exc:
+            self.abort()
+            raise _failed(self.path, exc) from None
+        return self.digest.hexdigest()
 
     def abort(self) -> None:
-        self.fh.close()
+        try:
+            self.fh.close()
+        except OSError:
+            pass  # (a failed flush of what is being thrown away)
         self.tmp.unlink(missing_ok=True)
+
+
+def _failed(path: Path, exc: OSError) -> OutputError:
+    return OutputError(f"cannot write {path}: {exc.strerror or exc} (check the free space and "
+                       "permissions of the output folder; run the same command again to resume)")
+
+
+def write_atomic(path: str | Path, data: bytes) -> None:
+    """Write a whole small file (config.toml, stats.json) atomically."""
+    target = AtomicFile(path)
+    target.write(data)
+    target.commit()
 
 
 class JsonlSink:
@@ -64,6 +84,7 @@ class JsonlSink:
         self.file = AtomicFile(path)
         self.count = 0
         self.bytes = 0
+        self.digest = ""  # SHA-256 of the file, once committed
 
     def write(self, record: dict[str, Any]) -> None:
         line = dumps(record) + b"\n"
@@ -76,7 +97,7 @@ class JsonlSink:
 
     def __exit__(self, exc_type: Any, *_: Any) -> None:
         if exc_type is None:
-            self.file.commit()
+            self.digest = self.file.commit()
         else:
             self.file.abort()
 
@@ -89,8 +110,7 @@ class ParquetSink:
         try:
             import pyarrow  # noqa: F401
         except ImportError:
-            raise OutputError("writing Parquet needs the parquet extra: "
-                              "pip install 'zhclean[parquet]'") from None
+            raise MissingExtra("parquet", f"{path}: writing Parquet", "pyarrow") from None
         self.path = Path(path)
         self.rows: list[dict[str, Any]] = []
         self.count = 0
@@ -121,8 +141,12 @@ class ParquetSink:
             table = _table_with_json_fallback(self.rows, list(columns))
         target = AtomicFile(self.path)
         target.fh.close()
-        pq.write_table(table, target.tmp, compression="zstd")
-        os.replace(target.tmp, self.path)
+        try:
+            pq.write_table(table, target.tmp, compression="zstd")
+            os.replace(target.tmp, self.path)
+        except OSError as exc:
+            target.abort()
+            raise _failed(self.path, exc) from None
         self.bytes = os.path.getsize(self.path)
 
 

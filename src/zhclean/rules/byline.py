@@ -1,5 +1,5 @@
 """meta.byline: author, reporter, editor, source and date tags. Removed from the text and
-kept as metadata (`author`, `editor`, `source`, `date`)."""
+kept as metadata (`author`, `correspondent`, `editor`, `source`)."""
 from __future__ import annotations
 
 import re
@@ -10,6 +10,7 @@ from typing import ClassVar, Iterator
 import regex
 
 from zhclean.document import Removal
+from zhclean.normalize import matching_view
 from zhclean.rules.base import HARD, Page
 
 _NAME = r"[\p{Han}a-z·]{1,6}(?:[ 　、,，][\p{Han}]{2,4}){0,3}"
@@ -36,6 +37,11 @@ BYLINE = regex.compile(
     # 新华社记者 谢环驰 摄 / 陕西日报记者 张辰摄 / （陕西日报记者 张辰）/ (记者 薛晓霞)
     rf"|[(（]?[\p{{Han}}]{{0,8}}记者\s+{_NAME}\s*(?:摄影?|报道)?[)）]?(?=\s|$|[。\n]|\\n)"
     rf"|[(（][\p{{Han}}]{{0,8}}记者\s*{_NAME}[)）]"
+    # Taiwan style: 記者林雅婷／台北報導, 〔記者林雅婷、王志明／台北報導〕, 記者林雅婷／綜合報導
+    # (matched on the Simplified, width-folded view: 记者林雅婷/台北报导); the slash between
+    # the reporters and the place is what makes it a byline, not a sentence about a reporter
+    rf"|[〔\[(（【]?(?<![\p{{Han}}])[\p{{Han}}]{{0,6}}?记者\s*\p{{Han}}{{2,4}}(?:[、,，]\p{{Han}}{{2,4}}){{0,3}}"
+    rf"\s*/\s*\p{{Han}}{{2,6}}?报[导道][〕\])）】]?"
     # 责任编辑：张三 / 编辑｜时楠楠 胡鑫 / 来源：法政新洞察
     # (本文作者：小明 too)
     rf"|(?<![\p{{Han}}])(?:本文)?(?:{_LABEL})(?:{_SEP})(?:{_TAG_NAME})?(?:\s*(?:{_LABEL}|{_SOURCE}){_SEP}(?:{_TAG_NAME})?)*\s*[?？]?"
@@ -104,7 +110,8 @@ _META_WORDS = regex.compile(r"发布时间|发布日期|更新时间|时间|日�
 @dataclass(frozen=True)
 class Byline:
     """Bylines and tags: "□ 本报记者 张博", "【编辑:李岩】", "责任编辑：", "来源：xxx", the
-    "原标题：" prefix, reporter credits in brackets, "XX客户端通讯员 李明", the wire end
+    "原标题：" prefix, reporter credits in brackets, "XX客户端通讯员 李明", Taiwan-style
+    "記者林雅婷／台北報導" (in either script: rules match the Simplified view), the wire end
     mark "（完）", and lines that hold only a date, a
     source and view counts.
     Must keep: news datelines that open the lead sentence ("新华社上海11月30日电 …"), and
@@ -161,17 +168,24 @@ def _date_line(text: str) -> str | None:
     return None
 
 
+#: Metadata fields and where their value is, matched on the Simplified, width-folded view of a
+#: byline (a correspondent, 通讯员, is a field of its own: as "author" it would hide the reporter
+#: credited beside it, or be hidden by it).
 _FIELDS = (
     ("editor", regex.compile(r"(?:责任编辑|责编|编辑)\s*[:：丨|｜/]?\s*([\p{Han}]{2,4})")),
-    ("author", regex.compile(r"(?:本报记者|记者|作者|撰文|通讯员|评论员)\s*[:：丨|｜/]?\s*([\p{Han}]{2,3}?)(?:摄|报道)?(?![\p{Han}])")),
+    ("author", regex.compile(r"(?:本报记者|记者|作者|撰文|评论员)\s*[:：丨|｜/]?\s*([\p{Han}]{2,3}?)(?:摄|报道|报导)?(?![\p{Han}])")),
+    ("correspondent", regex.compile(r"通讯员\s*[:：丨|｜/]?\s*([\p{Han}]{2,3}?)(?:摄|报道|报导)?(?![\p{Han}])")),
     ("source", regex.compile(r"(?:来源|文章来源|稿源|出处)\s*[:：丨|｜/]\s*([^\s，,。；;丨|]{2,20})")),
 )
 
 
 def byline_metadata(text: str) -> dict[str, str]:
-    """Fields recovered from one removed byline span."""
+    """Fields recovered from one removed byline span: the labels are found in its Simplified
+    view (`matching_view`, same length), the values are taken from `text` as written
+    (責任編輯：陳怡君 -> editor 陳怡君)."""
+    view = matching_view(text)
     out = {}
     for name, pattern in _FIELDS:
-        if m := pattern.search(text):
-            out[name] = m[1]
+        if m := pattern.search(view):
+            out[name] = text[m.start(1):m.end(1)]
     return out

@@ -50,7 +50,7 @@ _PROMO_TAIL = regex.compile(
     r"|开户送(?:\d+元|彩金)?|首存送\d+%?|最高返水[\d.]+%|(?:app)?(?:手机版)?下载(?:app|安装)?|24小时在线|领取新手礼包"
     r"|(?:https?://)?(?:www\.)?[a-z0-9\-]{2,20}\.(?:com|net|cc|vip|top|xyz|me)(?:/\S*)?))+"
 )
-_LITERAL_BREAKS = regex.compile(r"(?:\\n)*")
+_LITERAL_BREAKS = regex.compile(r"(?:(?:\\r)?\\n)*")  # (a literal "\r\n" too: normalize unescapes both)
 _SENTENCE_END = regex.compile(r"[。！？!?]\s*$")
 
 

@@ -37,7 +37,7 @@ _ASKS = regex.compile(r"请|添加|加入|联系|咨询|拨打|致电|欢迎|关
 _ID_CUE_BEFORE = regex.compile(r"(?:客服|官方|个人|私人|咨询|联系|商务|售后|添加|加)$")
 #: A note in brackets after a contact ("（王老师）", "(9:00-21:00)").
 _NOTE_AFTER = regex.compile(r"\s*[(（][^()（）\n]{1,16}[)）]")
-_LITERAL_BREAKS = regex.compile(r"(?:\s|\\n)*")
+_LITERAL_BREAKS = regex.compile(r"(?:\s|(?:\\r)?\\n)*")  # (a literal "\r\n" too: normalize unescapes both)
 #: The contact's own clause goes on after it ("加微信：xx，免费获取方案"): not glued prose.
 _CLAUSE_GOES_ON = regex.compile(r"\s*[，,、:：;；]")
 _NOTE_AFTER_END = regex.compile(r"(?:\s*[(（][^()（）\n]{1,16}[)）])?\s*[。.!！]?\s*")
