@@ -55,7 +55,11 @@ class Cleaner:
         if unknown:
             raise ConfigError(f"clean.disable names unknown rules {sorted(unknown)}; "
                               f"known rules: {', '.join(sorted(CATALOGUE))}")
-        off = set(self.clean_config.disable)
+        #: The junk model that decides every unit (`CleanConfig.model`), or None: the rules
+        #: and their context decisions alone, to a fixpoint.
+        self.model = load_model(self.clean_config.model) if self.clean_config.model not in (None, "", "off") else None
+        # rules the model was trained without (its manifest says which) do not run for it
+        off = set(self.clean_config.disable) | (set(self.model.rules_off) if self.model is not None else set())
         self.segment_rules = tuple(cls() for cls in SEGMENT_RULES if cls.__name__ not in off)
         self.span_rules = tuple(cls() for cls in SPAN_RULES if cls.__name__ not in off)
         self.page_rules = tuple(cls() for cls in PAGE_RULES if cls.__name__ not in off)
@@ -65,19 +69,20 @@ class Cleaner:
         self.memos: tuple[dict | None, ...] = tuple({} if getattr(rule, "local", False) else None
                                                     for rule in self.segment_rules)
         #: Every cue set the rules ask the page about, found in one scan per page.
-        #: The junk model that decides every unit (`CleanConfig.model`), or None: the rules
-        #: and their context decisions alone, to a fixpoint.
-        self.model = load_model(self.clean_config.model) if self.clean_config.model not in (None, "", "off") else None
         self.cue_sets = tuple(dict.fromkeys(
             cues for rule in self.span_rules + self.segment_rules + self.page_rules
             for cues in getattr(rule, "cue_sets", ()) + ((rule.cues,) if getattr(rule, "cues", None) else ())))
 
     def __call__(self, text: str, title: str | None = None) -> CleanedPage:
-        """Clean one page, to a fixpoint: the clean text is cleaned again (up to `max_passes`
-        times) and what a later pass removes is mapped back onto the source, so cleaning the
-        clean text again removes nothing (idempotence by construction)."""
-        if self.model is not None and self.clean_config.enabled:
-            return self._clean_with_model(text, title)
+        """Clean one page.
+
+        With a junk model (`CleanConfig.model`, the default): one pass of the rules, whose
+        removals are evidence, then the model decides every sentence. The rules alone
+        (``model = "off"``) decide with their context rules, to a fixpoint: the clean text is
+        cleaned again (up to `max_passes` times) and what a later pass removes is mapped back
+        onto the source, so cleaning the clean text again removes nothing. With the model the
+        fixpoint is optional (`CleanConfig.fixpoint`): the model decides in its first pass
+        what the rules' second pass used to catch."""
         source = self._run("normalize", normalize, text, self.norm_config.fixes)
         if not self.clean_config.enabled or not source.strip():
             return CleanedPage(source=source)
@@ -85,16 +90,17 @@ class Cleaner:
         for memo in self.memos:
             if memo is not None and len(memo) > self.memo_size:
                 memo.clear()
-        removals, whole = self._pass(page)
-        features = _features(page)
+        removals, whole, extra = self._decide_page(page)
+        features = {**_features(page), **extra}
         del page  # (a later pass builds its own Page: two at once would double the peak)
         if whole:
             return CleanedPage(source=source, removals=removals, features=features)
-        for number in range(2, self.max_passes + 1):
+        passes = self.max_passes if self.model is None or self.clean_config.fixpoint else 1
+        for number in range(2, passes + 1):
             kept = self._run("fixpoint: render", render_kept, source, removals)
             if not kept or (number == 2 and kept == source):
                 break  # the same text again: every further pass repeats the first one
-            later, whole = self._pass(self._run("page (view, lines, sentences)", Page, kept, title))
+            later, whole, _ = self._decide_page(self._run("page (view, lines, sentences)", Page, kept, title))
             if not later:
                 break
             # the same text as render_kept's, with each character's source offset (only needed
@@ -107,20 +113,21 @@ class Cleaner:
                            metadata=self._metadata(source, removals) if self.clean_config.keep_metadata else {},
                            features=features)
 
-    def _clean_with_model(self, text: str, title: str | None) -> CleanedPage:
-        """One pass of the rules, then the junk model decides every unit (`zhclean.model`)."""
-        ev = self.evidence(text, title)
-        if not ev.source.strip():
-            return CleanedPage(source=ev.source)
+    def _decide_page(self, page: Page) -> tuple[tuple[Removal, ...], bool, dict[str, float]]:
+        """One pass over `page`: its removals, whether a page rule judged the whole page (the
+        rules alone), and what the model adds to the page's features."""
+        if self.model is None:
+            removals, whole = self._pass(page)
+            return removals, whole, {}
+        hard, soft, whole = self._rules(page)
+        decided = (whole,) if whole is not None else self._run(
+            "context (decide, residue, merge)", self._decide, page, hard, soft)
         model = self.model
-        units = self._run("model (features)", unit_features, ev.page, model.codes, ev.hard, ev.soft, ev.decided)
-        judgement = self._run("model (judge)", model.judge, units, visible_sizes(ev.page, units))
-        removals = self._run("model (removals)", model_removals, units, judgement, model.kinds, ev.decided)
-        features = _features(ev.page)
-        features["page_junk"] = round(judgement.page, 4)
-        return CleanedPage(source=ev.source, removals=removals,
-                           metadata=self._metadata(ev.source, removals) if self.clean_config.keep_metadata else {},
-                           features=features)
+        units = self._run("model (features)", unit_features, page, model.codes, hard, soft.values(), decided)
+        judgement = self._run("model (judge)", model.judge, units, visible_sizes(page, units))
+        removals = self._run("model (removals)", model_removals, units, judgement, model.kinds_of, decided,
+                             model.trusted)
+        return removals, False, {"page_junk": round(judgement.page, 4)}
 
     def evidence(self, text: str, title: str | None = None) -> "Evidence":
         """One pass of the rules over `text`, kept whole: the normalized text, the page, the

@@ -280,7 +280,12 @@ def report(out_dir: str, to_dir: str | None) -> None:
 
 
 @main.command("eval")
-@click.argument("labelled", type=click.Path(dir_okay=False))
+@click.argument("labelled", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--pages-dir", type=click.Path(file_okay=False),
+              help="Folder that the labels' page_file paths are relative to (labels that carry "
+                   "no text of their own, as labels/*.jsonl).")
+@click.option("--split", type=click.Choice(["all", "train", "validation"]), default="all", show_default=True,
+              help="Score the labelled pages of this split only.")
 @click.option("--outputs", type=click.Path(dir_okay=False),
               help="Score this cleaner output (JSONL of id + text) instead of running the cleaner.")
 @click.option("--min-kept", type=click.FloatRange(0, 1), help="Fail below this content kept.")
@@ -288,17 +293,18 @@ def report(out_dir: str, to_dir: str | None) -> None:
 @click.option("--worst", default=5, show_default=True, help="How many worst pages to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
 @config_options
-def eval_command(labelled: str, outputs: str | None, min_kept: float | None,
-                 min_removed: float | None, worst: int, as_json: bool, config_path: str | None,
-                 overrides: tuple[str, ...]) -> None:
-    """Score the cleaner against LABELLED pages (JSONL: id, text, drop [[start, end, kind]],
-    verdict), character by character; exit 1 below a --min-kept/--min-removed floor."""
+def eval_command(labelled: tuple[str, ...], pages_dir: str | None, split: str, outputs: str | None,
+                 min_kept: float | None, min_removed: float | None, worst: int, as_json: bool,
+                 config_path: str | None, overrides: tuple[str, ...]) -> None:
+    """Score the cleaner against LABELLED pages (JSONL: id, text or page_file + sha1, drop
+    [[start, end, kind]], verdict, source), character by character: per source when the pages
+    name several, and per kind of junk; exit 1 below a --min-kept/--min-removed floor."""
     import json
 
     from zhclean.evaluate import FloorNotMet, evaluate, score_outputs
-    from zhclean.labels import load_labelled, load_outputs
+    from zhclean.labels import load_label_files, load_outputs
 
-    pages = load_labelled(labelled)
+    pages = load_label_files(labelled, pages_dir, split)
     if outputs:
         result = score_outputs(pages, load_outputs(outputs))
     else:
@@ -332,12 +338,13 @@ def train(labels: tuple[str, ...], output: str, pages_dir: str | None, split: st
 
     Deterministic: the same labels give the same model, byte for byte, on the same machine.
     """
+    import time
     from dataclasses import replace
 
     from zhclean.cleaner import Cleaner
     from zhclean.labels import load_label_files
     from zhclean.model.junk_model import read_model, save_model
-    from zhclean.model.train import train as train_model
+    from zhclean.model.train import RULES_OFF, train as train_model
 
     _require("sklearn", "train", "training a model", "scikit-learn")
     _require("lightgbm", "train", "training a model", "lightgbm")
@@ -349,7 +356,8 @@ def train(labels: tuple[str, ...], output: str, pages_dir: str | None, split: st
         if not quiet:
             click.echo(f"[{time.perf_counter() - started:6.0f} s] {message}", err=True)
 
-    cleaner = Cleaner(replace(config.clean, model="off"), config.normalize)
+    off = tuple(sorted(set(config.clean.disable) | set(RULES_OFF)))
+    cleaner = Cleaner(replace(config.clean, model="off", disable=off), config.normalize)
     trained = train_model(records, folds=folds, cleaner=cleaner, progress=progress)
     save_model(output, trained.manifest, trained.arrays)
     if not quiet:

@@ -59,6 +59,18 @@ class CleanConfig:
     #: model inside the package), a folder written by `zhclean train`, or "off" (the rules
     #: and their context decisions alone).
     model: str = "shipped"
+    #: With a model: clean the clean text again until nothing more goes (idempotent output,
+    #: about 1.5x the time). The rules alone always run to a fixpoint.
+    fixpoint: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.model, str) or not self.model.strip():
+            raise _bad("clean", "model", self.model,
+                       "expected 'shipped', 'off' or the folder of a model written by zhclean train")
+        if self.model not in ("shipped", "off") and not (Path(self.model) / "manifest.json").is_file():
+            raise _bad("clean", "model", self.model,
+                       "not a zhclean model folder (no manifest.json in it); expected 'shipped', 'off' "
+                       "or the folder of a model written by zhclean train")
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,8 @@ class PageScore:
     #: (label kind, or None for content; reason code) -> characters the cleaner removed with
     #: that code; filled by `evaluate` (which sees the removals), empty for bare outputs
     removed_by: Mapping[tuple[str | None, str], int] = field(default_factory=dict)
+    #: Where the page comes from (the labelled record's ``source``), for `Evaluation.by_source`.
+    source: str = ""
 
     @property
     def content_kept(self) -> float:
@@ -247,7 +249,17 @@ class Evaluation:
                                for p in self.most_junk_kept(worst)],
             "least_content_kept": [{"id": p.id, "content_kept": round(p.content_kept, 4)}
                                    for p in self.least_content_kept(worst)],
-        } | self._attribution()
+        } | self._attribution() | self._sources()
+
+    def _sources(self) -> dict[str, Any]:
+        sources = self.by_source()
+        if len(sources) < 2:
+            return {}
+        return {"by_source": {name: {"docs": len(e.pages), "content_kept": round(e.content_kept, 4),
+                                     "junk_removed": round(e.junk_removed, 4), "balanced": round(e.balanced, 4),
+                                     "all_spam_pages_emptied": "{}/{}".format(*e.all_spam_emptied()),
+                                     "junk_removed_by_kind": {k: round(v, 3) for k, v in e.junk_removed_by_kind().items()}}
+                              for name, e in sources.items()}}
 
     def _attribution(self) -> dict[str, Any]:
         agreement = self.kind_agreement()
@@ -256,6 +268,13 @@ class Evaluation:
         return {"content_removed_by_code": self.content_removed_by_code(),
                 "junk_codes_by_kind": self.junk_codes_by_kind(),
                 "kind_agreement": None if agreement is None else round(agreement, 4)}
+
+    def by_source(self) -> dict[str, "Evaluation"]:
+        """The scores of each source's pages (the labelled records' ``source``)."""
+        groups: dict[str, list[PageScore]] = {}
+        for p in self.pages:
+            groups.setdefault(p.source or "-", []).append(p)
+        return {k: Evaluation(tuple(v)) for k, v in sorted(groups.items())}
 
     def failures(self, min_kept: float | None = None, min_removed: float | None = None) -> list[str]:
         """Which floors the scores fall below, as sentences; empty when all are met."""
@@ -269,7 +288,16 @@ class Evaluation:
     def format(self, worst: int = 5) -> str:
         """A plain-text summary: the headline scores, per kind, and the worst pages."""
         d = self.to_dict(worst)
-        lines = [f"{k:24s} {d[k]}" for k in (
+        lines = []
+        sources = self.by_source()
+        if len(sources) > 1:
+            lines.append(f"{'source':20s} {'pages':>6s} {'kept':>7s} {'removed':>8s} {'balanced':>9s} {'all-spam emptied':>17s}")
+            for name, e in sources.items():
+                emptied, spam = e.all_spam_emptied()
+                lines.append(f"{name:20s} {len(e.pages):6d} {e.content_kept:7.4f} {e.junk_removed:8.4f} "
+                             f"{e.balanced:9.4f} {f'{emptied}/{spam}':>17s}")
+            lines.append("all sources:")
+        lines += [f"{k:24s} {d[k]}" for k in (
             "docs", "content_chars", "junk_chars", "content_kept", "junk_removed", "precision",
             "f1", "balanced", "all_spam_pages_emptied")]
         lines.append("junk removed by kind:")
@@ -295,8 +323,8 @@ class Evaluation:
 def score_outputs(labelled: Iterable[Mapping[str, Any]], outputs: Mapping[str, str]) -> Evaluation:
     """Score ready-made outputs (id -> kept text); a page missing from `outputs` is emptied."""
     return Evaluation(tuple(
-        score_page(p["text"], p["drop"], outputs.get(str(p["id"]), ""), id=str(p["id"]),
-                   verdict=p.get("verdict"))
+        replace(score_page(p["text"], p["drop"], outputs.get(str(p["id"]), ""), id=str(p["id"]),
+                           verdict=p.get("verdict")), source=str(p.get("source") or ""))
         for p in labelled))
 
 
@@ -321,7 +349,8 @@ def evaluate(labelled: Iterable[Mapping[str, Any]], clean: Callable[..., Any] | 
         page = clean(p["text"], p.get("title"))
         score = score_page(p["text"], p["drop"], cleaner_output(page), id=str(p["id"]),
                            verdict=p.get("verdict"))
-        scores.append(replace(score, removed_by=attribute_removals(p["text"], p["drop"], page)))
+        scores.append(replace(score, removed_by=attribute_removals(p["text"], p["drop"], page),
+                              source=str(p.get("source") or "")))
     return Evaluation(tuple(scores))
 
 

@@ -4,6 +4,10 @@
   junk). Its reason code is that of the rule whose removal covered most of it, when one
   covered at least half (``detail.rule``), else that of the kind the model predicts
   (`KIND_CODES`).
+* A unit most of which a *trusted* rule removed goes too, whatever the model says: a rule
+  code the labelled pages agreed with at least 97 % of the time, or one they hold too few
+  examples of for the model to have learned to overrule it (`train.trusted_codes`, in the
+  model's manifest).
 * A unit the model keeps keeps it all, except the rules' spans *inside* it: a removal that
   covers less than `max_inner_share` of the unit (an injected casino name, a trailing
   reporter credit, a contact glued to a sentence) stays, with its own code and evidence. A
@@ -13,7 +17,7 @@
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -32,36 +36,60 @@ RULE_KINDS = frozenset(KIND_CODES.values()) | {"spam.spliced", "spam.off_topic",
 MAX_INNER_SHARE = 0.5
 
 
-def model_removals(units: Units, judgement: Judgement, kinds: Sequence[str],
-                   rules: Sequence[Removal], max_inner_share: float = MAX_INNER_SHARE) -> tuple[Removal, ...]:
-    out: list[Removal] = []
+def model_removals(units: Units, judgement: Judgement, kinds_of: Callable[[Units], Sequence[str]],
+                   rules: Sequence[Removal], trusted: frozenset[str] = frozenset(),
+                   max_inner_share: float = MAX_INNER_SHARE) -> tuple[Removal, ...]:
+    """The page's removals (see the module docstring). `rules` are the rules' removals after
+    their context decisions, sorted and disjoint (`Evidence.decided`); `kinds_of` names the
+    kind of the junk units no rule named (`JunkModel.kinds_of`, asked once per page)."""
     starts, ends = units.starts, units.ends
-    junk = np.ones(len(units), dtype=bool) if judgement.all_junk else judgement.junk_units
-    rules = sorted(rules, key=lambda r: r.start)
-    rule_starts = np.array([r.start for r in rules], dtype=np.int64)
-    for u in range(len(units)):
-        s, e = int(starts[u]), int(ends[u])
-        # the rules' removals overlapping this unit, clipped to it
-        inner: list[Removal] = []
-        k = max(int(np.searchsorted(rule_starts, s, side="right")) - 1, 0)
-        while k < len(rules) and rules[k].start < e:
-            r = rules[k]
-            lo, hi = max(r.start, s), min(r.end, e)
-            if hi > lo:
-                inner.append(r if (lo, hi) == (r.start, r.end) else Removal(lo, hi, r.code, r.detail))
-            k += 1
-        if junk[u]:
-            detail = {"score": round(float(judgement.junk[u]), 3)}
-            main = max(inner, key=lambda r: r.end - r.start) if inner else None
-            if main is not None and 2 * (main.end - main.start) >= e - s and main.code in RULE_KINDS:
-                code = main.code  # the rule that found most of the unit names its kind
-                detail["rule"] = main.code
-            else:
-                code = KIND_CODES[kinds[int(judgement.kind[u])]]
-            if judgement.all_junk:
-                detail["page"] = round(judgement.page, 3)
-            out.append(Removal(s, e, code, detail))
+    n = len(units)
+    junk = np.ones(n, dtype=bool) if judgement.all_junk else judgement.junk_units.copy()
+    # every (rule removal, unit it overlaps) pair, with the overlap clipped to the unit
+    rules = list(rules)
+    spans = np.array([(r.start, r.end) for r in rules], dtype=np.int64).reshape(-1, 2)
+    lo = np.searchsorted(ends, spans[:, 0], side="right")
+    hi = np.searchsorted(starts, spans[:, 1], side="left")
+    count = np.maximum(hi - lo, 0)
+    which = np.repeat(np.arange(len(spans)), count)
+    unit = np.repeat(lo, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    clip_start = np.maximum(spans[which, 0], starts[unit]) if len(unit) else np.zeros(0, np.int64)
+    clip_end = np.minimum(spans[which, 1], ends[unit]) if len(unit) else np.zeros(0, np.int64)
+    keep = clip_end > clip_start
+    which, unit, clip_start, clip_end = which[keep], unit[keep], clip_start[keep], clip_end[keep]
+    # for each unit, the code that covers most of it, and how much of it
+    codes = sorted({r.code for r in rules})
+    code_of = np.array([codes.index(r.code) for r in rules], dtype=np.int64) if rules else np.zeros(0, np.int64)
+    cover = np.zeros((n, max(len(codes), 1)), dtype=np.int64)
+    np.add.at(cover, (unit, code_of[which]), clip_end - clip_start)
+    best = cover.argmax(axis=1)
+    most = 2 * cover[np.arange(n), best] >= ends - starts
+    named: dict[int, str] = {}  # unit -> the code of the rule that removed most of it
+    for u in np.flatnonzero(most).tolist():
+        code = codes[best[u]]
+        if code in RULE_KINDS:
+            named[u] = code
+        if code in trusted:
+            junk[u] = True  # a rule the labelled pages trust: its removal stands
+    out: list[Removal] = []
+    page_score = round(judgement.page, 3) if judgement.all_junk else None
+    gone = np.flatnonzero(junk).tolist()
+    unnamed = [u for u in gone if u not in named]
+    head = dict(zip(unnamed, kinds_of(units.subset(np.array(unnamed, dtype=np.int64))))) if unnamed else {}
+    scores = np.round(judgement.junk, 3).tolist()
+    for u in gone:
+        detail: dict[str, object] = {"score": scores[u]}
+        if u in named:
+            code = detail["rule"] = named[u]
         else:
-            size = e - s
-            out.extend(r for r in inner if (r.end - r.start) < max_inner_share * size)
+            code = KIND_CODES[head[u]]
+        if page_score is not None:
+            detail["page"] = page_score
+        out.append(Removal(int(starts[u]), int(ends[u]), code, detail))
+    # the rules' spans inside the units the model keeps, when they are small
+    small = ~junk[unit] & ((clip_end - clip_start) < max_inner_share * (ends[unit] - starts[unit]))
+    for k in np.flatnonzero(small).tolist():
+        r = rules[which[k]]
+        a, b = int(clip_start[k]), int(clip_end[k])
+        out.append(r if (a, b) == (r.start, r.end) else Removal(a, b, r.code, r.detail))
     return merge_removals(out)

@@ -126,20 +126,22 @@ def _cover(out: np.ndarray, offset: int, code_index: dict[str, int] | None,
            removals: Iterable[Removal], starts: np.ndarray, ends: np.ndarray) -> None:
     """Add to ``out[unit, offset + code]`` the characters of each unit that a removal of that
     code covers (all removals to column `offset` when `code_index` is None)."""
-    for r in removals:
-        if code_index is None:
-            col = offset
-        else:
-            k = code_index.get(r.code)
-            if k is None:
-                continue
-            col = offset + k
-        lo = int(np.searchsorted(ends, r.start, side="right"))
-        hi = int(np.searchsorted(starts, r.end, side="left"))
-        for u in range(lo, hi):
-            overlap = min(r.end, ends[u]) - max(r.start, starts[u])
-            if overlap > 0:
-                out[u, col] += overlap
+    rows = [(r.start, r.end, offset if code_index is None else offset + code_index[r.code])
+            for r in removals if code_index is None or r.code in code_index]
+    if not rows or not len(starts):
+        return
+    spans = np.array(rows, dtype=np.int64)
+    lo = np.searchsorted(ends, spans[:, 0], side="right")
+    hi = np.searchsorted(starts, spans[:, 1], side="left")
+    count = np.maximum(hi - lo, 0)
+    if not count.sum():
+        return
+    # one (removal, unit) pair per unit a removal reaches
+    which = np.repeat(np.arange(len(spans)), count)
+    unit = np.repeat(lo, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    overlap = np.minimum(spans[which, 1], ends[unit]) - np.maximum(spans[which, 0], starts[unit])
+    keep = overlap > 0
+    np.add.at(out, (unit[keep], spans[which[keep], 2]), overlap[keep])
 
 
 def _running(codes: np.ndarray, table: np.ndarray) -> np.ndarray:
@@ -155,20 +157,21 @@ def _shape(page: Page, starts: np.ndarray, ends: np.ndarray, lines: np.ndarray) 
         return out
     codes = page._codes  # the matching view's code points
     size = (ends - starts).astype(np.float64)
-    visible = size - (_count(codes, class_table(_SPACE), starts, ends))
+    counts = _class_counts(codes, starts, ends)
+    visible = size - counts["space"]
     vis = np.maximum(visible, 1)
-    han = _count(codes, class_table(_HAN), starts, ends)
+    han = counts["han"]
     col = {name: i for i, name in enumerate(SHAPE_NAMES)}
     out[:, col["log_chars"]] = np.log1p(visible)
     out[:, col["han_share"]] = han / vis
-    out[:, col["digit_share"]] = _count(codes, class_table(_DIGIT), starts, ends) / vis
-    out[:, col["latin_share"]] = _count(codes, class_table(_LATIN), starts, ends) / vis
-    out[:, col["punct_share"]] = _count(codes, class_table(_PUNCT), starts, ends) / vis
-    out[:, col["space_share"]] = (size - visible) / np.maximum(size, 1)
-    out[:, col["function_share"]] = _count(codes, char_table(FUNCTION_CHARS), starts, ends) / np.maximum(han, 1)
-    out[:, col["clause_per_han"]] = _count(codes, char_table(CLAUSE_CHARS), starts, ends) / np.maximum(han, 1)
-    out[:, col["pipe_share"]] = _count(codes, char_table(PIPE_CHARS), starts, ends) / vis
-    out[:, col["has_colon"]] = _count(codes, char_table(COLON_CHARS), starts, ends) > 0
+    out[:, col["digit_share"]] = counts["digit"] / vis
+    out[:, col["latin_share"]] = counts["latin"] / vis
+    out[:, col["punct_share"]] = counts["punct"] / vis
+    out[:, col["space_share"]] = counts["space"] / np.maximum(size, 1)
+    out[:, col["function_share"]] = counts["function"] / np.maximum(han, 1)
+    out[:, col["clause_per_han"]] = counts["clause"] / np.maximum(han, 1)
+    out[:, col["pipe_share"]] = counts["pipe"] / vis
+    out[:, col["has_colon"]] = counts["colon"] > 0
     last = codes[ends - 1]
     # the last character before closing quotes and brackets
     closer = char_table(_CLOSERS)
@@ -183,8 +186,8 @@ def _shape(page: Page, starts: np.ndarray, ends: np.ndarray, lines: np.ndarray) 
     same_prev = np.r_[False, lines[1:] == lines[:-1]]
     same_next = np.r_[lines[:-1] == lines[1:], False]
     out[:, col["whole_line"]] = ~(same_prev | same_next)
-    _, inverse, counts = np.unique(lines, return_inverse=True, return_counts=True)
-    out[:, col["log_units_in_line"]] = np.log(counts[inverse])
+    _, inverse, per_line = np.unique(lines, return_inverse=True, return_counts=True)
+    out[:, col["log_units_in_line"]] = np.log(per_line[inverse])
     total = max(len(page.source), 1)
     out[:, col["position"]] = starts / total
     index = np.arange(n)
@@ -201,8 +204,11 @@ def _shape(page: Page, starts: np.ndarray, ends: np.ndarray, lines: np.ndarray) 
 
         title = matching_view(page.title.strip())
         title_codes = np.frombuffer(title.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-        everything = np.ones(0x110000, dtype=bool)
-        in_title = np.isin(_gram_ids(codes, 2, everything), _gram_ids(title_codes, 2, everything)[:-1])
+        everything = _everything()
+        title_grams = np.unique(_gram_ids(title_codes, 2, everything)[:-1])
+        page_grams = _gram_ids(codes, 2, everything)
+        at = np.minimum(np.searchsorted(title_grams, page_grams), len(title_grams) - 1)
+        in_title = title_grams[at] == page_grams
         in_title[-1:] = False
         running = np.zeros(len(codes) + 1, dtype=np.int64)
         np.cumsum(in_title, out=running[1:])
@@ -211,7 +217,7 @@ def _shape(page: Page, starts: np.ndarray, ends: np.ndarray, lines: np.ndarray) 
         out[:, col["title_cover"]] = np.where(bigrams > 0, (running[np.maximum(ends - 1, starts)] - running[starts])
                                               / np.maximum(bigrams, 1), 0.0)
         out[:, col["equals_title"]] = [t == title for t in texts]
-    out[:, col["place_share"]] = _place_share(view, codes, starts, ends) / np.maximum(han, 1)
+    out[:, col["place_share"]] = _place_share(view, counts["list"], starts, ends, han) / np.maximum(han, 1)
     out[:, col["url_like"]] = [("http" in t or "www." in t or ".com" in t or ".cn" in t) for t in texts]
     out[:, col["long_digits"]] = _long_digit_runs(view, starts, ends)
     han_mask = class_table(_HAN)[codes]
@@ -220,9 +226,61 @@ def _shape(page: Page, starts: np.ndarray, ends: np.ndarray, lines: np.ndarray) 
     out[:, col["prev_overlap"]] = prev
     out[:, col["next_overlap"]] = nxt
     out[:, col["elsewhere_share"]] = elsewhere
-    visible_mask = ~class_table(_SPACE)[codes]
-    out[:, col["repeated_4grams"]] = _cohesion(_gram_ids(codes, 4, visible_mask), starts, ends, 4)[2]
+    out[:, col["repeated_4grams"]] = _repeated_share(codes, starts, ends)
     return out
+
+
+#: The character classes `_shape` counts in each unit, one bit each (`_class_table`).
+_CLASSES = ("space", "han", "digit", "latin", "punct", "function", "clause", "pipe", "colon", "list")
+
+
+@lru_cache(maxsize=1)
+def _class_table() -> np.ndarray:
+    """Code point -> the bits of `_CLASSES` it belongs to."""
+    tables = {"space": class_table(_SPACE), "han": class_table(_HAN), "digit": class_table(_DIGIT),
+              "latin": class_table(_LATIN), "punct": class_table(_PUNCT), "function": char_table(FUNCTION_CHARS),
+              "clause": char_table(CLAUSE_CHARS), "pipe": char_table(PIPE_CHARS), "colon": char_table(COLON_CHARS),
+              "list": char_table(LIST_SEPARATORS)}
+    out = np.zeros(0x110000, dtype=np.uint16)
+    for bit, name in enumerate(_CLASSES):
+        out |= tables[name].astype(np.uint16) << bit
+    return out
+
+
+@lru_cache(maxsize=1)
+def _everything() -> np.ndarray:
+    return np.ones(0x110000, dtype=bool)
+
+
+def _class_counts(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> dict[str, np.ndarray]:
+    """How many characters of each class (`_CLASSES`) each unit holds: one lookup and one
+    running sum for all of them."""
+    bits = _class_table()[codes]
+    onehot = ((bits[:, None] >> np.arange(len(_CLASSES), dtype=np.uint16)) & 1).astype(np.uint8)
+    running = np.zeros((len(codes) + 1, len(_CLASSES)), dtype=np.int32)
+    np.cumsum(onehot, axis=0, dtype=np.int32, out=running[1:])
+    counts = (running[ends] - running[starts]).astype(np.float64)
+    return {name: counts[:, i] for i, name in enumerate(_CLASSES)}
+
+
+def _repeated_share(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, n: int = 4) -> np.ndarray:
+    """For each unit, the share of its n-grams (of visible characters) that occur more than
+    once on the page (its own repeats included): a paragraph, title or excerpt the page
+    carries twice. Counted in hashed buckets (four per character of the page, up to 2**24),
+    without sorting."""
+    ids = _gram_ids(codes, n, ~class_table(_SPACE)[codes])
+    ok = ids >= 0
+    bits = min(max(int(len(codes)).bit_length() + 2, 10), 24)
+    buckets = ((ids.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - bits)).astype(np.int64)
+    counts = np.bincount(buckets[ok], minlength=1 << bits)
+    repeated = ok & (counts[buckets] > 1)
+    running = np.zeros(len(codes) + 1, dtype=np.int64)
+    np.cumsum(repeated, out=running[1:])
+    total = np.zeros(len(codes) + 1, dtype=np.int64)
+    np.cumsum(ok, out=total[1:])
+    last = np.maximum(ends - n + 1, starts)  # n-grams starting in [start, end - n + 1)
+    grams = total[last] - total[starts]
+    return np.where(grams > 0, (running[last] - running[starts]) / np.maximum(grams, 1), 0.0)
 
 
 def _gram_ids(codes: np.ndarray, n: int, allowed: np.ndarray) -> np.ndarray:
@@ -250,26 +308,26 @@ def _cohesion(ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, width: int)
     prev = np.zeros(n); nxt = np.zeros(n); elsewhere = np.zeros(n)
     if not n:
         return prev, nxt, elsewhere
-    # the unit of each offset (-1 between units), from the sorted, disjoint unit bounds
-    size = len(ids)
-    marks = np.zeros(size + 1, dtype=np.int64)
-    np.add.at(marks, starts, 1)
-    np.add.at(marks, ends, -1)
-    inside = np.cumsum(marks[:-1]) > 0
-    unit_of = np.where(inside, np.searchsorted(starts, np.arange(size), side="right") - 1, -1)
-    pos = np.flatnonzero((ids >= 0) & (unit_of >= 0))
-    # an n-gram belongs to a unit only when it ends inside the same unit
-    pos = pos[(pos + width - 1 < size) & (unit_of[np.minimum(pos + width - 1, size - 1)] == unit_of[pos])]
+    # the n-grams wholly inside each unit: those starting at [start, end - width + 1)
+    count = np.maximum(ends - starts - width + 1, 0)
+    pos = np.repeat(starts, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    owner = np.repeat(np.arange(n), count)
+    valid = ids[pos] >= 0
+    pos, owner = pos[valid], owner[valid]
     if not len(pos):
         return prev, nxt, elsewhere
-    grams, rank = np.unique(ids[pos], return_inverse=True)
-    keys = np.unique(unit_of[pos] * len(grams) + rank)  # distinct (unit, n-gram)
-    units, rank = np.divmod(keys, len(grams))
+    # distinct (unit, n-gram) pairs, the n-gram hashed to 32 bits (a collision merges two
+    # n-grams of a page: rare, and it only nudges the shares)
+    gram = (ids[pos].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) >> np.uint64(32)).astype(np.int64)
+    keys = np.unique(owner << 32 | gram)
+    units, gram = keys >> 32, keys & 0xFFFFFFFF
     per_unit = np.bincount(units, minlength=n)
-    units_with = np.bincount(rank, minlength=len(grams))
+    _, rank, units_with = np.unique(gram, return_inverse=True, return_counts=True)
     elsewhere = np.bincount(units, weights=units_with[rank] > 1, minlength=n) / np.maximum(per_unit, 1)
-    # overlap of unit k and k+1: (k, g) with (k + 1, g) also present
-    shared = np.isin(keys + len(grams), keys)
+    # overlap of unit k and k+1: (k, g) with (k + 1, g) also present (keys are sorted)
+    following = keys + (1 << 32)
+    at = np.minimum(np.searchsorted(keys, following), len(keys) - 1)
+    shared = keys[at] == following
     inter = np.bincount(units, weights=shared, minlength=n)[: n - 1]
     union = per_unit[:-1] + per_unit[1:] - inter
     jac = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
@@ -283,18 +341,18 @@ def _count(codes: np.ndarray, table: np.ndarray, starts: np.ndarray, ends: np.nd
     return (running[ends] - running[starts]).astype(np.float64)
 
 
-#: Separators of a list; only units with two or more are scanned for place names.
-LIST_SEPARATORS = "、，,/|｜ ；;"
+#: Separators of a list of names; only units with three or more are scanned for place names
+#: (a service-area list is one; the commas of prose are not counted).
+LIST_SEPARATORS = "、/|｜"
 
 
-def _place_share(view: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+def _place_share(view: str, separators: np.ndarray, starts: np.ndarray, ends: np.ndarray, han: np.ndarray) -> np.ndarray:
     """Characters of each unit covered by gazetteer names (the automaton's longest
-    non-overlapping matches), for the units shaped like lists (two or more separators: a
-    service-area list is one); 0 for the rest."""
+    non-overlapping matches), for the units shaped like lists of Han names (three or more
+    `LIST_SEPARATORS`, at least half Han characters); 0 for the rest."""
     out = np.zeros(len(starts))
-    separators = _count(codes, char_table(LIST_SEPARATORS), starts, ends)
     automaton = division_automaton()
-    for u in np.flatnonzero(separators >= 2).tolist():
+    for u in np.flatnonzero((separators >= 3) & (2 * han >= ends - starts)).tolist():
         covered = 0
         for end, length in automaton.iter_long(view[starts[u]:ends[u]]):
             covered += length
@@ -397,24 +455,31 @@ def gram_counts(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.nd
 
 def unit_sums(units: Units, weights: np.ndarray, bits: int = HASH_BITS) -> np.ndarray:
     """For each unit, the sum of `weights` (float32 [2**bits] or [2**bits, k]) over its
-    n-grams, each weighted 1/sqrt(its unit's n-gram count): the linear model's lexical term,
-    from one running sum per n-gram order. With fewer `bits` than `HASH_BITS`, buckets fold
-    onto their low bits."""
+    n-grams, each weighted 1/sqrt(its unit's n-gram count), plus its edge and title n-grams:
+    the linear model's lexical term (`gram_rows` times the weights), from one gather over
+    the units' offsets. With fewer `bits` than `HASH_BITS`, buckets fold onto their low bits."""
     starts, ends = units.starts, units.ends
+    n = len(starts)
+    if not n:
+        return np.zeros((0,) + weights.shape[1:])
     n2, n3 = gram_counts(starts, ends)
     norm = 1.0 / np.sqrt(np.maximum(n2 + n3, 1))
-    total = None
-    for order, count in ((0, n2), (1, n3)):
-        buckets = units.grams[order] if bits == HASH_BITS else units.grams[order] & ((1 << bits) - 1)
-        w = weights[buckets]
-        running = np.zeros((len(w) + 1,) + w.shape[1:], dtype=np.float64)
-        np.cumsum(w, axis=0, out=running[1:])
-        part = running[starts + count] - running[starts]
-        total = part if total is None else total + part
-    if total is None:
-        return np.zeros(len(starts))
+    fold = (lambda b: b) if bits == HASH_BITS else (lambda b: b & np.uint32((1 << bits) - 1))
+    # every offset where a unit's bigram starts: units are disjoint, so these are at most the page
+    count = n2
+    offsets = np.repeat(starts, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    first = np.cumsum(count) - count
+    has = count > 0
+    total = np.zeros((n,) + weights.shape[1:])
+    if offsets.size:
+        w = weights[fold(units.grams[0, offsets])].astype(np.float64)
+        # trigrams: all but the last offset of each unit
+        is_last = np.zeros(len(offsets), dtype=bool)
+        is_last[(first + count - 1)[has]] = True
+        w3 = weights[fold(units.grams[1, offsets])]
+        w[~is_last] += w3[~is_last]
+        total[has] = np.add.reduceat(w, first[has], axis=0)
     total = total * (norm if total.ndim == 1 else norm[:, None])
-    fold = (lambda b: b) if bits == HASH_BITS else (lambda b: b & ((1 << bits) - 1))
     total = total + EDGE_WEIGHT * weights[fold(units.edges)].sum(axis=1)
     if len(units.title):
         total = total + weights[fold(units.title)].sum(axis=0) / np.sqrt(len(units.title))

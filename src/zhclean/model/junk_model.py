@@ -25,7 +25,7 @@ import numpy as np
 
 from zhclean.errors import ConfigError
 from zhclean.model import features as F
-from zhclean.model.stack import stacked, stacked_names
+from zhclean.model.stack import Stacked, stacked_names
 from zhclean.model.trees import TreeEnsemble
 
 FORMAT = 1
@@ -55,6 +55,8 @@ EVIDENCE_CODES: tuple[str, ...] = (
     "boilerplate.ui_junk", "boilerplate.listing_meta", "boilerplate.link_run", "boilerplate.edge_block",
     "meta.byline", "artifact.llm", "artifact.mojibake",
 )
+#: Units scored by the second stage at once (its matrices are [rows, features] and [rows, trees]).
+BLOCK_ROWS = 4096
 #: Bits of the kind head's n-gram buckets (a fold of the first stage's buckets).
 KIND_HASH_BITS = 16
 
@@ -68,7 +70,6 @@ class Judgement:
     """What the model says of one page's units."""
 
     junk: np.ndarray       # float64 [units]: probability that the unit is junk
-    kind: np.ndarray       # int [units]: index into the model's kinds
     page: float            # probability that the page has no genuine content
     unit_threshold: float
     page_threshold: float
@@ -96,6 +97,11 @@ class JunkModel:
                               "version of zhclean computes; retrain it (zhclean train)")
         if tuple(manifest["stacked_names"]) != stacked_names(expected):
             raise ConfigError(f"the model in {path or 'memory'} was trained with another second stage; retrain it")
+        #: Rule codes whose removal of most of a unit stands whatever the model says
+        #: (`zhclean.model.train.trusted_codes`).
+        self.trusted: frozenset[str] = frozenset(manifest.get("trusted_codes", {}))
+        #: Rules the model was trained without: the cleaner does not run them for it.
+        self.rules_off: tuple[str, ...] = tuple(manifest.get("rules_off", ()))
         self.unit_threshold = float(manifest["thresholds"]["unit"])
         self.page_threshold = float(manifest["thresholds"]["page"])
         self.stage1_grams = arrays["stage1_grams"]
@@ -119,24 +125,29 @@ class JunkModel:
         z = (units.dense - self.scale[0]) / self.scale[1]
         return F.unit_sums(units, self.kind_grams, bits=KIND_HASH_BITS) + z @ self.kind_dense + self.kind_bias
 
+    def kinds_of(self, units: F.Units) -> list[str]:
+        """The kind of junk the kind head names for each of these units."""
+        if not len(units):
+            return []
+        return [self.kinds[k] for k in np.argmax(self.kind_scores(units), axis=1).tolist()]
+
     def judge(self, units: F.Units, sizes: np.ndarray) -> Judgement:
         """The model's judgement of a page's units (`sizes`: their visible characters)."""
         if not len(units):
-            return Judgement(np.zeros(0), np.zeros(0, int), 0.0, self.unit_threshold, self.page_threshold)
+            return Judgement(np.zeros(0), 0.0, self.unit_threshold, self.page_threshold)
         s1 = self.stage1(units)
-        x2 = stacked(units.dense, units.lines, sizes, s1)
-        junk = _sigmoid(self.stage2.raw_score(x2))
-        kind = np.zeros(len(units), dtype=np.int64)
-        named = junk > self.unit_threshold  # the kinds of the units that go (others need none)
-        if named.any():
-            kind[named] = np.argmax(self.kind_scores(units.subset(named)), axis=1)
+        second = Stacked(units.dense, units.lines, sizes, s1)
+        junk = np.empty(len(units))
+        for a in range(0, len(units), BLOCK_ROWS):  # bounded memory on a page of many sentences
+            b = min(a + BLOCK_ROWS, len(units))
+            junk[a:b] = _sigmoid(self.stage2.raw_score(second.rows(a, b)))
         row = (page_row(units, sizes, junk, self.unit_threshold) - self.page_scale[0]) / self.page_scale[1]
         page = float(_sigmoid(row @ self.page_weights[:-1] + self.page_weights[-1]))
-        return Judgement(junk, kind, page, self.unit_threshold, self.page_threshold)
+        return Judgement(junk, page, self.unit_threshold, self.page_threshold)
 
     def describe(self) -> str:
         m = self.manifest
-        return (f"zhclean junk model ({self.path}): trained on {m['trained']['pages']} pages "
+        return (f"zhclean junk model ({self.path}): trained on {m['trained']['pages']} labelled pages "
                 f"({', '.join(f'{k} {v}' for k, v in m['trained']['sources'].items())}), "
                 f"{m['trained']['units']} units; thresholds unit {self.unit_threshold:.3f}, page {self.page_threshold:.3f}")
 
@@ -149,10 +160,9 @@ def page_row(units: F.Units, sizes: np.ndarray, junk: np.ndarray, threshold: flo
     is_junk = junk > threshold
     content = w * ~is_junk
     # the longest run of consecutive content units, in characters
-    longest = run = 0.0
-    for c, j in zip(content, is_junk):
-        run = 0.0 if j else run + c
-        longest = max(longest, run)
+    running = np.cumsum(content)
+    at_junk = np.maximum.accumulate(np.where(is_junk, running, 0.0))  # the running sum at the last junk unit
+    longest = float((running - at_junk).max()) if len(content) else 0.0
     long_units = units.dense[:, col["han_share"]] * np.expm1(units.dense[:, col["log_chars"]]) >= 15
     def mean_of(name: str) -> float:
         values = units.dense[long_units, col[name]]

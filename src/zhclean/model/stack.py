@@ -35,45 +35,61 @@ def stacked_names(dense_names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _shift(a: np.ndarray, k: int, fill: float) -> np.ndarray:
-    """a[i - k] at i (the unit k places before; k < 0: after), `fill` where there is none."""
-    out = np.full_like(a, fill)
-    if k > 0:
-        out[k:] = a[:-k]
-    elif k < 0:
-        out[:k] = a[-k:]
-    else:
-        out[:] = a
-    return out
+class Stacked:
+    """The second stage's input for one page, assembled block by block (`rows`): the page's
+    vectors (neighbour scores, window and page means) are computed once, the matrix of a
+    block of rows only when asked, so a page of a million sentences needs no matrix of a
+    million rows."""
+
+    def __init__(self, dense: np.ndarray, lines: np.ndarray, sizes: np.ndarray, score: np.ndarray):
+        n = len(score)
+        self.dense = dense
+        self.score = score
+        self.shape = dense[:, _SHAPE_INDEX]
+        self.lines = lines
+        weight = np.maximum(sizes, 1).astype(np.float64)
+        self.mean = float((score * weight).sum() / weight.sum()) if n else 0.0
+        self.junk_share = float((weight * (score > 0)).sum() / weight.sum()) if n else 0.0
+        half = WINDOW // 2
+        padded = np.pad(score, half, constant_values=NO_SCORE)
+        self.window = np.convolve(padded, np.ones(WINDOW) / WINDOW, "valid")
+        # the mean score of everything before and after the unit (char-weighted)
+        cum_w = np.cumsum(weight)
+        cum_s = np.cumsum(score * weight)
+        self.before = np.where(cum_w - weight > 0, (cum_s - score * weight) / np.maximum(cum_w - weight, 1), NO_SCORE)
+        after_w = cum_w[-1] - cum_w if n else cum_w
+        after_s = (cum_s[-1] - cum_s) if n else cum_s
+        self.after = np.where(after_w > 0, after_s / np.maximum(after_w, 1), NO_SCORE)
+
+    def rows(self, a: int, b: int) -> np.ndarray:
+        """float32 [b - a, len(stacked_names(...))]: the rows of units a to b."""
+        n = len(self.score)
+        index = np.arange(a, b)
+
+        def at(values: np.ndarray, k: int, fill: float) -> np.ndarray:
+            """values[i - k] for the rows (the unit k places before; k < 0: after)."""
+            j = index - k
+            inside = (j >= 0) & (j < n)
+            out = np.full((len(index),) + values.shape[1:], fill, dtype=np.float64)
+            out[inside] = values[j[inside]]
+            return out
+
+        cols = [self.dense[a:b], self.score[a:b, None]]
+        for k in SCORE_OFFSETS:
+            cols.append(at(self.score, k, NO_SCORE)[:, None])
+            if abs(k) == 1:
+                cols.append(at(self.shape, k, -1.0))
+        cols.append((at(self.lines, 1, -1) == self.lines[a:b])[:, None])
+        cols.append((at(self.lines, -1, -1) == self.lines[a:b])[:, None])
+        cols.append(np.full((b - a, 1), self.mean))
+        cols.append(np.full((b - a, 1), self.junk_share))
+        cols.append(self.window[a:b, None])
+        cols.append(self.before[a:b, None])
+        cols.append(self.after[a:b, None])
+        return np.hstack(cols).astype(np.float32)
 
 
 def stacked(dense: np.ndarray, lines: np.ndarray, sizes: np.ndarray, score: np.ndarray) -> np.ndarray:
-    """float32 [units, len(stacked_names(...))]: the second stage's input for one page.
+    """float32 [units, len(stacked_names(...))]: the second stage's input for one page, whole.
     `sizes` are the units' visible characters (the page aggregates weigh by them)."""
-    n = len(score)
-    cols = [dense, score[:, None]]
-    shape = dense[:, _SHAPE_INDEX]
-    for k in SCORE_OFFSETS:
-        cols.append(_shift(score, k, NO_SCORE)[:, None])
-        if abs(k) == 1:
-            cols.append(_shift(shape, k, -1.0))
-    cols.append((_shift(lines, 1, -1) == lines)[:, None])
-    cols.append((_shift(lines, -1, -1) == lines)[:, None])
-    weight = np.maximum(sizes, 1).astype(np.float64)
-    mean = float((score * weight).sum() / weight.sum()) if n else 0.0
-    junk_share = float((weight * (score > 0)).sum() / weight.sum()) if n else 0.0
-    cols.append(np.full((n, 1), mean))
-    cols.append(np.full((n, 1), junk_share))
-    half = WINDOW // 2
-    padded = np.pad(score, half, constant_values=NO_SCORE)
-    cols.append(np.convolve(padded, np.ones(WINDOW) / WINDOW, "valid")[:, None])
-    # the mean score of everything before and after the unit (char-weighted)
-    cum_w = np.cumsum(weight)
-    cum_s = np.cumsum(score * weight)
-    before = np.where(cum_w - weight > 0, (cum_s - score * weight) / np.maximum(cum_w - weight, 1), NO_SCORE)
-    after_w = cum_w[-1] - cum_w if n else cum_w
-    after_s = (cum_s[-1] - cum_s) if n else cum_s
-    after = np.where(after_w > 0, after_s / np.maximum(after_w, 1), NO_SCORE)
-    cols.append(before[:, None])
-    cols.append(after[:, None])
-    return np.hstack(cols).astype(np.float32)
+    return Stacked(dense, lines, sizes, score).rows(0, len(score))

@@ -31,20 +31,27 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
+import regex
 
 from zhclean.cleaner import Cleaner
 from zhclean.config import CleanConfig
 from zhclean.errors import ConfigError
+from zhclean.labels import ALL_SPAM
 from zhclean.model import features as F
 from zhclean.model.junk_model import (EVIDENCE_CODES, FORMAT, KIND_CODES, KIND_HASH_BITS, PAGE_NAMES, page_row)
 from zhclean.model.stack import stacked, stacked_names
 from zhclean.model.trees import TreeEnsemble
 
 KINDS: tuple[str, ...] = tuple(KIND_CODES)
-STAGE2_PARAMS = dict(objective="binary", learning_rate=0.05, num_leaves=31, max_depth=8, min_data_in_leaf=40,
+#: Rules the model does without (none by default; the cleaner does not run them for the
+#: model, so a slow rule whose evidence the model does not need can go: measure both).
+RULES_OFF: tuple[str, ...] = ()
+STAGE2_PARAMS = dict(objective="binary", learning_rate=0.12, num_leaves=31, max_depth=7, min_data_in_leaf=40,
                      feature_fraction=0.8, bagging_fraction=0.8, bagging_freq=1, seed=1, deterministic=True,
                      force_row_wise=True, num_threads=1, verbose=-1)
-STAGE2_ROUNDS = 300
+#: Rounds of the second stage: each tree costs the cleaner as much as any other (numpy walks
+#: them level by level, to depth 7).
+STAGE2_ROUNDS = 100
 
 
 @dataclass
@@ -113,8 +120,9 @@ def page_example(cleaner: Cleaner, record: dict[str, Any]) -> PageExample:
 
 
 def _folds(examples: Sequence[PageExample], k: int) -> np.ndarray:
-    """A fold per page, from a hash of its id (stable when pages are added)."""
-    return np.array([int(hashlib.sha256(e.id.encode()).hexdigest()[8:16], 16) % k for e in examples])
+    """A fold per page, from a hash of its id (stable when pages are added); a paragraph page
+    (``<id>#p<k>``) goes with the page it was cut from."""
+    return np.array([int(hashlib.sha256(e.id.split("#")[0].encode()).hexdigest()[8:16], 16) % k for e in examples])
 
 
 def _sparse_rows(examples: Sequence[PageExample], scale: np.ndarray, bits: int):
@@ -163,23 +171,85 @@ class Trained:
 def train(records: Iterable[dict[str, Any]], *, folds: int = 5, cleaner: Cleaner | None = None,
           progress: Callable[[str], None] = lambda message: None) -> Trained:
     """Train a model on labelled page records (``id``, ``text``, ``drop``, ``verdict``,
-    optional ``title`` and ``source``). Deterministic: the same records give the same arrays."""
+    optional ``title`` and ``source``). Deterministic: the same records give the same arrays.
+    `cleaner` finds the rules' evidence (with its rules disabled, the model does without
+    them: its manifest says so); by default the rules without `RULES_OFF`."""
     from threadpoolctl import threadpool_limits
 
-    cleaner = cleaner or Cleaner(CleanConfig(model="off"))
+    cleaner = cleaner or Cleaner(CleanConfig(model="off", disable=RULES_OFF))
     records = sorted(records, key=lambda r: str(r["id"]))
     if len({str(r["id"]) for r in records}) != len(records):
         raise ConfigError("the labelled pages hold an id twice; each page must be labelled once")
     if len(records) < 2 * folds:
         raise ConfigError(f"training needs at least {2 * folds} labelled pages (got {len(records)})")
+    paragraphs = paragraph_pages(records)
     with threadpool_limits(1):
-        progress(f"features of {len(records)} pages")
-        examples = [page_example(cleaner, r) for r in records]
-        return _train(examples, records, folds, progress)
+        progress(f"features of {len(records)} pages and {len(paragraphs)} paragraph pages")
+        examples = [page_example(cleaner, r) for r in records + paragraphs]
+        return _train(examples, records, folds, progress, rules_off=tuple(cleaner.clean_config.disable))
+
+
+#: Paragraph pages (`paragraph_pages`): at most this many from each labelled page.
+PARAGRAPHS_PER_PAGE = 2
+#: ... of at least this many Han characters, and at most `PARAGRAPH_CHARS` characters.
+PARAGRAPH_HAN = 8
+PARAGRAPH_CHARS = 300
+PARAGRAPH_SOURCE = "paragraphs"
+_HAN_CHAR = regex.compile(r"\p{Han}")
+_SENTENCE_END = regex.compile(r"(?<=[。！？!?])")
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the sentences of `text`: its lines cut after 。！？!?."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        cut = pos
+        for piece in _SENTENCE_END.split(line):
+            if piece:
+                out.append((cut, cut + len(piece)))
+            cut += len(piece)
+        pos += len(line) + 1
+    return out
+
+
+def paragraph_pages(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Pages of one short genuine passage each: runs of sentences of a line that no labelled
+    drop touches, up to `PARAGRAPH_CHARS` characters, cut from the labelled pages. A corpus
+    also holds short clean texts, which web pages teach the model little about (on a page, a
+    lone short line is mostly chrome). Chosen by a hash of the page id and offset; id
+    ``<page id>#p<k>``, so cross-fitting keeps them in their page's fold."""
+    out = []
+    for record in records:
+        if record.get("verdict") == ALL_SPAM:
+            continue
+        text = record["text"]
+        junk = np.zeros(len(text) + 1, dtype=np.int64)
+        for start, end, _ in record["drop"]:
+            junk[start] += 1
+            junk[end] -= 1
+        touched = np.concatenate([[0], np.cumsum(np.cumsum(junk[:-1]) > 0)])
+        pieces = []
+        run_start = run_end = None  # the current run of sentences no drop touches
+        for start, end in _sentences(text) + [(len(text), len(text))]:
+            clean = end > start and not touched[end] - touched[start]
+            if clean and run_start is not None and "\n" not in text[run_end:start] and end - run_start <= PARAGRAPH_CHARS:
+                run_end = end
+                continue
+            if run_start is not None:
+                piece = text[run_start:run_end].strip()
+                if len(_HAN_CHAR.findall(piece)) >= PARAGRAPH_HAN:
+                    pieces.append((hashlib.sha256(f"{record['id']}:{run_start}".encode()).hexdigest(), piece))
+            run_start, run_end = (start, end) if clean and end - start <= PARAGRAPH_CHARS else (None, None)
+        for k, (_, piece) in enumerate(sorted(pieces)[:PARAGRAPHS_PER_PAGE]):
+            out.append({"id": f"{record['id']}#p{k}", "source": PARAGRAPH_SOURCE, "text": piece, "drop": [],
+                        "verdict": "content"})
+    return out
 
 
 def _train(examples: list[PageExample], records: list[dict[str, Any]], folds: int,
-           progress: Callable[[str], None], stage1: tuple[np.ndarray, np.ndarray, float] | None = None) -> Trained:
+           progress: Callable[[str], None], stage1: tuple[np.ndarray, np.ndarray, float] | None = None,
+           rules_off: Sequence[str] = RULES_OFF) -> Trained:
     """The stages over prepared examples. `stage1` (cross-fitted scores, weights, bias) skips
     fitting the first stage again (experiments on the later stages)."""
     dense_names = F.dense_names(EVIDENCE_CODES)
@@ -244,7 +314,13 @@ def _train(examples: list[PageExample], records: list[dict[str, Any]], folds: in
     stage2 = _fit_stage2(X2, y, w2)
 
     progress("page model and thresholds")
-    unit_threshold = _choose_unit_threshold(examples, p2, owner)
+    trusted = trusted_codes(examples)
+    # the units a trusted rule removed most of go whatever the model says (`decide`)
+    names = F.dense_names(EVIDENCE_CODES)
+    columns = [names.index(f"decided:{code}") for code in trusted]
+    forced = (dense[:, columns] >= 0.5).any(axis=1) if columns else np.zeros(len(y), dtype=bool)
+    effective = np.where(forced, 1.0, p2)  # what decides each unit; the page model reads p2
+    unit_threshold = _choose_unit_threshold(examples, effective, owner)
     rows = np.vstack([page_row(e.units, e.sizes, p2[owner == i], unit_threshold) for i, e in enumerate(examples)])
     spam = np.array([e.verdict == "all_spam" for e in examples])
     page_scale = np.stack([rows.mean(axis=0), rows.std(axis=0) + 1e-6])
@@ -262,9 +338,9 @@ def _train(examples: list[PageExample], records: list[dict[str, Any]], folds: in
         page_weights = np.r_[pm.coef_[0], pm.intercept_[0]]
     else:
         page_weights = np.r_[np.zeros(len(PAGE_NAMES)), -50.0]
-    page_threshold = _choose_page_threshold(examples, p2, owner, unit_threshold, page_oof)
+    page_threshold = _choose_page_threshold(examples, effective, owner, unit_threshold, page_oof)
 
-    cv = _scores(examples, p2, owner, unit_threshold, page_oof, page_threshold)
+    cv = _scores(examples, effective, owner, unit_threshold, page_oof, page_threshold)
     progress("done")
     sources: dict[str, int] = {}
     for e in examples:
@@ -280,7 +356,10 @@ def _train(examples: list[PageExample], records: list[dict[str, Any]], folds: in
         "page_names": list(PAGE_NAMES),
         "stage1_bias": bias,
         "thresholds": {"unit": unit_threshold, "page": page_threshold},
-        "trained": {"pages": len(examples), "units": int(len(y)), "sources": dict(sorted(sources.items())),
+        "trusted_codes": trusted,
+        "rules_off": sorted(rules_off),
+        "trained": {"pages": len(records), "paragraph_pages": len(examples) - len(records), "units": int(len(y)),
+                    "sources": dict(sorted(sources.items())),
                     "labels_sha256": labels_digest(records), "folds": folds,
                     "stage2": {"rounds": STAGE2_ROUNDS, **{k: v for k, v in STAGE2_PARAMS.items() if k != "verbose"}}},
         "cross_fitted_scores": cv,
@@ -290,8 +369,39 @@ def _train(examples: list[PageExample], records: list[dict[str, Any]], folds: in
               "kind_grams": kind_grams, "kind_dense": kind_dense, "kind_bias": kind_bias,
               "page_weights": page_weights.astype(np.float64), "page_scale": page_scale.astype(np.float64),
               **{f"stage2_{k}": v for k, v in stage2.arrays().items()}}
-    crossed = {e.id: (p2[owner == i], float(page_oof[i])) for i, e in enumerate(examples)}
+    crossed = {e.id: (effective[owner == i], float(page_oof[i])) for i, e in enumerate(examples)}
     return Trained(manifest, arrays, crossed, (s1, coef, bias))
+
+
+#: A rule code is trusted (its removal of most of a unit stands whatever the model says) when
+#: the labelled pages agree with it this often (junk characters of the units it removed
+#: most of) over at least `TRUST_SUPPORT` units; a code seen on fewer units is trusted unless
+#: the labels contradict it (below `DISTRUST_PRECISION`): the model had no pages to learn to
+#: overrule it on.
+TRUST_PRECISION = 0.97
+TRUST_SUPPORT = 20
+DISTRUST_PRECISION = 0.9
+
+
+def trusted_codes(examples: Sequence[PageExample]) -> dict[str, dict[str, float]]:
+    """The rule codes whose removals (after the context decisions) the model does not
+    overrule, with the support and precision they were judged on (on the labelled pages,
+    not the paragraph pages cut from them)."""
+    examples = [e for e in examples if e.source != PARAGRAPH_SOURCE]  # (they repeat labelled text)
+    names = F.dense_names(EVIDENCE_CODES)
+    dense = np.vstack([e.units.dense for e in examples])
+    content = np.concatenate([e.content for e in examples])
+    junk = np.concatenate([e.junk for e in examples])
+    out = {}
+    for code in EVIDENCE_CODES:
+        covered = dense[:, names.index(f"decided:{code}")] >= 0.5
+        units = int(covered.sum())
+        chars = float((content[covered] + junk[covered]).sum())
+        precision = float(junk[covered].sum() / chars) if chars else 1.0
+        if (units >= TRUST_SUPPORT and precision >= TRUST_PRECISION) or \
+                (units < TRUST_SUPPORT and precision >= DISTRUST_PRECISION):
+            out[code] = {"units": units, "precision": round(precision, 4)}
+    return out
 
 
 def _sigmoid(x):
@@ -321,16 +431,17 @@ def _mean_balanced(scores: dict[str, dict[str, float]]) -> float:
     return float(np.mean([s["balanced"] for s in scores.values()]))
 
 
-#: The content each source must keep, at least, on the cross-fitted scores when the
-#: thresholds are chosen (the project's target is 0.97 on unseen pages: a margin for them).
-MIN_CONTENT_KEPT = 0.975
+#: The content each source should keep, at least, on the cross-fitted scores when the
+#: thresholds are chosen: the project's target on unseen pages.
+MIN_CONTENT_KEPT = 0.97
 
 
 def _objective(scores: dict[str, dict[str, float]]) -> tuple[float, float]:
-    """Thresholds are ranked by: the sources keep `MIN_CONTENT_KEPT` of their content on
-    average (or come as close as they can), then the mean balanced score over sources."""
-    kept = float(np.mean([s["content_kept"] for s in scores.values()]))
-    return (-round(max(0.0, MIN_CONTENT_KEPT - kept), 4), _mean_balanced(scores))
+    """Thresholds are ranked by how far the sources fall short of keeping `MIN_CONTENT_KEPT`
+    of their content (summed over sources: losing text is worse than keeping junk), then by
+    the mean balanced score over sources."""
+    shortfall = sum(max(0.0, MIN_CONTENT_KEPT - s["content_kept"]) for s in scores.values())
+    return (-round(shortfall, 4), _mean_balanced(scores))
 
 
 def _choose_unit_threshold(examples, p2, owner) -> float:

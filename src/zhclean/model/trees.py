@@ -96,17 +96,22 @@ class TreeEnsemble:
         if not rows or not trees:
             out = np.zeros((rows, self.classes))
             return out[:, 0] if self.classes == 1 else out
-        tree = np.arange(trees)
-        index = np.zeros((rows, trees), np.int64)
-        row = np.arange(rows)[:, None]
+        width = feature.shape[1]
+        # flat indexes: tree t's node `pos` is t * width + pos; row r's feature f is r * n + f
+        base = np.arange(trees, dtype=np.intp) * width
+        row_base = (np.arange(rows, dtype=np.intp) * x.shape[1])[:, None]
+        flat_x = x.ravel()
+        flat_feature, flat_threshold = feature.ravel(), threshold.ravel()
+        node = np.broadcast_to(base, (rows, trees)).copy()  # the root of every tree
+        nan = np.isnan(flat_x).any()
         for level in range(depth):
-            pos = (1 << level) - 1 + index
-            value = x[row, feature[tree, pos]]
-            right = ~(value <= threshold[tree, pos])
-            if np.isnan(value).any():
-                right &= ~(np.isnan(value) & default_left[tree, pos])
-            index = 2 * index + right
-        values = leaves[tree, index]
+            value = flat_x.take(row_base + flat_feature.take(node))
+            right = ~(value <= flat_threshold.take(node))
+            if nan:
+                right &= ~(np.isnan(value) & default_left.ravel().take(node))
+            # the children of level-order node p (counted from the tree's start) are 2p+1, 2p+2
+            node = 2 * node - base + 1 + right
+        values = leaves.ravel().take(node - base - width + np.arange(trees, dtype=np.intp) * (leaves.shape[1]))
         if self.classes == 1:
             return values.sum(axis=1)
         return np.stack([values[:, k::self.classes].sum(axis=1) for k in range(self.classes)], axis=1)
