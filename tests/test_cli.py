@@ -42,7 +42,8 @@ def test_clean_keeps_fields_and_rejects_only_junk_and_bad_records(tmp_path):
 
 def test_clean_with_other_field_names_and_derived_ids(tmp_path):
     src = tmp_path / "in.jsonl"
-    src.write_text(json.dumps({"body": "第一篇文章。\n内容很短。", "headline": "标题"}, ensure_ascii=False)
+    src.write_text(json.dumps({"body": "城南街道的积水点整治工程全面完工，沿线居民出行方便了许多。\n工程负责人介绍，"
+                                       "明年还将继续改造老旧小区的雨污管网。", "headline": "标题"}, ensure_ascii=False)
                    + "\n", encoding="utf-8")
     result = invoke("clean", str(src), "-o", str(tmp_path / "out"), "--text-field", "body",
                     "--id-field", "doc_id", "--title-field", "headline", "-q")

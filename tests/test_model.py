@@ -126,3 +126,41 @@ def test_labels_without_text_are_joined_with_their_pages_and_checked(tmp_path):
     pages.write_text(pages.read_text(encoding="utf-8").replace("。", "！"), encoding="utf-8")
     with pytest.raises(Exception, match="not the page that was labelled"):
         load_label_files([labels], tmp_path / "pages")
+
+
+def test_a_page_of_more_sentences_than_the_model_takes_is_cleaned_by_the_rules(small_model):
+    from zhclean.config import CleanConfig
+
+    text = "\n".join(["格林空调售后服务电话:400-612-8377(点击咨询)"] + ["清水河治理三年见成效。"] * 30)
+    capped = Cleaner(CleanConfig(model=str(small_model), model_max_sentences=10))(text)
+    rules = Cleaner(CleanConfig(model="off"))(text)
+    assert capped.features.get("model_skipped") is True
+    assert capped.removals == rules.removals
+    assert "model_skipped" not in Cleaner(CleanConfig(model=str(small_model)))(text).features
+
+
+def test_eval_reports_each_source_and_kind(small_labels, small_model):
+    result = CliRunner().invoke(main, ["eval", str(small_labels), "--model", str(small_model), "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert set(scores["by_source"]) == {"news", "wechat"}
+    for source in scores["by_source"].values():
+        assert 0 <= source["content_kept"] <= 1 and 0 <= source["junk_removed"] <= 1
+        assert source["junk_removed_by_kind"]
+
+
+def test_the_shipped_model_is_package_data_and_loads():
+    from importlib import resources
+
+    import tomllib
+
+    folder = resources.files("zhclean.model") / "shipped"
+    files = {p.name for p in folder.iterdir()}
+    assert {"manifest.json"} | {f"{n}.npy" for n in ARRAY_NAMES} <= files
+    declared = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    patterns = declared["tool"]["setuptools"]["package-data"]["zhclean"]
+    assert "model/shipped/*.npy" in patterns and "model/shipped/*.json" in patterns
+    model = load_model()
+    assert model is load_model("shipped")  # once per process
+    assert model.manifest["trained"]["pages"] >= 1000
+    assert sum(p.stat().st_size for p in Path(str(folder)).iterdir()) < 20e6

@@ -1,8 +1,10 @@
 """Per-rule cases: what each reason code must catch, and the negatives that must survive.
 
 The cases are data, one JSONL file per reason code in ``tests/cases/<code>.jsonl``; every case
-is run through `zhclean.clean_text` (the whole cleaner: normalization, every rule and the
-context decisions), so a rule is judged the way it works on real pages.
+is run through `zhclean.clean_text` with the rules alone (``clean.model = "off"``:
+normalization, every rule and the context decisions), so a rule is judged the way it works on
+real pages. The junk model that decides with the rules' findings as evidence is tested in
+test_model_decisions.py and measured on labelled pages (test_accuracy.py).
 
 A case is ``{"text", "expect", "code", "note"}`` plus optional fields:
 
@@ -27,7 +29,15 @@ from pathlib import Path
 
 import pytest
 
-from zhclean import clean_text
+from zhclean import clean_text as _clean_text
+from zhclean.config import CleanConfig
+
+RULES = CleanConfig(model="off")
+
+
+def clean_text(text: str, title: str | None = None):
+    """The rules alone, to a fixpoint."""
+    return _clean_text(text, title=title, config=RULES)
 from zhclean.document import CleanedPage
 from zhclean.rules import CATALOGUE
 

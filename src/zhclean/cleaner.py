@@ -119,6 +119,9 @@ class Cleaner:
         if self.model is None:
             removals, whole = self._pass(page)
             return removals, whole, {}
+        if len(page.sentences) > self.clean_config.model_max_sentences:
+            removals, whole = self._pass(page)  # the rules alone: the model's matrices grow per sentence
+            return removals, whole, {"model_skipped": True}
         hard, soft, whole = self._rules(page)
         decided = (whole,) if whole is not None else self._run(
             "context (decide, residue, merge)", self._decide, page, hard, soft)

@@ -240,9 +240,11 @@ def _cleaner(config: Config) -> Any:
 @click.option("--color/--no-color", default=None, help="Colours [when writing to a terminal].")
 @click.option("--codes/--no-codes", default=True, help="Print each span's code after it.")
 @click.option("--list", "listing", is_flag=True, help="Also list the spans with their evidence.")
+@click.option("--model", metavar="DIR",
+              help="Junk model folder written by `zhclean train`, 'shipped' or 'off' [clean.model: shipped].")
 @config_options
 def explain(file: str, page_id: str | None, text_field: str, id_field: str, title_field: str,
-            html_path: str | None, color: bool | None, codes: bool, listing: bool,
+            html_path: str | None, color: bool | None, codes: bool, listing: bool, model: str | None,
             config_path: str | None, overrides: tuple[str, ...]) -> None:
     """Show what the cleaner removes from one page of FILE, each span coloured by kind.
 
@@ -253,7 +255,7 @@ def explain(file: str, page_id: str | None, text_field: str, id_field: str, titl
 
     text, title = load_page(file, page_id, text_field, id_field, title_field,
                             warn=lambda message: click.echo(f"zhclean: warning: {message}", err=True))
-    page = _cleaner(build_config(config_path, overrides))(text, title)
+    page = _cleaner(build_config(config_path, overrides, model=model))(text, title)
     if color is None:
         color = sys.stdout.isatty()
     click.echo(page_terminal(page, color=color, codes=codes), color=color)
@@ -292,10 +294,12 @@ def report(out_dir: str, to_dir: str | None) -> None:
 @click.option("--min-removed", type=click.FloatRange(0, 1), help="Fail below this junk removed.")
 @click.option("--worst", default=5, show_default=True, help="How many worst pages to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+@click.option("--model", metavar="DIR",
+              help="Junk model folder written by `zhclean train`, 'shipped' or 'off' [clean.model: shipped].")
 @config_options
 def eval_command(labelled: tuple[str, ...], pages_dir: str | None, split: str, outputs: str | None,
                  min_kept: float | None, min_removed: float | None, worst: int, as_json: bool,
-                 config_path: str | None, overrides: tuple[str, ...]) -> None:
+                 model: str | None, config_path: str | None, overrides: tuple[str, ...]) -> None:
     """Score the cleaner against LABELLED pages (JSONL: id, text or page_file + sha1, drop
     [[start, end, kind]], verdict, source), character by character: per source when the pages
     name several, and per kind of junk; exit 1 below a --min-kept/--min-removed floor."""
@@ -308,7 +312,7 @@ def eval_command(labelled: tuple[str, ...], pages_dir: str | None, split: str, o
     if outputs:
         result = score_outputs(pages, load_outputs(outputs))
     else:
-        result = evaluate(pages, _cleaner(build_config(config_path, overrides)))
+        result = evaluate(pages, _cleaner(build_config(config_path, overrides, model=model)))
     click.echo(json.dumps(result.to_dict(worst), ensure_ascii=False) if as_json
                else result.format(worst))
     failures = result.failures(min_kept, min_removed)

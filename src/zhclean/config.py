@@ -62,8 +62,16 @@ class CleanConfig:
     #: With a model: clean the clean text again until nothing more goes (idempotent output,
     #: about 1.5x the time). The rules alone always run to a fixpoint.
     fixpoint: bool = False
+    #: A page with more sentences than this is cleaned by the rules alone: the model keeps a
+    #: few hundred bytes per sentence, and a page of a million one-character lines (an
+    #: adversarial page under the size cap) would need gigabytes. Prose of the default
+    #: `run.max_text_bytes` has about 35,000.
+    model_max_sentences: int = 50_000
 
     def __post_init__(self) -> None:
+        if not isinstance(self.model_max_sentences, int) or isinstance(self.model_max_sentences, bool) \
+                or self.model_max_sentences < 1:
+            raise _bad("clean", "model_max_sentences", self.model_max_sentences, "expected a whole number, 1 or more")
         if not isinstance(self.model, str) or not self.model.strip():
             raise _bad("clean", "model", self.model,
                        "expected 'shipped', 'off' or the folder of a model written by zhclean train")

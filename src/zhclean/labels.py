@@ -108,7 +108,7 @@ def load_label_files(paths: Iterable[str | Path], pages_dir: str | Path | None =
     records: list[dict[str, Any]] = []
     wanted: dict[str, set[str]] = {}
     for path in paths:
-        for n, record in iter_json_lines(path, "labels"):
+        for n, record in iter_json_lines(path, "labelled pages"):
             where = f"{path}, line {n}"
             if not isinstance(record, dict) or "id" not in record or not isinstance(record.get("drop"), list):
                 raise InputError(f"{where}: expected an object with 'id' and 'drop' fields")

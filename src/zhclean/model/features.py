@@ -256,21 +256,22 @@ def _class_counts(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> di
     """How many characters of each class (`_CLASSES`) each unit holds: one lookup and one
     running sum for all of them."""
     bits = _class_table()[codes]
-    onehot = ((bits[:, None] >> np.arange(len(_CLASSES), dtype=np.uint16)) & 1).astype(np.uint8)
-    running = np.zeros((len(codes) + 1, len(_CLASSES)), dtype=np.int32)
-    np.cumsum(onehot, axis=0, dtype=np.int32, out=running[1:])
-    counts = (running[ends] - running[starts]).astype(np.float64)
-    return {name: counts[:, i] for i, name in enumerate(_CLASSES)}
+    running = np.zeros(len(codes) + 1, dtype=np.int32)  # one at a time: 6 bytes a character
+    out = {}
+    for i, name in enumerate(_CLASSES):
+        np.cumsum((bits >> i) & 1, dtype=np.int32, out=running[1:])
+        out[name] = (running[ends] - running[starts]).astype(np.float64)
+    return out
 
 
 def _repeated_share(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, n: int = 4) -> np.ndarray:
     """For each unit, the share of its n-grams (of visible characters) that occur more than
     once on the page (its own repeats included): a paragraph, title or excerpt the page
-    carries twice. Counted in hashed buckets (four per character of the page, up to 2**24),
+    carries twice. Counted in hashed buckets (four per character of the page, up to 2**22),
     without sorting."""
     ids = _gram_ids(codes, n, ~class_table(_SPACE)[codes])
     ok = ids >= 0
-    bits = min(max(int(len(codes)).bit_length() + 2, 10), 24)
+    bits = min(max(int(len(codes)).bit_length() + 2, 10), 22)
     buckets = ((ids.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - bits)).astype(np.int64)
     counts = np.bincount(buckets[ok], minlength=1 << bits)
     repeated = ok & (counts[buckets] > 1)
@@ -453,32 +454,44 @@ def gram_counts(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.nd
     return np.maximum(size - 1, 0), np.maximum(size - 2, 0)
 
 
+#: Most n-gram offsets `unit_sums` gathers weights for at once (bounds its memory on a huge
+#: page: a [offsets, kinds] block of the kind head is 15 float64 per offset).
+SUM_BLOCK = 1 << 18
+
+
 def unit_sums(units: Units, weights: np.ndarray, bits: int = HASH_BITS) -> np.ndarray:
     """For each unit, the sum of `weights` (float32 [2**bits] or [2**bits, k]) over its
     n-grams, each weighted 1/sqrt(its unit's n-gram count), plus its edge and title n-grams:
-    the linear model's lexical term (`gram_rows` times the weights), from one gather over
-    the units' offsets. With fewer `bits` than `HASH_BITS`, buckets fold onto their low bits."""
+    the linear model's lexical term (`gram_rows` times the weights), gathered over the units'
+    offsets in blocks of about `SUM_BLOCK`. With fewer `bits` than `HASH_BITS`, buckets fold
+    onto their low bits."""
     starts, ends = units.starts, units.ends
     n = len(starts)
-    if not n:
-        return np.zeros((0,) + weights.shape[1:])
-    n2, n3 = gram_counts(starts, ends)
-    norm = 1.0 / np.sqrt(np.maximum(n2 + n3, 1))
-    fold = (lambda b: b) if bits == HASH_BITS else (lambda b: b & np.uint32((1 << bits) - 1))
-    # every offset where a unit's bigram starts: units are disjoint, so these are at most the page
-    count = n2
-    offsets = np.repeat(starts, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
-    first = np.cumsum(count) - count
-    has = count > 0
     total = np.zeros((n,) + weights.shape[1:])
-    if offsets.size:
-        w = weights[fold(units.grams[0, offsets])].astype(np.float64)
-        # trigrams: all but the last offset of each unit
-        is_last = np.zeros(len(offsets), dtype=bool)
-        is_last[(first + count - 1)[has]] = True
-        w3 = weights[fold(units.grams[1, offsets])]
-        w[~is_last] += w3[~is_last]
-        total[has] = np.add.reduceat(w, first[has], axis=0)
+    if not n:
+        return total
+    n2, n3 = gram_counts(starts, ends)
+    fold = (lambda b: b) if bits == HASH_BITS else (lambda b: b & np.uint32((1 << bits) - 1))
+    done = np.r_[0, np.cumsum(n2)]  # offsets gathered before each unit
+    a = 0
+    while a < n:
+        # the units from a whose offsets fit in one block (at least one unit)
+        b = max(int(np.searchsorted(done, done[a] + SUM_BLOCK, side="right")) - 1, a + 1)
+        count = n2[a:b]  # the offsets where the units' bigrams start
+        first = np.cumsum(count) - count
+        has = count > 0
+        if count.sum():
+            offsets = np.repeat(starts[a:b], count) + np.arange(count.sum()) - np.repeat(first, count)
+            w = weights[fold(units.grams[0, offsets])].astype(np.float64)
+            # trigrams: every offset but the last of each unit
+            is_last = np.zeros(len(offsets), dtype=bool)
+            is_last[(first + count - 1)[has]] = True
+            w[~is_last] += weights[fold(units.grams[1, offsets[~is_last]])]
+            block = np.zeros((b - a,) + weights.shape[1:])
+            block[has] = np.add.reduceat(w, first[has], axis=0)
+            total[a:b] = block
+        a = b
+    norm = 1.0 / np.sqrt(np.maximum(n2 + n3, 1))
     total = total * (norm if total.ndim == 1 else norm[:, None])
     total = total + EDGE_WEIGHT * weights[fold(units.edges)].sum(axis=1)
     if len(units.title):

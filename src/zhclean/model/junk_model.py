@@ -116,14 +116,22 @@ class JunkModel:
         self.page_weights = arrays["page_weights"]  # [len(PAGE_NAMES) + 1]: weights then bias
         self.page_scale = arrays["page_scale"]
 
+    def _dense_term(self, units: F.Units, weights: np.ndarray) -> np.ndarray:
+        """The standardized dense features times `weights`, block by block (no float64 copy
+        of the whole matrix)."""
+        out = np.empty((len(units),) + weights.shape[1:])
+        for a in range(0, len(units), BLOCK_ROWS):
+            z = (units.dense[a:a + BLOCK_ROWS] - self.scale[0]) / self.scale[1]
+            out[a:a + BLOCK_ROWS] = z @ weights
+        return out
+
     def stage1(self, units: F.Units) -> np.ndarray:
         """First-stage logits of every unit."""
-        z = (units.dense - self.scale[0]) / self.scale[1]
-        return F.unit_sums(units, self.stage1_grams) + z @ self.stage1_dense + self.stage1_bias
+        return F.unit_sums(units, self.stage1_grams) + self._dense_term(units, self.stage1_dense) + self.stage1_bias
 
     def kind_scores(self, units: F.Units) -> np.ndarray:
-        z = (units.dense - self.scale[0]) / self.scale[1]
-        return F.unit_sums(units, self.kind_grams, bits=KIND_HASH_BITS) + z @ self.kind_dense + self.kind_bias
+        return (F.unit_sums(units, self.kind_grams, bits=KIND_HASH_BITS) + self._dense_term(units, self.kind_dense)
+                + self.kind_bias)
 
     def kinds_of(self, units: F.Units) -> list[str]:
         """The kind of junk the kind head names for each of these units."""
@@ -219,9 +227,13 @@ def read_model(path: str | Path) -> JunkModel:
 SHIPPED = "shipped"
 
 
-@lru_cache(maxsize=4)
 def load_model(path: str | None = None) -> JunkModel:
     """The model in folder `path`, or the one shipped with zhclean; loaded once per process."""
-    if path is None or path == SHIPPED:
+    return _load(str(path) if path not in (None, SHIPPED) else SHIPPED)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> JunkModel:
+    if path == SHIPPED:
         return read_model(Path(str(importlib_resources.files("zhclean.model") / "shipped")))
     return read_model(path)

@@ -182,10 +182,10 @@ def train(records: Iterable[dict[str, Any]], *, folds: int = 5, cleaner: Cleaner
         raise ConfigError("the labelled pages hold an id twice; each page must be labelled once")
     if len(records) < 2 * folds:
         raise ConfigError(f"training needs at least {2 * folds} labelled pages (got {len(records)})")
-    paragraphs = paragraph_pages(records)
+    pieces = paragraph_pages(records)
     with threadpool_limits(1):
-        progress(f"features of {len(records)} pages and {len(paragraphs)} paragraph pages")
-        examples = [page_example(cleaner, r) for r in records + paragraphs]
+        progress(f"features of {len(records)} pages and {len(pieces)} paragraph pages cut from them")
+        examples = [page_example(cleaner, r) for r in records + pieces]
         return _train(examples, records, folds, progress, rules_off=tuple(cleaner.clean_config.disable))
 
 
