@@ -1,7 +1,7 @@
 """How the junk model's accuracy depends on its training pages: a learning curve and
 leave-one-source-out, on the labels of labels/ (text from ../shared/data).
 
-    python bench/model_curves.py                       # both (about 45 min on one core)
+    python bench/model_curves.py                       # both (about 50 min of CPU; 2 processes)
     python bench/model_curves.py --no-loso             # the learning curve only
     python bench/model_curves.py --no-curve            # leave-one-source-out only
 
@@ -17,9 +17,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import multiprocessing
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from zhclean import Cleaner
@@ -62,11 +64,21 @@ def show(title: str, rows: dict[str, dict]) -> None:
               f"balanced={s['balanced']:.4f} all_spam_emptied={s['all_spam_emptied']}", flush=True)
 
 
+def _job(kind: str, key: str, train_ids: list[str], score_ids: list[str], folder: str) -> tuple[str, str, int, dict, float]:
+    """One model: trained on `train_ids`, scored on `score_ids` (in a fresh process each)."""
+    started = time.perf_counter()
+    everything = {str(p["id"]): p for p in load_label_files(sorted((REPO / "labels").glob("*.jsonl")), PAGES, "all")}
+    model = fit([everything[i] for i in train_ids], Path(folder))
+    rows = scores(model, [everything[i] for i in score_ids])
+    return kind, key, len(train_ids), rows, time.perf_counter() - started
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--curve", default="0.25,0.5,1", help="shares of the training pages (default 0.25,0.5,1)")
     parser.add_argument("--no-curve", action="store_true", help="skip the learning curve")
     parser.add_argument("--no-loso", action="store_true", help="skip leave-one-source-out")
+    parser.add_argument("--workers", type=int, default=2, help="models trained at once, one process each (default 2)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     if not PAGES.is_dir():
@@ -74,29 +86,30 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     labels = sorted((REPO / "labels").glob("*.jsonl"))
     everything = load_label_files(labels, PAGES, "all")
-    training = [p for p in everything if p["split"] == "train"]
-    validation = [p for p in everything if p["split"] == "validation"]
+    training = [str(p["id"]) for p in everything if p["split"] == "train"]
+    validation = [str(p["id"]) for p in everything if p["split"] == "validation"]
+    source_of = {str(p["id"]): p["source"] for p in everything}
     shares = [] if args.no_curve else [float(x) for x in args.curve.split(",") if x.strip()]
     figures: dict = {"curve": {}, "leave_one_source_out": {}}
     with tempfile.TemporaryDirectory() as tmp:
-        for share in shares:
-            started = time.perf_counter()
-            subset = [p for p in training if share_of(str(p["id"])) < share]
-            model = fit(subset, Path(tmp) / f"curve{share}")
-            rows = scores(model, validation)
-            figures["curve"][str(share)] = {"train_pages": len(subset), "validation": rows}
-            show(f"learning curve: {share:.0%} of the training pages ({len(subset)} pages, "
-                 f"{time.perf_counter() - started:.0f} s), validation split:", rows)
+        jobs = [("curve", str(share), [i for i in training if share_of(i) < share], validation, f"{tmp}/curve{share}")
+                for share in shares]
         if not args.no_loso:
-            for source in sorted({p["source"] for p in everything}):
-                started = time.perf_counter()
-                rest = [p for p in training if p["source"] != source]
-                model = fit(rest, Path(tmp) / f"without-{source}")
-                held = [p for p in everything if p["source"] == source]
-                rows = scores(model, held)
-                figures["leave_one_source_out"][source] = {"train_pages": len(rest), **rows[source]}
-                show(f"leave {source} out: trained on {len(rest)} pages of the other sources "
-                     f"({time.perf_counter() - started:.0f} s), scored on all {len(held)} {source} pages:", rows)
+            for source in sorted(set(source_of.values())):
+                jobs.append(("loso", source, [i for i in training if source_of[i] != source],
+                             [i for i in source_of if source_of[i] == source], f"{tmp}/without-{source}"))
+        # each model in a process of its own, so that no training sees another's leftovers
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=args.workers, mp_context=context, max_tasks_per_child=1) as pool:
+            for kind, key, n, rows, secs in map(lambda f: f.result(), [pool.submit(_job, *job) for job in jobs]):
+                if kind == "curve":
+                    figures["curve"][key] = {"train_pages": n, "validation": rows}
+                    show(f"learning curve: {float(key):.0%} of the training pages ({n} pages, {secs:.0f} s), "
+                         "validation split:", rows)
+                else:
+                    figures["leave_one_source_out"][key] = {"train_pages": n, **rows[key]}
+                    show(f"leave {key} out: trained on {n} pages of the other sources ({secs:.0f} s), "
+                         f"scored on all its pages:", {key: rows[key]})
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0

@@ -173,10 +173,10 @@ def test_the_bundled_labels_are_in_sync_with_the_sample_pages():
 
 def test_the_cleaner_meets_its_floors_on_the_bundled_sample():
     """The project's own CI floor (the same numbers the workflow example uses). The shipped
-    model measures 1.000 / 0.837 on these self-written pages (it keeps the short doorway
-    page's titles, a known weakness); its accuracy on real pages is in test_accuracy.py."""
+    model measures 1.000 / 0.883 on these self-written pages (it keeps two of the short doorway
+    page's title lines, a known weakness); its accuracy on real pages is in test_accuracy.py."""
     evaluation = evaluate(load_labelled(LABELLED))
-    assert evaluation.failures(min_kept=0.95, min_removed=0.80) == [], evaluation.format()
+    assert evaluation.failures(min_kept=0.95, min_removed=0.85) == [], evaluation.format()
 
 
 def test_the_rules_alone_meet_their_floors_on_the_bundled_sample():
@@ -246,7 +246,7 @@ def test_cli_eval_prints_scores_and_passes_its_floors():
     from zhclean.cli import main
 
     result = CliRunner().invoke(main, ["eval", str(LABELLED), "--min-kept", "0.95",
-                                       "--min-removed", "0.8"])
+                                       "--min-removed", "0.85"])
     assert result.exit_code == 0, result.output
     assert "content_kept" in result.output and "junk removed by kind:" in result.output
 

@@ -51,6 +51,36 @@ def test_training_twice_on_the_same_labels_gives_the_same_model_byte_for_byte(sm
     assert _digest(again) == _digest(small_model)
 
 
+def test_a_first_training_in_a_process_fits_on_one_thread(small_labels, tmp_path):
+    """threadpoolctl limits only the thread pools loaded when the limit is set: a first
+    training in a process (scikit-learn and LightGBM not yet imported) must still fit on one
+    thread, or its sums differ in their last bits from a later training's (measured: a model
+    trained after another in one process differed in every array)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys\n"
+        "import zhclean.model.train as T\n"
+        "seen = []\n"
+        "fit = T._fit_stage1\n"
+        "def spy(*a, **k):\n"
+        "    from threadpoolctl import threadpool_info\n"
+        "    seen.extend(i['num_threads'] for i in threadpool_info())\n"
+        "    return fit(*a, **k)\n"
+        "T._fit_stage1 = spy\n"
+        "from zhclean.cli import main\n"
+        "try:\n"
+        "    main(sys.argv[1:])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(json.dumps(seen))\n")
+    out = subprocess.run([sys.executable, "-c", script, "train", str(small_labels), "--folds", "3", "-q",
+                          "-o", str(tmp_path / "m")], check=True, capture_output=True, text=True)
+    threads = json.loads(out.stdout.strip().splitlines()[-1])
+    assert threads and set(threads) == {1}
+
+
 def test_a_trained_model_cleans_through_the_cli(small_model, small_labels, tmp_path):
     result = CliRunner().invoke(main, ["clean", str(small_labels), "-o", str(tmp_path / "out"), "-q",
                                        "--model", str(small_model)])

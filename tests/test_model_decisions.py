@@ -92,7 +92,7 @@ def test_a_page_with_nothing_genuine_is_emptied(cleaner):
 @pytest.mark.xfail(strict=True, reason=(
     "known weakness of the shipped model (issue 11 notes): on a short doorway page without a "
     "title or a contact line, the first stage scores every line junk (~1.0) but the second "
-    "stage, which saw short pages only as clean paragraph pages, keeps the hotline titles; "
+    "stage, which saw short pages only as clean paragraph pages, keeps some of the hotline titles; "
     "the rules alone (clean.model = 'off') empty it"))
 def test_a_short_untitled_doorway_page_is_emptied(cleaner):
     text = "\n".join([

@@ -176,6 +176,13 @@ def train(records: Iterable[dict[str, Any]], *, folds: int = 5, cleaner: Cleaner
     them: its manifest says so); by default the rules without `RULES_OFF`."""
     from threadpoolctl import threadpool_limits
 
+    # load the fitting libraries before limiting threads: threadpoolctl limits only the
+    # thread pools already loaded (OpenMP of scikit-learn's loss, LightGBM's, BLAS), and a
+    # sum over two threads differs in its last bits from one (same weights on any machine,
+    # and on the first or a later training in one process)
+    import lightgbm  # noqa: F401
+    import sklearn.linear_model  # noqa: F401
+
     cleaner = cleaner or Cleaner(CleanConfig(model="off", disable=RULES_OFF))
     records = sorted(records, key=lambda r: str(r["id"]))
     if len({str(r["id"]) for r in records}) != len(records):
