@@ -1,0 +1,42 @@
+"""Agreement between the two labellings of the pages labelled twice, with score.py
+(first labelling = gold, second = output), per source."""
+import json, os, subprocess, sys, tempfile
+import os
+from pathlib import Path
+SHARED = Path(__file__).resolve().parents[3] / "shared"  # ../shared beside the checkout
+#: the labelling workspace: batches/, out/, pages.jsonl, manifest.json (page text lives here,
+#: never in the repository)
+WORK = os.environ.get("ZHCLEAN_LABELLING", os.getcwd())
+import check
+P = check.pages()
+man = json.load(open(f"{WORK}/manifest.json"))
+def labels(batch):
+    f = f"{WORK}/out/{batch}.jsonl"
+    if not os.path.exists(f): return {}
+    return {x["id"]: x for x in map(json.loads, filter(str.strip, open(f)))}
+A = {}; B = {}
+for b in man:
+    (A if b["round"] in ("A", "C") else B).update({k: (v, b["batch"]) for k, v in labels(b["batch"]).items()})
+res = {}
+for src in ("news", "wechat"):
+    only = sys.argv[1] if len(sys.argv) > 1 else None  # a round of second labellings, e.g. D
+    ids = [i for i in B if i in A and P[i]["source"] == src and (only is None or B[i][1].endswith("_" + only))]
+    if not ids: continue
+    d = tempfile.mkdtemp()
+    with open(f"{d}/raw.jsonl", "w") as r, open(f"{d}/gold.jsonl", "w") as g, open(f"{d}/out.jsonl", "w") as o:
+        for i in ids:
+            t = P[i]["text"]
+            r.write(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n")
+            ga = check.drops(A[i][0], t)
+            g.write(json.dumps({"id": i, "drop": ga, "verdict": A[i][0].get("verdict", "content")}, ensure_ascii=False) + "\n")
+            gb = check.drops(B[i][0], t)
+            keep = bytearray(b"\x01" * len(t))
+            for s, e, _ in gb: keep[s:e] = b"\x00" * (e - s)
+            kept = "".join(c for c, k in zip(t, keep) if k)
+            if B[i][0].get("verdict") == "all_spam": kept = ""
+            o.write(json.dumps({"id": i, "text": kept}, ensure_ascii=False) + "\n")
+    out = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), f"{d}/raw.jsonl", f"{d}/gold.jsonl", f"{d}/out.jsonl", "--json"], capture_output=True, text=True)
+    res[src] = {"pages": len(ids), **json.loads(out.stdout)}
+    # and the verdict agreement
+    res[src]["verdict_agreement"] = sum(A[i][0].get("verdict","content") == B[i][0].get("verdict","content") for i in ids) / len(ids)
+print(json.dumps(res, ensure_ascii=False, indent=1))
