@@ -1,12 +1,7 @@
 """Agreement between the two labellings of the pages labelled twice, with score.py
 (first labelling = gold, second = output), per source."""
 import json, os, subprocess, sys, tempfile
-import os
-from pathlib import Path
-SHARED = Path(__file__).resolve().parents[3] / "shared"  # ../shared beside the checkout
-#: the labelling workspace: batches/, out/, pages.jsonl, manifest.json (page text lives here,
-#: never in the repository)
-WORK = os.environ.get("ZHCLEAN_LABELLING", os.getcwd())
+from workspace import SHARED, WORK
 import check
 P = check.pages()
 man = json.load(open(f"{WORK}/manifest.json"))

@@ -5,14 +5,7 @@
   python3 labels/tools/check.py BATCH --show ID    the page with drops marked ⟦kind:…⟧
 """
 import json, re, sys
-import os
-from pathlib import Path
-SHARED = Path(__file__).resolve().parents[3] / "shared"  # ../shared beside the checkout
-#: the labelling workspace: batches/, out/, pages.jsonl, manifest.json (page text lives here,
-#: never in the repository)
-WORK = os.environ.get("ZHCLEAN_LABELLING", os.getcwd())
-sys.path.insert(0, str(SHARED / "eval"))
-from segtool import segments
+from workspace import WORK, segments
 
 KINDS = {"seo_title", "hotline", "cta", "region_list", "keyword_list", "gambling_porn_ad",
          "marketing_template", "llm_artifact", "nav", "related", "footer", "byline",

@@ -1,15 +1,10 @@
 """Write the repository's label files: offsets + text hash, never text."""
 import gzip, hashlib, json, os, sys
-import os
-from pathlib import Path
-SHARED = Path(__file__).resolve().parents[3] / "shared"  # ../shared beside the checkout
-#: the labelling workspace: batches/, out/, pages.jsonl, manifest.json (page text lives here,
-#: never in the repository)
-WORK = os.environ.get("ZHCLEAN_LABELLING", os.getcwd())
+from workspace import DATA, WORK
 sys.path.insert(0, str(Path(__file__).parent))
 import check
 from zhclean.labels import split_of
-D = str(SHARED / "data")
+D = DATA
 OUT = str(Path(__file__).resolve().parents[1])
 def sha1(t): return hashlib.sha1(t.encode("utf-8")).hexdigest()
 def rec(pid, source, text, drop, verdict, page_file, origin):

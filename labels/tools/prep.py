@@ -1,17 +1,10 @@
 """Prepare labelling batches: a seeded random sample of pool and wechat pages, shown as numbered
 segments (segtool's segmentation). Never selects by what the cleaner does."""
 import gzip, json, random, sys
-import os
-from pathlib import Path
-SHARED = Path(__file__).resolve().parents[3] / "shared"  # ../shared beside the checkout
-#: the labelling workspace: batches/, out/, pages.jsonl, manifest.json (page text lives here,
-#: never in the repository)
-WORK = os.environ.get("ZHCLEAN_LABELLING", os.getcwd())
-sys.path.insert(0, str(SHARED / "eval"))
-from segtool import segments
+from workspace import DATA, WORK, write_batch
 
 SEED = "zhclean-labels-2026-12-07"
-D = str(SHARED / "data")
+D = DATA
 pool = [json.loads(l) for l in gzip.open(f"{D}/pool/inews_news_pages.jsonl.gz")]
 wechat = [json.loads(l) for l in gzip.open(f"{D}/bench/wechat_articles.jsonl.gz")]
 done = {json.loads(l)["id"] for l in open(f"{D}/dev/labelled_pool_pages.jsonl")}
@@ -43,16 +36,7 @@ for ids in batches(twice_wechat, 10):
 manifest = []
 for n, (rnd, src, ids) in enumerate(plan):
     name = f"b{n:02d}_{src}_{rnd}"
-    with open(f"{WORK}/batches/{name}.txt", "w", encoding="utf-8") as f:
-        f.write(f"# batch {name}: {len(ids)} pages\n\n")
-        for pid in ids:
-            s, d = by_id[pid]
-            segs = segments(d["text"])
-            f.write(f"=== PAGE id={pid} source={s} segments={len(segs)}\n")
-            f.write(f"TITLE: {d.get('title') or ''}\n")
-            for i, (a, b) in enumerate(segs):
-                f.write(f"[{i}] {d['text'][a:b]}\n")
-            f.write(f"=== END PAGE id={pid}\n\n")
+    write_batch(name, [(pid, *by_id[pid]) for pid in ids])
     manifest.append({"batch": name, "round": rnd, "source": src, "ids": ids})
 json.dump(manifest, open(f"{WORK}/manifest.json", "w"), indent=1)
 # the page texts the batches refer to, for compiling
