@@ -1,7 +1,7 @@
 """Write the repository's label files: offsets + text hash, never text."""
 import gzip, hashlib, json, os, sys
+from pathlib import Path
 from workspace import DATA, WORK
-sys.path.insert(0, str(Path(__file__).parent))
 import check
 from zhclean.labels import split_of
 D = DATA
