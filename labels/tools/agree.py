@@ -1,7 +1,9 @@
 """Agreement between the two labellings of the pages labelled twice, with score.py
-(first labelling = gold, second = output), per source."""
+(first labelling = gold, second = output), per source.
+
+    python3 agree.py [ROUND] [--without ID,ID]   # e.g. agree.py F; --without: leave pages out"""
 import json, os, subprocess, sys, tempfile
-from workspace import SHARED, WORK
+from workspace import FIRST_ROUNDS, SHARED, WORK
 import check
 P = check.pages()
 man = json.load(open(f"{WORK}/manifest.json"))
@@ -9,13 +11,20 @@ def labels(batch):
     f = f"{WORK}/out/{batch}.jsonl"
     if not os.path.exists(f): return {}
     return {x["id"]: x for x in map(json.loads, filter(str.strip, open(f)))}
+args = sys.argv[1:]
+without = set()  # ids left out
+if "--without" in args:
+    k = args.index("--without")
+    without = set(args[k + 1].split(","))
+    del args[k:k + 2]
+only = args[0] if args else None  # a round of second labellings, e.g. D
 A = {}; B = {}
 for b in man:
-    (A if b["round"] in ("A", "C") else B).update({k: (v, b["batch"]) for k, v in labels(b["batch"]).items()})
+    (A if b["round"] in FIRST_ROUNDS else B).update({k: (v, b["batch"]) for k, v in labels(b["batch"]).items()})
 res = {}
 for src in ("news", "wechat"):
-    only = sys.argv[1] if len(sys.argv) > 1 else None  # a round of second labellings, e.g. D
-    ids = [i for i in B if i in A and P[i]["source"] == src and (only is None or B[i][1].endswith("_" + only))]
+    ids = [i for i in B if i in A and P[i]["source"] == src and (only is None or B[i][1].endswith("_" + only))
+           and i not in without]
     if not ids: continue
     d = tempfile.mkdtemp()
     with open(f"{d}/raw.jsonl", "w") as r, open(f"{d}/gold.jsonl", "w") as g, open(f"{d}/out.jsonl", "w") as o:

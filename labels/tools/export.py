@@ -1,7 +1,7 @@
 """Write the repository's label files: offsets + text hash, never text."""
 import gzip, hashlib, json, os, sys
 from pathlib import Path
-from workspace import DATA, WORK
+from workspace import DATA, FIRST_ROUNDS, WORK
 import check
 from zhclean.labels import split_of
 D = DATA
@@ -24,14 +24,14 @@ P = check.pages()
 man = json.load(open(f"{WORK}/manifest.json"))
 pf = {"news": "pool/inews_news_pages.jsonl.gz", "wechat": "bench/wechat_articles.jsonl.gz"}
 for b in man:
-    if not os.path.exists(f"{WORK}/out/{b['batch']}.jsonl") and b["round"] not in ("A", "C"):
+    if not os.path.exists(f"{WORK}/out/{b['batch']}.jsonl") and b["round"] not in FIRST_ROUNDS:
         continue  # a second labelling not done yet
     labs = {x["id"]: x for x in map(json.loads, filter(str.strip, open(f"{WORK}/out/{b['batch']}.jsonl")))}
     for pid in b["ids"]:
         p = P[pid]; lab = labs[pid]
         r = rec(pid, p["source"], p["text"], check.drops(lab, p["text"]), lab.get("verdict", "content"),
                 pf[p["source"]], f"zhclean labelling 2026-12 ({b['batch']})")
-        (files if b["round"] in ("A", "C") else second)[p["source"]].append(r)
+        (files if b["round"] in FIRST_ROUNDS else second)[p["source"]].append(r)
 os.makedirs(f"{OUT}/second", exist_ok=True)
 for name, rs in files.items():
     with open(f"{OUT}/{name}.jsonl", "w") as f:

@@ -12,6 +12,10 @@ WORK = os.environ.get("ZHCLEAN_LABELLING", os.getcwd())
 sys.path.insert(0, str(SHARED / "eval"))
 from segtool import segments  # noqa: E402
 
+#: Rounds whose labels are the first labelling of their pages (the others label pages of these a
+#: second time, by other annotators: agreement).
+FIRST_ROUNDS = ("A", "C", "E", "G", "H")
+
 
 def write_batch(name, pages):
     """`batches/<name>.txt`: each page of `pages` ((id, source, record) with text and title)
