@@ -111,7 +111,9 @@ class TreeEnsemble:
                 right &= ~(np.isnan(value) & default_left.ravel().take(node))
             # the children of level-order node p (counted from the tree's start) are 2p+1, 2p+2
             node = 2 * node - base + 1 + right
-        values = leaves.ravel().take(node - base - width + np.arange(trees, dtype=np.intp) * (leaves.shape[1]))
+        # the leaf under level-order node p of the bottom level is p - (2**depth - 1)
+        values = leaves.ravel().take(node - base - ((1 << depth) - 1)
+                                     + np.arange(trees, dtype=np.intp) * leaves.shape[1])
         if self.classes == 1:
             return values.sum(axis=1)
         return np.stack([values[:, k::self.classes].sum(axis=1) for k in range(self.classes)], axis=1)
@@ -141,6 +143,13 @@ class TreeEnsemble:
     def arrays(self) -> dict[str, np.ndarray]:
         return {"feature": self.feature, "threshold": self.threshold, "default_left": self.default_left,
                 "left": self.left, "right": self.right, "leaf_value": self.leaf_value, "roots": self.roots}
+
+    @classmethod
+    def constant(cls, value: float) -> "TreeEnsemble":
+        """One tree of one leaf: the same raw score for every row."""
+        empty = np.zeros(0, np.int32)
+        return cls(empty, np.zeros(0), np.zeros(0, bool), empty, empty, np.array([value], np.float64),
+                   np.array([~0], np.int32))
 
     @classmethod
     def from_arrays(cls, arrays: Mapping[str, np.ndarray], classes: int = 1) -> "TreeEnsemble":
