@@ -186,8 +186,10 @@ def _shape(page: Page, starts: np.ndarray, ends: np.ndarray, lines: np.ndarray) 
     same_prev = np.r_[False, lines[1:] == lines[:-1]]
     same_next = np.r_[lines[:-1] == lines[1:], False]
     out[:, col["whole_line"]] = ~(same_prev | same_next)
-    _, inverse, per_line = np.unique(lines, return_inverse=True, return_counts=True)
-    out[:, col["log_units_in_line"]] = np.log(per_line[inverse])
+    # (the units of a line are adjacent: each unit's count is the length of its run of lines)
+    run_starts = np.flatnonzero(~same_prev)
+    per_line = np.diff(np.r_[run_starts, n])
+    out[:, col["log_units_in_line"]] = np.log(np.repeat(per_line, per_line))
     total = max(len(page.source), 1)
     out[:, col["position"]] = starts / total
     index = np.arange(n)
@@ -205,7 +207,7 @@ def _shape(page: Page, starts: np.ndarray, ends: np.ndarray, lines: np.ndarray) 
         title = matching_view(page.title.strip())
         title_codes = np.frombuffer(title.encode("utf-32-le", "surrogatepass"), dtype="<u4")
         everything = _everything()
-        title_grams = np.unique(_gram_ids(title_codes, 2, everything)[:-1])
+        title_grams = _distinct(_gram_ids(title_codes, 2, everything)[:-1])
         page_grams = _gram_ids(codes, 2, everything)
         at = np.minimum(np.searchsorted(title_grams, page_grams), len(title_grams) - 1)
         in_title = title_grams[at] == page_grams
@@ -320,11 +322,18 @@ def _cohesion(ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, width: int)
     # distinct (unit, n-gram) pairs, the n-gram hashed to 32 bits (a collision merges two
     # n-grams of a page: rare, and it only nudges the shares)
     gram = (ids[pos].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) >> np.uint64(32)).astype(np.int64)
-    keys = np.unique(owner << 32 | gram)
-    units, gram = keys >> 32, keys & 0xFFFFFFFF
+    keys = _distinct(owner << 32 | gram)
+    units = keys >> 32
     per_unit = np.bincount(units, minlength=n)
-    _, rank, units_with = np.unique(gram, return_inverse=True, return_counts=True)
-    elsewhere = np.bincount(units, weights=units_with[rank] > 1, minlength=n) / np.maximum(per_unit, 1)
+    # the same pairs ordered by n-gram (the halves swapped): an n-gram that several units
+    # hold equals a neighbour there
+    pairs = keys.astype(np.uint64)
+    by_gram = np.sort(pairs << np.uint64(32) | pairs >> np.uint64(32))
+    gram = by_gram >> np.uint64(32)
+    same = gram[1:] == gram[:-1]
+    shared = np.r_[same, False] | np.r_[False, same]
+    elsewhere = (np.bincount((by_gram & np.uint64(0xFFFFFFFF)).astype(np.intp), weights=shared, minlength=n)
+                 / np.maximum(per_unit, 1))
     # overlap of unit k and k+1: (k, g) with (k + 1, g) also present (keys are sorted)
     following = keys + (1 << 32)
     at = np.minimum(np.searchsorted(keys, following), len(keys) - 1)
@@ -335,6 +344,13 @@ def _cohesion(ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, width: int)
     nxt[:-1] = jac
     prev[1:] = jac
     return prev, nxt, elsewhere
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """`np.unique(values)`, by one sort: numpy's own (2.3 on) hashes first, several times
+    slower on the few thousand values of a page."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
 def _count(codes: np.ndarray, table: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
