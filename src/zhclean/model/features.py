@@ -96,8 +96,7 @@ def unit_features(page: Page, codes: Sequence[str], hard: Iterable[Removal] = ()
     """The features of every sentence of `page` (see the module docstring). `hard`, `soft`
     and `decided` are the rules' removals before and after the context decisions."""
     sentences = page.sentences
-    starts = np.fromiter((s.start for s in sentences), dtype=np.int64, count=len(sentences))
-    ends = np.fromiter((s.end for s in sentences), dtype=np.int64, count=len(sentences))
+    starts, ends = page._sentence_bounds  # (the rules' candidate bounds: often built already)
     lines = np.fromiter((s.line for s in sentences), dtype=np.int64, count=len(sentences))
     shape = _shape(page, starts, ends, lines)
     code_index = {c: i for i, c in enumerate(codes)}
@@ -183,12 +182,13 @@ def _shape(page: Page, starts: np.ndarray, ends: np.ndarray, lines: np.ndarray) 
     out[:, col["starts_bracket"]] = char_table(BRACKET_OPEN)[codes[starts]]
     out[:, col["markdown_mark"]] = char_table("#!*>-")[codes[starts]]
     # a unit is a whole line when it is its line's only unit
-    same_prev = np.r_[False, lines[1:] == lines[:-1]]
-    same_next = np.r_[lines[:-1] == lines[1:], False]
+    same = lines[1:] == lines[:-1]
+    same_prev = np.concatenate(([False], same))
+    same_next = np.concatenate((same, [False]))
     out[:, col["whole_line"]] = ~(same_prev | same_next)
     # (the units of a line are adjacent: each unit's count is the length of its run of lines)
     run_starts = np.flatnonzero(~same_prev)
-    per_line = np.diff(np.r_[run_starts, n])
+    per_line = np.diff(run_starts, append=n)
     out[:, col["log_units_in_line"]] = np.log(np.repeat(per_line, per_line))
     total = max(len(page.source), 1)
     out[:, col["position"]] = starts / total
@@ -331,7 +331,7 @@ def _cohesion(ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, width: int)
     by_gram = np.sort(pairs << np.uint64(32) | pairs >> np.uint64(32))
     gram = by_gram >> np.uint64(32)
     same = gram[1:] == gram[:-1]
-    shared = np.r_[same, False] | np.r_[False, same]
+    shared = np.concatenate((same, [False])) | np.concatenate(([False], same))
     elsewhere = (np.bincount((by_gram & np.uint64(0xFFFFFFFF)).astype(np.intp), weights=shared, minlength=n)
                  / np.maximum(per_unit, 1))
     # overlap of unit k and k+1: (k, g) with (k + 1, g) also present (keys are sorted)
@@ -350,7 +350,9 @@ def _distinct(values: np.ndarray) -> np.ndarray:
     """`np.unique(values)`, by one sort: numpy's own (2.3 on) hashes first, several times
     slower on the few thousand values of a page."""
     values = np.sort(values)
-    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+    first = np.ones(len(values), dtype=bool)
+    np.not_equal(values[1:], values[:-1], out=first[1:])
+    return values[first]
 
 
 def _count(codes: np.ndarray, table: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -488,7 +490,7 @@ def unit_sums(units: Units, weights: np.ndarray, bits: int = HASH_BITS) -> np.nd
         return total
     n2, n3 = gram_counts(starts, ends)
     fold = (lambda b: b) if bits == HASH_BITS else (lambda b: b & np.uint32((1 << bits) - 1))
-    done = np.r_[0, np.cumsum(n2)]  # offsets gathered before each unit
+    done = np.concatenate(([0], np.cumsum(n2)))  # offsets gathered before each unit
     a = 0
     while a < n:
         # the units from a whose offsets fit in one block (at least one unit)
@@ -499,10 +501,10 @@ def unit_sums(units: Units, weights: np.ndarray, bits: int = HASH_BITS) -> np.nd
         if count.sum():
             offsets = np.repeat(starts[a:b], count) + np.arange(count.sum()) - np.repeat(first, count)
             w = weights[fold(units.grams[0, offsets])].astype(np.float64)
-            # trigrams: every offset but the last of each unit
-            is_last = np.zeros(len(offsets), dtype=bool)
-            is_last[(first + count - 1)[has]] = True
-            w[~is_last] += weights[fold(units.grams[1, offsets[~is_last]])]
+            # trigrams: every offset but the last of each unit (whose trigram, zeroed, adds 0)
+            trigrams = weights[fold(units.grams[1, offsets])]
+            trigrams[(first + count - 1)[has]] = 0.0
+            w += trigrams
             block = np.zeros((b - a,) + weights.shape[1:])
             block[has] = np.add.reduceat(w, first[has], axis=0)
             total[a:b] = block

@@ -53,7 +53,7 @@ class Stacked:
         self.mean = float((score * weight).sum() / weight.sum()) if n else 0.0
         self.junk_share = float((weight * (score > 0)).sum() / weight.sum()) if n else 0.0
         half = WINDOW // 2
-        padded = np.pad(score, half, constant_values=NO_SCORE)
+        padded = _padded(score, half, NO_SCORE)
         self.window = np.convolve(padded, np.ones(WINDOW) / WINDOW, "valid")
         # the mean score of everything before and after the unit (char-weighted)
         cum_w = np.cumsum(weight)
