@@ -143,10 +143,20 @@ def _cover(out: np.ndarray, offset: int, code_index: dict[str, int] | None,
     np.add.at(out, (unit[keep], spans[which[keep], 2]), overlap[keep])
 
 
-def _running(codes: np.ndarray, table: np.ndarray) -> np.ndarray:
-    running = np.zeros(len(codes) + 1, dtype=np.int64)
-    np.cumsum(table[codes], out=running[1:])
-    return running
+def _range_sums(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """int64: the sum of `values` (integers) over each range [start, end); the ranges are in
+    order and do not overlap (a unit's characters, or a part of them). One `reduceat` over
+    the ranges' bounds: a running sum over the whole page costs several times more."""
+    out = np.zeros(len(starts), dtype=np.int64)
+    some = ends > starts  # (reduceat answers values[start] for an empty range)
+    if some.any():
+        bounds = np.empty(2 * int(some.sum()), dtype=np.intp)
+        bounds[0::2] = starts[some]
+        bounds[1::2] = ends[some]
+        # reduceat's last range runs to the end; only the last range can end there
+        out[some] = np.add.reduceat(values, bounds[:-1] if bounds[-1] >= len(values) else bounds,
+                                    dtype=np.int64)[0::2]
+    return out
 
 
 def _shape(page: Page, starts: np.ndarray, ends: np.ndarray, lines: np.ndarray) -> np.ndarray:
@@ -206,17 +216,10 @@ def _shape(page: Page, starts: np.ndarray, ends: np.ndarray, lines: np.ndarray) 
 
         title = matching_view(page.title.strip())
         title_codes = np.frombuffer(title.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-        everything = _everything()
-        title_grams = _distinct(_gram_ids(title_codes, 2, everything)[:-1])
-        page_grams = _gram_ids(codes, 2, everything)
-        at = np.minimum(np.searchsorted(title_grams, page_grams), len(title_grams) - 1)
-        in_title = title_grams[at] == page_grams
-        in_title[-1:] = False
-        running = np.zeros(len(codes) + 1, dtype=np.int64)
-        np.cumsum(in_title, out=running[1:])
+        in_title = _bigrams_in(codes, title_codes)
         bigrams = np.maximum(ends - starts - 1, 0)
         # bigrams starting in [start, end - 1)
-        out[:, col["title_cover"]] = np.where(bigrams > 0, (running[np.maximum(ends - 1, starts)] - running[starts])
+        out[:, col["title_cover"]] = np.where(bigrams > 0, _range_sums(in_title, starts, np.maximum(ends - 1, starts))
                                               / np.maximum(bigrams, 1), 0.0)
         out[:, col["equals_title"]] = [t == title for t in texts]
     out[:, col["place_share"]] = _place_share(view, counts["list"], starts, ends, han) / np.maximum(han, 1)
@@ -255,15 +258,10 @@ def _everything() -> np.ndarray:
 
 
 def _class_counts(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> dict[str, np.ndarray]:
-    """How many characters of each class (`_CLASSES`) each unit holds: one lookup and one
-    running sum for all of them."""
+    """How many characters of each class (`_CLASSES`) each unit holds: one lookup for all
+    of them, then one sum over the units per class."""
     bits = _class_table()[codes]
-    running = np.zeros(len(codes) + 1, dtype=np.int32)  # one at a time: 6 bytes a character
-    out = {}
-    for i, name in enumerate(_CLASSES):
-        np.cumsum((bits >> i) & 1, dtype=np.int32, out=running[1:])
-        out[name] = (running[ends] - running[starts]).astype(np.float64)
-    return out
+    return {name: _range_sums((bits >> i) & 1, starts, ends).astype(np.float64) for i, name in enumerate(_CLASSES)}
 
 
 def _repeated_share(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, n: int = 4) -> np.ndarray:
@@ -277,13 +275,9 @@ def _repeated_share(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, n: 
     buckets = ((ids.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - bits)).astype(np.int64)
     counts = np.bincount(buckets[ok], minlength=1 << bits)
     repeated = ok & (counts[buckets] > 1)
-    running = np.zeros(len(codes) + 1, dtype=np.int64)
-    np.cumsum(repeated, out=running[1:])
-    total = np.zeros(len(codes) + 1, dtype=np.int64)
-    np.cumsum(ok, out=total[1:])
     last = np.maximum(ends - n + 1, starts)  # n-grams starting in [start, end - n + 1)
-    grams = total[last] - total[starts]
-    return np.where(grams > 0, (running[last] - running[starts]) / np.maximum(grams, 1), 0.0)
+    grams = _range_sums(ok, starts, last)
+    return np.where(grams > 0, _range_sums(repeated, starts, last) / np.maximum(grams, 1), 0.0)
 
 
 def _gram_ids(codes: np.ndarray, n: int, allowed: np.ndarray) -> np.ndarray:
@@ -346,6 +340,21 @@ def _cohesion(ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, width: int)
     return prev, nxt, elsewhere
 
 
+def _bigrams_in(codes: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """bool per offset of `codes`: the bigram starting there is one of the bigrams of `other`
+    (the title's code points). Only the offsets whose character shares its low ten bits with
+    a character of `other` are looked up (a cheap filter: most of a page's are not)."""
+    grams = _distinct(_gram_ids(other, 2, _everything())[:-1])
+    found = np.zeros(len(codes), dtype=bool)
+    first = np.zeros(1024, dtype=bool)
+    first[other & 1023] = True
+    maybe = np.flatnonzero(first[codes[:-1] & 1023])
+    ids = codes[maybe].astype(np.int64) * 0x110000 + codes[maybe + 1]  # `_gram_ids`' exact bigram ids
+    at = np.minimum(np.searchsorted(grams, ids), len(grams) - 1)
+    found[maybe[grams[at] == ids]] = True
+    return found
+
+
 def _distinct(values: np.ndarray) -> np.ndarray:
     """`np.unique(values)`, by one sort: numpy's own (2.3 on) hashes first, several times
     slower on the few thousand values of a page."""
@@ -353,11 +362,6 @@ def _distinct(values: np.ndarray) -> np.ndarray:
     first = np.ones(len(values), dtype=bool)
     np.not_equal(values[1:], values[:-1], out=first[1:])
     return values[first]
-
-
-def _count(codes: np.ndarray, table: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    running = _running(codes, table)
-    return (running[ends] - running[starts]).astype(np.float64)
 
 
 #: Separators of a list of names; only units with three or more are scanned for place names
@@ -482,7 +486,8 @@ def unit_sums(units: Units, weights: np.ndarray, bits: int = HASH_BITS) -> np.nd
     n-grams, each weighted 1/sqrt(its unit's n-gram count), plus its edge and title n-grams:
     the linear model's lexical term (`gram_rows` times the weights), gathered over the units'
     offsets in blocks of about `SUM_BLOCK`. With fewer `bits` than `HASH_BITS`, buckets fold
-    onto their low bits."""
+    onto their low bits. (Gathers use `take`: for a matrix of weights, several times faster
+    than indexing with an array.)"""
     starts, ends = units.starts, units.ends
     n = len(starts)
     total = np.zeros((n,) + weights.shape[1:])
@@ -500,20 +505,18 @@ def unit_sums(units: Units, weights: np.ndarray, bits: int = HASH_BITS) -> np.nd
         has = count > 0
         if count.sum():
             offsets = np.repeat(starts[a:b], count) + np.arange(count.sum()) - np.repeat(first, count)
-            w = weights[fold(units.grams[0, offsets])].astype(np.float64)
+            bigrams = weights.take(fold(units.grams[0].take(offsets)), axis=0)
             # trigrams: every offset but the last of each unit (whose trigram, zeroed, adds 0)
-            trigrams = weights[fold(units.grams[1, offsets])]
+            trigrams = weights.take(fold(units.grams[1].take(offsets)), axis=0)
             trigrams[(first + count - 1)[has]] = 0.0
-            w += trigrams
-            block = np.zeros((b - a,) + weights.shape[1:])
-            block[has] = np.add.reduceat(w, first[has], axis=0)
-            total[a:b] = block
+            w = np.add(bigrams, trigrams, dtype=np.float64)
+            total[a + np.flatnonzero(has)] = np.add.reduceat(w, first[has], axis=0)
         a = b
     norm = 1.0 / np.sqrt(np.maximum(n2 + n3, 1))
     total = total * (norm if total.ndim == 1 else norm[:, None])
-    total = total + EDGE_WEIGHT * weights[fold(units.edges)].sum(axis=1)
+    total = total + EDGE_WEIGHT * weights.take(fold(units.edges), axis=0).sum(axis=1)
     if len(units.title):
-        total = total + weights[fold(units.title)].sum(axis=0) / np.sqrt(len(units.title))
+        total = total + weights.take(fold(units.title), axis=0).sum(axis=0) / np.sqrt(len(units.title))
     return total
 
 
