@@ -144,18 +144,19 @@ def _cover(out: np.ndarray, offset: int, code_index: dict[str, int] | None,
 
 
 def _range_sums(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """int64: the sum of `values` (integers) over each range [start, end); the ranges are in
-    order and do not overlap (a unit's characters, or a part of them). One `reduceat` over
-    the ranges' bounds: a running sum over the whole page costs several times more."""
-    out = np.zeros(len(starts), dtype=np.int64)
+    """int64: the sum of `values` (integers, along their last axis) over each range
+    [start, end); the ranges are in order and do not overlap (a unit's characters, or a part
+    of them). One `reduceat` over the ranges' bounds: a running sum over the whole page
+    costs several times more."""
+    out = np.zeros(values.shape[:-1] + (len(starts),), dtype=np.int64)
     some = ends > starts  # (reduceat answers values[start] for an empty range)
     if some.any():
         bounds = np.empty(2 * int(some.sum()), dtype=np.intp)
         bounds[0::2] = starts[some]
         bounds[1::2] = ends[some]
         # reduceat's last range runs to the end; only the last range can end there
-        out[some] = np.add.reduceat(values, bounds[:-1] if bounds[-1] >= len(values) else bounds,
-                                    dtype=np.int64)[0::2]
+        out[..., some] = np.add.reduceat(values, bounds[:-1] if bounds[-1] >= values.shape[-1] else bounds,
+                                         axis=-1, dtype=np.int64)[..., 0::2]
     return out
 
 
@@ -237,6 +238,7 @@ def _shape(page: Page, starts: np.ndarray, ends: np.ndarray, lines: np.ndarray) 
 
 #: The character classes `_shape` counts in each unit, one bit each (`_class_table`).
 _CLASSES = ("space", "han", "digit", "latin", "punct", "function", "clause", "pipe", "colon", "list")
+_CLASS_BITS = np.arange(len(_CLASSES), dtype=np.uint16)[:, None]
 
 
 @lru_cache(maxsize=1)
@@ -258,10 +260,12 @@ def _everything() -> np.ndarray:
 
 
 def _class_counts(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> dict[str, np.ndarray]:
-    """How many characters of each class (`_CLASSES`) each unit holds: one lookup for all
-    of them, then one sum over the units per class."""
+    """How many characters of each class (`_CLASSES`) each unit holds: one lookup, then one
+    sum over the units for all of them (of a [classes, characters] matrix: 20 bytes a
+    character, for a moment)."""
     bits = _class_table()[codes]
-    return {name: _range_sums((bits >> i) & 1, starts, ends).astype(np.float64) for i, name in enumerate(_CLASSES)}
+    counts = _range_sums((bits >> _CLASS_BITS) & 1, starts, ends).astype(np.float64)
+    return dict(zip(_CLASSES, counts))
 
 
 def _repeated_share(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, n: int = 4) -> np.ndarray:

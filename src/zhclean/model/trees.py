@@ -108,9 +108,9 @@ class TreeEnsemble:
         if not rows or not trees:
             out = np.zeros((rows, self.classes))
             return out[:, 0] if self.classes == 1 else out
-        # the root of every tree (on depth 0, its one leaf); row r's feature f is r * n + f
-        node = np.broadcast_to(np.arange(trees, dtype=np.intp) * (len(feature) // trees if depth else 1),
-                               (rows, trees))
+        # the root of every tree (on depth 0, its one leaf), the same for every row: the first
+        # level's lookups are one per tree; row r's feature f is r * n + f
+        node = np.arange(trees, dtype=np.intp) * (len(feature) // trees if depth else 1)
         row_base = (np.arange(rows, dtype=np.intp) * x.shape[1])[:, None]
         flat_x = x.ravel()
         nan = np.isnan(flat_x).any()
@@ -120,7 +120,7 @@ class TreeEnsemble:
             if nan:
                 left |= np.isnan(value) & default_left.take(node)
             node = right.take(node) - left
-        values = leaves.take(node)
+        values = leaves.take(np.broadcast_to(node, (rows, trees)))
         if self.classes == 1:
             return values.sum(axis=1)
         return np.stack([values[:, k::self.classes].sum(axis=1) for k in range(self.classes)], axis=1)
