@@ -110,7 +110,7 @@ def unit_features(page: Page, codes: Sequence[str], hard: Iterable[Removal] = ()
     np.minimum(evid, 1.0, out=evid)
     page_cols = _page_columns(page, decided, len(starts))
     dense = np.hstack([shape, page_cols, evid]).astype(np.float32)
-    grams = gram_buckets(page.view)
+    grams = _gram_buckets(page._codes)
     return Units(starts, ends, lines, dense, grams, edge_buckets(grams, starts, ends),
                  title_buckets(page.title))
 
@@ -167,7 +167,8 @@ def _shape(page: Page, starts: np.ndarray, ends: np.ndarray, lines: np.ndarray) 
         return out
     codes = page._codes  # the matching view's code points
     size = (ends - starts).astype(np.float64)
-    counts = _class_counts(codes, starts, ends)
+    bits = _class_table()[codes]  # each character's classes, for the counts and the masks below
+    counts = _class_counts(bits, starts, ends)
     visible = size - counts["space"]
     vis = np.maximum(visible, 1)
     han = counts["han"]
@@ -226,13 +227,12 @@ def _shape(page: Page, starts: np.ndarray, ends: np.ndarray, lines: np.ndarray) 
     out[:, col["place_share"]] = _place_share(view, counts["list"], starts, ends, han) / np.maximum(han, 1)
     out[:, col["url_like"]] = [("http" in t or "www." in t or ".com" in t or ".cn" in t) for t in texts]
     out[:, col["long_digits"]] = _long_digit_runs(view, starts, ends)
-    han_mask = class_table(_HAN)[codes]
-    bigrams = _gram_ids(codes, 2, han_mask)
+    bigrams = _gram_ids(codes, 2, _in_class(bits, "han"))
     prev, nxt, elsewhere = _cohesion(bigrams, starts, ends, 2)
     out[:, col["prev_overlap"]] = prev
     out[:, col["next_overlap"]] = nxt
     out[:, col["elsewhere_share"]] = elsewhere
-    out[:, col["repeated_4grams"]] = _repeated_share(codes, starts, ends)
+    out[:, col["repeated_4grams"]] = _repeated_share(codes, ~_in_class(bits, "space"), starts, ends)
     return out
 
 
@@ -259,21 +259,26 @@ def _everything() -> np.ndarray:
     return np.ones(0x110000, dtype=bool)
 
 
-def _class_counts(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> dict[str, np.ndarray]:
-    """How many characters of each class (`_CLASSES`) each unit holds: one lookup, then one
-    sum over the units for all of them (of a [classes, characters] matrix: 20 bytes a
-    character, for a moment)."""
-    bits = _class_table()[codes]
+def _in_class(bits: np.ndarray, name: str) -> np.ndarray:
+    """bool per character: in class `name` (`bits` from `_class_table`)."""
+    return (bits & (1 << _CLASSES.index(name))) != 0
+
+
+def _class_counts(bits: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> dict[str, np.ndarray]:
+    """How many characters of each class (`_CLASSES`) each unit holds, from each character's
+    bits (`_class_table`): one sum over the units for all of them (of a [classes, characters]
+    matrix: 20 bytes a character, for a moment)."""
     counts = _range_sums((bits >> _CLASS_BITS) & 1, starts, ends).astype(np.float64)
     return dict(zip(_CLASSES, counts))
 
 
-def _repeated_share(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, n: int = 4) -> np.ndarray:
-    """For each unit, the share of its n-grams (of visible characters) that occur more than
+def _repeated_share(codes: np.ndarray, visible: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                    n: int = 4) -> np.ndarray:
+    """For each unit, the share of its n-grams (of `visible` characters) that occur more than
     once on the page (its own repeats included): a paragraph, title or excerpt the page
     carries twice. Counted in hashed buckets (four per character of the page, up to 2**22),
     without sorting."""
-    ids = _gram_ids(codes, n, ~class_table(_SPACE)[codes])
+    ids = _gram_ids(codes, n, visible)
     ok = ids >= 0
     bits = min(max(int(len(codes)).bit_length() + 2, 10), 22)
     buckets = ((ids.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - bits)).astype(np.int64)
@@ -425,7 +430,13 @@ def gram_buckets(view: str) -> np.ndarray:
     """uint32 [2, len(view)]: the hash bucket of the bigram and of the trigram starting at each
     offset (the last offsets, where no n-gram starts, hold bucket 0; `unit_sums` never reads
     them)."""
-    codes = _fold_table()[np.frombuffer(view.encode("utf-32-le", "surrogatepass"), dtype="<u4")].astype(np.uint64)
+    return _gram_buckets(np.frombuffer(view.encode("utf-32-le", "surrogatepass"), dtype="<u4"))
+
+
+def _gram_buckets(codes: np.ndarray) -> np.ndarray:
+    """`gram_buckets` of the text of these code points (`Page._codes`: the view's, already
+    decoded)."""
+    codes = _fold_table()[codes].astype(np.uint64)
     n = len(codes)
     out = np.zeros((2, n), dtype=np.uint32)
     mask = np.uint64((1 << HASH_BITS) - 1)
