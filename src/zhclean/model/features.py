@@ -98,7 +98,8 @@ def unit_features(page: Page, codes: Sequence[str], hard: Iterable[Removal] = ()
     sentences = page.sentences
     starts, ends = page._sentence_bounds  # (the rules' candidate bounds: often built already)
     lines = np.fromiter((s.line for s in sentences), dtype=np.int64, count=len(sentences))
-    shape = _shape(page, starts, ends, lines)
+    bits = _class_table()[page._codes]  # each character's classes (`_CLASSES`)
+    shape = _shape(page, bits, starts, ends, lines)
     code_index = {c: i for i, c in enumerate(codes)}
     evid = np.zeros((len(starts), 2 * len(codes) + 1), dtype=np.float32)
     sizes = np.maximum(ends - starts, 1).astype(np.float32)
@@ -110,7 +111,8 @@ def unit_features(page: Page, codes: Sequence[str], hard: Iterable[Removal] = ()
     np.minimum(evid, 1.0, out=evid)
     page_cols = _page_columns(page, decided, len(starts))
     dense = np.hstack([shape, page_cols, evid]).astype(np.float32)
-    grams = _gram_buckets(page._codes)
+    # (digits fold to '0' as in `gram_buckets`, from the bits: no second table)
+    grams = _gram_buckets(np.where(_in_class(bits, "digit"), ord("0"), page._codes))
     return Units(starts, ends, lines, dense, grams, edge_buckets(grams, starts, ends),
                  title_buckets(page.title))
 
@@ -160,14 +162,13 @@ def _range_sums(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.
     return out
 
 
-def _shape(page: Page, starts: np.ndarray, ends: np.ndarray, lines: np.ndarray) -> np.ndarray:
+def _shape(page: Page, bits: np.ndarray, starts: np.ndarray, ends: np.ndarray, lines: np.ndarray) -> np.ndarray:
     n = len(starts)
     out = np.zeros((n, len(SHAPE_NAMES)), dtype=np.float32)
     if not n:
         return out
     codes = page._codes  # the matching view's code points
     size = (ends - starts).astype(np.float64)
-    bits = _class_table()[codes]  # each character's classes, for the counts and the masks below
     counts = _class_counts(bits, starts, ends)
     visible = size - counts["space"]
     vis = np.maximum(visible, 1)
@@ -383,13 +384,17 @@ def _place_share(view: str, separators: np.ndarray, starts: np.ndarray, ends: np
     non-overlapping matches), for the units shaped like lists of Han names (three or more
     `LIST_SEPARATORS`, at least half Han characters); 0 for the rest."""
     out = np.zeros(len(starts))
-    automaton = division_automaton()
     for u in np.flatnonzero((separators >= 3) & (2 * han >= ends - starts)).tolist():
-        covered = 0
-        for end, length in automaton.iter_long(view[starts[u]:ends[u]]):
-            covered += length
-        out[u] = covered
+        out[u] = _places_covered(view[starts[u]:ends[u]])
     return out
+
+
+@lru_cache(maxsize=8192)
+def _places_covered(text: str) -> int:
+    """Characters of `text` covered by the gazetteer automaton's longest non-overlapping
+    matches. Cached: the same lists (service areas, navigation) recur from page to page, and
+    the automaton walks about a microsecond a character."""
+    return sum(length for _, length in division_automaton().iter_long(text))
 
 
 _LONG_DIGITS = regex.compile(r"\d[\d\- ]{5,}\d")
@@ -430,13 +435,12 @@ def gram_buckets(view: str) -> np.ndarray:
     """uint32 [2, len(view)]: the hash bucket of the bigram and of the trigram starting at each
     offset (the last offsets, where no n-gram starts, hold bucket 0; `unit_sums` never reads
     them)."""
-    return _gram_buckets(np.frombuffer(view.encode("utf-32-le", "surrogatepass"), dtype="<u4"))
+    return _gram_buckets(_fold_table()[np.frombuffer(view.encode("utf-32-le", "surrogatepass"), dtype="<u4")])
 
 
-def _gram_buckets(codes: np.ndarray) -> np.ndarray:
-    """`gram_buckets` of the text of these code points (`Page._codes`: the view's, already
-    decoded)."""
-    codes = _fold_table()[codes].astype(np.uint64)
+def _gram_buckets(folded: np.ndarray) -> np.ndarray:
+    """`gram_buckets` of a text given as its folded code points (`_fold_table`)."""
+    codes = folded.astype(np.uint64)
     n = len(codes)
     out = np.zeros((2, n), dtype=np.uint32)
     mask = np.uint64((1 << HASH_BITS) - 1)
