@@ -21,6 +21,7 @@ running sum (`unit_sums`) and training builds a sparse matrix from the same hash
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
@@ -101,12 +102,14 @@ def unit_features(page: Page, codes: Sequence[str], hard: Iterable[Removal] = ()
     bits = _class_table()[page._codes]  # each character's classes (`_CLASSES`)
     shape = _shape(page, bits, starts, ends, lines)
     code_index = {c: i for i, c in enumerate(codes)}
-    evid = np.zeros((len(starts), 2 * len(codes) + 1), dtype=np.float32)
-    sizes = np.maximum(ends - starts, 1).astype(np.float32)
+    k = len(codes)
     decided = list(decided)
-    for offset, removals in ((0, hard), (len(codes), decided)):
-        _cover(evid, offset, code_index, removals, starts, ends)
-    _cover(evid, 2 * len(codes), None, soft, starts, ends)
+    # (start, end, column) of each removal: the hard and decided ones by code, the soft ones in one column
+    spans = [(r.start, r.end, code_index[r.code]) for r in hard if r.code in code_index]
+    spans += [(r.start, r.end, k + code_index[r.code]) for r in decided if r.code in code_index]
+    spans += [(r.start, r.end, 2 * k) for r in soft]
+    evid = _cover(spans, starts, ends, 2 * k + 1)
+    sizes = np.maximum(ends - starts, 1).astype(np.float32)
     evid /= sizes[:, None]
     np.minimum(evid, 1.0, out=evid)
     page_cols = _page_columns(page, decided, len(starts))
@@ -123,26 +126,25 @@ def visible_sizes(page: Page, units: Units) -> np.ndarray:
     return (units.ends - units.starts) - (running[units.ends] - running[units.starts])
 
 
-def _cover(out: np.ndarray, offset: int, code_index: dict[str, int] | None,
-           removals: Iterable[Removal], starts: np.ndarray, ends: np.ndarray) -> None:
-    """Add to ``out[unit, offset + code]`` the characters of each unit that a removal of that
-    code covers (all removals to column `offset` when `code_index` is None)."""
-    rows = [(r.start, r.end, offset if code_index is None else offset + code_index[r.code])
-            for r in removals if code_index is None or r.code in code_index]
+def _cover(rows: list[tuple[int, int, int]], starts: np.ndarray, ends: np.ndarray, columns: int) -> np.ndarray:
+    """float32 [units, columns]: at ``[unit, column]``, the characters of each unit that the
+    spans ``(start, end, column)`` of that column cover (whole numbers, exact in float32)."""
+    out = np.zeros((len(starts), columns), dtype=np.float32)
     if not rows or not len(starts):
-        return
+        return out
     spans = np.array(rows, dtype=np.int64)
     lo = np.searchsorted(ends, spans[:, 0], side="right")
     hi = np.searchsorted(starts, spans[:, 1], side="left")
     count = np.maximum(hi - lo, 0)
     if not count.sum():
-        return
+        return out
     # one (removal, unit) pair per unit a removal reaches
     which = np.repeat(np.arange(len(spans)), count)
     unit = np.repeat(lo, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
     overlap = np.minimum(spans[which, 1], ends[unit]) - np.maximum(spans[which, 0], starts[unit])
     keep = overlap > 0
-    np.add.at(out, (unit[keep], spans[which[keep], 2]), overlap[keep])
+    return np.bincount(unit[keep] * columns + spans[which[keep], 2], weights=overlap[keep],
+                       minlength=out.size).reshape(out.shape).astype(np.float32)
 
 
 def _range_sums(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -210,9 +212,7 @@ def _shape(page: Page, bits: np.ndarray, starts: np.ndarray, ends: np.ndarray, l
     out[:, col["log_index_from_end"]] = np.log1p(n - 1 - index)
     view = page.view
     texts = [view[s:e] for s, e in zip(starts.tolist(), ends.tolist())]
-    seen: dict[str, int] = {}
-    for t in texts:
-        seen[t] = seen.get(t, 0) + 1
+    seen = Counter(texts)
     out[:, col["log_repeats_on_page"]] = np.log([seen[t] for t in texts])
     if page.title and len(page.title.strip()) >= 2:
         from zhclean.normalize import matching_view
