@@ -59,9 +59,11 @@ def model_removals(units: Units, judgement: Judgement, kinds_of: Callable[[Units
     which, unit, clip_start, clip_end = which[keep], unit[keep], clip_start[keep], clip_end[keep]
     # for each unit, the code that covers most of it, and how much of it
     codes = sorted({r.code for r in rules})
-    code_of = np.array([codes.index(r.code) for r in rules], dtype=np.int64) if rules else np.zeros(0, np.int64)
-    cover = np.zeros((n, max(len(codes), 1)), dtype=np.int64)
-    np.add.at(cover, (unit, code_of[which]), clip_end - clip_start)
+    index = {code: i for i, code in enumerate(codes)}
+    code_of = np.array([index[r.code] for r in rules], dtype=np.int64)
+    width = max(len(codes), 1)
+    cover = np.bincount(unit * width + code_of[which], weights=clip_end - clip_start,
+                        minlength=n * width).reshape(n, width)  # (whole numbers, exact in float64)
     best = cover.argmax(axis=1)
     most = 2 * cover[np.arange(n), best] >= ends - starts
     named: dict[int, str] = {}  # unit -> the code of the rule that removed most of it
@@ -77,6 +79,7 @@ def model_removals(units: Units, judgement: Judgement, kinds_of: Callable[[Units
     unnamed = [u for u in gone if u not in named]
     head = dict(zip(unnamed, kinds_of(units.subset(np.array(unnamed, dtype=np.int64))))) if unnamed else {}
     scores = np.round(judgement.junk, 3).tolist()
+    unit_starts, unit_ends = starts.tolist(), ends.tolist()
     for u in gone:
         detail: dict[str, object] = {"score": scores[u]}
         if u in named:
@@ -85,7 +88,7 @@ def model_removals(units: Units, judgement: Judgement, kinds_of: Callable[[Units
             code = KIND_CODES[head[u]]
         if page_score is not None:
             detail["page"] = page_score
-        out.append(Removal(int(starts[u]), int(ends[u]), code, detail))
+        out.append(Removal(unit_starts[u], unit_ends[u], code, detail))
     # the rules' spans inside the units the model keeps, when they are small
     small = ~junk[unit] & ((clip_end - clip_start) < max_inner_share * (ends[unit] - starts[unit]))
     for k in np.flatnonzero(small).tolist():

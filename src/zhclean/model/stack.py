@@ -20,6 +20,8 @@ SCORE_OFFSETS = (1, 2, 3, -1, -2, -3)
 #: A missing neighbour's score (before the first unit, after the last).
 NO_SCORE = -8.0
 WINDOW = 7
+#: The farthest neighbour read.
+REACH = max(abs(k) for k in SCORE_OFFSETS)
 
 _SHAPE_INDEX = [SHAPE_NAMES.index(name) for name in NEIGHBOUR_SHAPE]
 
@@ -51,7 +53,7 @@ class Stacked:
         self.mean = float((score * weight).sum() / weight.sum()) if n else 0.0
         self.junk_share = float((weight * (score > 0)).sum() / weight.sum()) if n else 0.0
         half = WINDOW // 2
-        padded = np.pad(score, half, constant_values=NO_SCORE)
+        padded = _padded(score, half, NO_SCORE)
         self.window = np.convolve(padded, np.ones(WINDOW) / WINDOW, "valid")
         # the mean score of everything before and after the unit (char-weighted)
         cum_w = np.cumsum(weight)
@@ -60,33 +62,40 @@ class Stacked:
         after_w = cum_w[-1] - cum_w if n else cum_w
         after_s = (cum_s[-1] - cum_s) if n else cum_s
         self.after = np.where(after_w > 0, after_s / np.maximum(after_w, 1), NO_SCORE)
+        # the neighbours' vectors padded with their fill, so a block's neighbours are slices
+        self.padded_score = _padded(score, REACH, NO_SCORE)
+        self.padded_shape = _padded(self.shape, 1, -1.0)
+        self.padded_lines = _padded(lines, 1, -1)
 
     def rows(self, a: int, b: int) -> np.ndarray:
         """float32 [b - a, len(stacked_names(...))]: the rows of units a to b."""
-        n = len(self.score)
-        index = np.arange(a, b)
 
-        def at(values: np.ndarray, k: int, fill: float) -> np.ndarray:
-            """values[i - k] for the rows (the unit k places before; k < 0: after)."""
-            j = index - k
-            inside = (j >= 0) & (j < n)
-            out = np.full((len(index),) + values.shape[1:], fill, dtype=np.float64)
-            out[inside] = values[j[inside]]
-            return out
+        def at(padded: np.ndarray, pad: int, k: int) -> np.ndarray:
+            """values[i - k] for the rows (the unit k places before; k < 0: after), from the
+            values padded by `pad` on each side."""
+            return padded[a + pad - k:b + pad - k]
 
         cols = [self.dense[a:b], self.score[a:b, None]]
         for k in SCORE_OFFSETS:
-            cols.append(at(self.score, k, NO_SCORE)[:, None])
+            cols.append(at(self.padded_score, REACH, k)[:, None])
             if abs(k) == 1:
-                cols.append(at(self.shape, k, -1.0))
-        cols.append((at(self.lines, 1, -1) == self.lines[a:b])[:, None])
-        cols.append((at(self.lines, -1, -1) == self.lines[a:b])[:, None])
+                cols.append(at(self.padded_shape, 1, k))
+        lines = self.lines[a:b]
+        cols.append((at(self.padded_lines, 1, 1) == lines)[:, None])
+        cols.append((at(self.padded_lines, 1, -1) == lines)[:, None])
         cols.append(np.full((b - a, 1), self.mean))
         cols.append(np.full((b - a, 1), self.junk_share))
         cols.append(self.window[a:b, None])
         cols.append(self.before[a:b, None])
         cols.append(self.after[a:b, None])
-        return np.hstack(cols).astype(np.float32)
+        return np.concatenate(cols, axis=1, dtype=np.float32)
+
+
+def _padded(values: np.ndarray, pad: int, fill: float) -> np.ndarray:
+    """`values` with `pad` rows of `fill` before and after."""
+    out = np.full((len(values) + 2 * pad,) + values.shape[1:], fill, dtype=values.dtype)
+    out[pad:pad + len(values)] = values
+    return out
 
 
 def stacked(dense: np.ndarray, lines: np.ndarray, sizes: np.ndarray, score: np.ndarray) -> np.ndarray:

@@ -49,7 +49,12 @@ class TreeEnsemble:
     def _levels(self) -> tuple[np.ndarray, ...] | None:
         """The trees as complete binary trees of one depth (a leaf above the bottom copied
         into every leaf below it), so every row descends every tree in lockstep: one gather
-        per level instead of a walk with a mask. None when a tree is deeper than `MAX_LEVELS`."""
+        per level instead of a walk with a mask. None when a tree is deeper than `MAX_LEVELS`.
+
+        Flat tables, one entry per level-order node ``p`` of tree ``t`` at ``t * width + p``:
+        its feature, threshold, default direction, and its right child (``2p + 2``, or on the
+        last level the leaf ``2p + 2 - width`` at ``t * 2**depth + leaf`` of `leaves`); the
+        left child is the entry before the right one in either table."""
         depth = self._depths()
         if depth is None:
             return None
@@ -73,7 +78,12 @@ class TreeEnsemble:
                 default_left[t, pos] = self.default_left[node]
                 stack.append((int(self.left[node]), level + 1, 2 * index))
                 stack.append((int(self.right[node]), level + 1, 2 * index + 1))
-        return depth, feature, threshold, default_left, leaves
+        width = feature.shape[1]
+        tree = np.arange(trees, dtype=np.intp)[:, None]
+        child = 2 * np.arange(width, dtype=np.intp) + 2
+        right = np.where(child < width, tree * width + child, tree * (1 << depth) + child - width)
+        return (depth, feature.ravel().astype(np.intp), threshold.ravel(), default_left.ravel(), right.ravel(),
+                leaves.ravel())
 
     def _depths(self) -> int | None:
         deepest = 0
@@ -91,29 +101,26 @@ class TreeEnsemble:
         return deepest
 
     def _level_score(self, x: np.ndarray, depth: int, feature: np.ndarray, threshold: np.ndarray,
-                     default_left: np.ndarray, leaves: np.ndarray) -> np.ndarray:
+                     default_left: np.ndarray, right: np.ndarray, leaves: np.ndarray) -> np.ndarray:
+        """Every row down every tree of the flat tables (`_levels`), one level at a time: four
+        gathers over a [rows, trees] array of node indexes per level."""
         rows, trees = len(x), len(self.roots)
         if not rows or not trees:
             out = np.zeros((rows, self.classes))
             return out[:, 0] if self.classes == 1 else out
-        width = feature.shape[1]
-        # flat indexes: tree t's node `pos` is t * width + pos; row r's feature f is r * n + f
-        base = np.arange(trees, dtype=np.intp) * width
+        # the root of every tree (on depth 0, its one leaf), the same for every row: the first
+        # level's lookups are one per tree; row r's feature f is r * n + f
+        node = np.arange(trees, dtype=np.intp) * (len(feature) // trees if depth else 1)
         row_base = (np.arange(rows, dtype=np.intp) * x.shape[1])[:, None]
         flat_x = x.ravel()
-        flat_feature, flat_threshold = feature.ravel(), threshold.ravel()
-        node = np.broadcast_to(base, (rows, trees)).copy()  # the root of every tree
         nan = np.isnan(flat_x).any()
-        for level in range(depth):
-            value = flat_x.take(row_base + flat_feature.take(node))
-            right = ~(value <= flat_threshold.take(node))
+        for _ in range(depth):
+            value = flat_x.take(row_base + feature.take(node))
+            left = value <= threshold.take(node)
             if nan:
-                right &= ~(np.isnan(value) & default_left.ravel().take(node))
-            # the children of level-order node p (counted from the tree's start) are 2p+1, 2p+2
-            node = 2 * node - base + 1 + right
-        # the leaf under level-order node p of the bottom level is p - (2**depth - 1)
-        values = leaves.ravel().take(node - base - ((1 << depth) - 1)
-                                     + np.arange(trees, dtype=np.intp) * leaves.shape[1])
+                left |= np.isnan(value) & default_left.take(node)
+            node = right.take(node) - left
+        values = leaves.take(np.broadcast_to(node, (rows, trees)))
         if self.classes == 1:
             return values.sum(axis=1)
         return np.stack([values[:, k::self.classes].sum(axis=1) for k in range(self.classes)], axis=1)
