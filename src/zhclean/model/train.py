@@ -490,12 +490,8 @@ def _mean_balanced(scores: dict[str, dict[str, float]]) -> float:
 
 
 #: The content each source should keep, at least, on the cross-fitted scores when the
-#: thresholds are chosen: the project's target on unseen pages (0.97) and a point of margin.
-#: Without it, the thresholds sat on the target's edge (extraction 0.970, news 0.983 with the
-#: page trees) and unseen pages fell under it: a model with the tree page model kept 0.962
-#: of the news validation pages' content and 0.959 of WeChat's (decided after that one look
-#: at the validation split; README, docs/model.md).
-MIN_CONTENT_KEPT = 0.98
+#: thresholds are chosen: the project's target on unseen pages.
+MIN_CONTENT_KEPT = 0.97
 
 
 def _objective(scores: dict[str, dict[str, float]]) -> tuple[float, float]:
