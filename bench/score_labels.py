@@ -8,7 +8,8 @@ source and split, scored by the shared instrument ../shared/eval/score.py.
 
 Validation pages are those no rule or model was developed on (labels/README.md): their
 figures predict unseen pages of the same kinds; train figures are what was fitted. For each
-source: content kept, junk removed, balanced, all-spam pages emptied, junk removed per kind;
+source: content kept, junk removed, balanced, all-spam pages emptied, a 95 % bootstrap
+interval over pages of content kept and junk removed (`Evaluation.interval`), junk removed per kind;
 then the seed page and the control paragraphs (content kept). With --baseline the same pages
 are also cleaned by that cleaner, side by side.
 """
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from zhclean import Cleaner
 from zhclean.config import CleanConfig
+from zhclean.evaluate import score_outputs
 from zhclean.labels import load_label_files
 
 REPO = Path(__file__).resolve().parents[1]
@@ -68,6 +70,9 @@ def seed_pages() -> list[dict]:
 
 def line(name: str, res: dict) -> str:
     kinds = " ".join(f"{k}={v}" for k, v in res["junk_removed_by_kind"].items())
+    if "interval_95" in res:  # the bootstrap interval over pages (zhclean.evaluate)
+        (k0, k1), (r0, r1) = res["interval_95"]["content_kept"], res["interval_95"]["junk_removed"]
+        kinds = f"95% interval kept {k0:.3f}-{k1:.3f} removed {r0:.3f}-{r1:.3f}  " + kinds
     return (f"{name:30s} pages={res['docs']:5d} kept={res['content_kept']:.4f} removed={res['junk_removed']:.4f} "
             f"balanced={res['balanced']:.4f} all_spam_emptied={res['all_spam_pages_emptied']:>6s}  {kinds}")
 
@@ -95,7 +100,9 @@ def main(argv: list[str] | None = None) -> int:
             rows = figures.setdefault(role, {})
             for source in sources:
                 chosen = [p for p in pages if p["source"] == source]
-                rows[source] = score(chosen, clean_all(config, chosen), work, f"{role}.{source}")
+                kept = clean_all(config, chosen)
+                rows[source] = score(chosen, kept, work, f"{role}.{source}")
+                rows[source]["interval_95"] = score_outputs(chosen, kept).interval()
                 print(line(source, rows[source]))
             seed = seed_pages()
             rows["seed"] = score(seed, clean_all(config, seed), work, f"{role}.seed")

@@ -76,6 +76,22 @@ def test_floors_report_what_falls_short():
     assert "junk removed 0.0000 is below the floor 0.5" in message
 
 
+def test_the_bootstrap_interval_holds_the_figure_and_is_reproducible():
+    from zhclean.evaluate import Evaluation, PageScore
+
+    def page(i, content, kept, junk, junk_kept):
+        return PageScore(id=str(i), content_chars=content, junk_chars=junk, content_kept_chars=kept,
+                         junk_kept_chars=junk_kept, extra_chars=0, all_spam=False)
+
+    alike = Evaluation(tuple(page(i, 100, 90, 50, 10) for i in range(20)))
+    assert alike.interval() == {"content_kept": (0.9, 0.9), "junk_removed": (0.8, 0.8)}
+    # one long page holds most of the junk: the interval is wide though there are 30 pages
+    mixed = Evaluation(tuple(page(i, 100, 100, 10, 0) for i in range(29)) + (page(29, 100, 100, 1000, 1000),))
+    low, high = mixed.interval(seed=3)["junk_removed"]
+    assert low < mixed.junk_removed < high and high - low > 0.5
+    assert mixed.interval(seed=3) == mixed.interval(seed=3)
+
+
 def test_worst_pages_are_listed_by_junk_left_and_content_lost():
     pages = [{"id": "good", "text": PAGE, "drop": DROP},
              {"id": "bad", "text": PAGE, "drop": DROP}]
