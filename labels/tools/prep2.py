@@ -1,26 +1,9 @@
 """Round C: 400 more news pages, a seeded random sample of pool pages not yet labelled (never
 selected by what the cleaner does), 8 batches of 50."""
-import gzip, json, random, sys
-from workspace import DATA, WORK, write_batch
+from workspace import add_batches, load_manifest, pool_pages, sample_unlabelled, save_round
 
-SEED = "zhclean-labels-2026-12-07-round-C"
-D = DATA
-pool = [json.loads(l) for l in gzip.open(f"{D}/pool/inews_news_pages.jsonl.gz")]
-done = {json.loads(l)["id"] for l in open(f"{D}/dev/labelled_pool_pages.jsonl")}
-done |= {json.loads(l)["id"] for l in open(f"{WORK}/pages.jsonl")}
-ids = sorted(x["id"] for x in pool if x["id"] not in done)
-pick = random.Random(SEED).sample(ids, 400)
-by_id = {x["id"]: x for x in pool}
-man = json.load(open(f"{WORK}/manifest.json"))
-start = len(man)
-for k in range(8):
-    name = f"b{start + k:02d}_news_C"
-    chunk = pick[k * 50:(k + 1) * 50]
-    write_batch(name, [(pid, "news", by_id[pid]) for pid in chunk])
-    man.append({"batch": name, "round": "C", "source": "news", "ids": chunk})
-json.dump(man, open(f"{WORK}/manifest.json", "w"), indent=1)
-with open(f"{WORK}/pages.jsonl", "a", encoding="utf-8") as f:
-    for pid in pick:
-        d = by_id[pid]
-        f.write(json.dumps({"id": pid, "source": "news", "title": d.get("title") or "", "text": d["text"]}, ensure_ascii=False) + "\n")
-print(len(ids), "unlabelled;", [m["batch"] for m in man[start:]])
+pool = pool_pages()
+pick = sample_unlabelled(pool, "zhclean-labels-2026-12-07-round-C", 400)
+manifest = load_manifest()
+add_batches(manifest, pool, pick, "C", 50)
+save_round(manifest, pool, pick)

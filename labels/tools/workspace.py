@@ -29,3 +29,54 @@ def write_batch(name, pages):
             for i, (a, b) in enumerate(segs):
                 f.write(f"[{i}] {d['text'][a:b]}\n")
             f.write(f"=== END PAGE id={pid}\n\n")
+
+
+# --- a round of news pages from the pool (rounds C, E, G, H and their second labellings) ----
+
+
+def pool_pages():
+    """The unlabelled news pool, by id (`pool/inews_news_pages.jsonl.gz`)."""
+    import gzip
+    import json
+
+    return {x["id"]: x for x in map(json.loads, gzip.open(f"{DATA}/pool/inews_news_pages.jsonl.gz"))}
+
+
+def sample_unlabelled(pool, seed, n):
+    """`n` pool ids drawn with `random.Random(seed)` from those not labelled yet (the starter
+    set and every page of the workspace), sorted first: never chosen by what the cleaner does."""
+    import json
+    import random
+
+    done = {json.loads(line)["id"] for line in open(f"{DATA}/dev/labelled_pool_pages.jsonl")}
+    done |= {json.loads(line)["id"] for line in open(f"{WORK}/pages.jsonl")}
+    ids = sorted(i for i in pool if i not in done)
+    print(len(ids), "unlabelled")
+    return random.Random(seed).sample(ids, n)
+
+
+def load_manifest():
+    import json
+
+    return json.load(open(f"{WORK}/manifest.json"))
+
+
+def add_batches(manifest, pool, ids, round_, size):
+    """Batches of `size` news pages of `ids` for round `round_`, numbered after the manifest's."""
+    for k in range(0, len(ids), size):
+        name = f"b{len(manifest):02d}_news_{round_}"
+        chunk = ids[k:k + size]
+        write_batch(name, [(pid, "news", pool[pid]) for pid in chunk])
+        manifest.append({"batch": name, "round": round_, "source": "news", "ids": chunk})
+
+
+def save_round(manifest, pool, new_ids):
+    """Write the manifest, and append the newly sampled pages to `pages.jsonl`."""
+    import json
+
+    json.dump(manifest, open(f"{WORK}/manifest.json", "w"), indent=1)
+    with open(f"{WORK}/pages.jsonl", "a", encoding="utf-8") as f:
+        for pid in new_ids:
+            d = pool[pid]
+            f.write(json.dumps({"id": pid, "source": "news", "title": d.get("title") or "", "text": d["text"]},
+                               ensure_ascii=False) + "\n")
