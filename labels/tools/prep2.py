@@ -1,9 +1,6 @@
 """Round C: 400 more news pages, a seeded random sample of pool pages not yet labelled (never
 selected by what the cleaner does), 8 batches of 50."""
-from workspace import add_batches, load_manifest, pool_pages, sample_unlabelled, save_round
+from workspace import first_labelling_round, save_round
 
-pool = pool_pages()
-pick = sample_unlabelled(pool, "zhclean-labels-2026-12-07-round-C", 400)
-manifest = load_manifest()
-add_batches(manifest, pool, pick, "C", 50)
+pool, pick, manifest = first_labelling_round("C", 400)
 save_round(manifest, pool, pick)

@@ -80,3 +80,14 @@ def save_round(manifest, pool, new_ids):
             d = pool[pid]
             f.write(json.dumps({"id": pid, "source": "news", "title": d.get("title") or "", "text": d["text"]},
                                ensure_ascii=False) + "\n")
+
+
+def first_labelling_round(round_, n, size=50):
+    """A round of `n` pool pages never labelled, drawn with the seed
+    ``zhclean-labels-2026-12-07-round-<round_>``, in batches of `size`: (pool, the ids drawn,
+    the manifest with their batches added; `save_round` writes it)."""
+    pool = pool_pages()
+    pick = sample_unlabelled(pool, f"zhclean-labels-2026-12-07-round-{round_}", n)
+    manifest = load_manifest()
+    add_batches(manifest, pool, pick, round_, size)
+    return pool, pick, manifest
