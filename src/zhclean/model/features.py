@@ -323,26 +323,20 @@ def _cohesion(ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, width: int)
     pos, owner = pos[valid], owner[valid]
     if not len(pos):
         return prev, nxt, elsewhere
-    # distinct (unit, n-gram) pairs, the n-gram hashed to 32 bits (a collision merges two
-    # n-grams of a page: rare, and it only nudges the shares)
+    # distinct (n-gram, unit) pairs, the n-gram hashed to 32 bits (a collision merges two
+    # n-grams of a page: rare, and it only nudges the shares), in one sort by n-gram then unit:
+    # the units that hold an n-gram are adjacent there, in order
     gram = (ids[pos].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) >> np.uint64(32)).astype(np.int64)
-    keys = _distinct(owner << 32 | gram)
-    units = keys >> 32
+    by_gram = _distinct(gram << 32 | owner)
+    units = by_gram & 0xFFFFFFFF
     per_unit = np.bincount(units, minlength=n)
-    # the same pairs ordered by n-gram (the halves swapped): an n-gram that several units
-    # hold equals a neighbour there
-    pairs = keys.astype(np.uint64)
-    by_gram = np.sort(pairs << np.uint64(32) | pairs >> np.uint64(32))
-    gram = by_gram >> np.uint64(32)
-    same = gram[1:] == gram[:-1]
+    # an n-gram that several units hold equals a neighbour there
+    same = (by_gram[1:] >> 32) == (by_gram[:-1] >> 32)
     shared = np.concatenate((same, [False])) | np.concatenate(([False], same))
-    elsewhere = (np.bincount((by_gram & np.uint64(0xFFFFFFFF)).astype(np.intp), weights=shared, minlength=n)
-                 / np.maximum(per_unit, 1))
-    # overlap of unit k and k+1: (k, g) with (k + 1, g) also present (keys are sorted)
-    following = keys + (1 << 32)
-    at = np.minimum(np.searchsorted(keys, following), len(keys) - 1)
-    shared = keys[at] == following
-    inter = np.bincount(units, weights=shared, minlength=n)[: n - 1]
+    elsewhere = np.bincount(units, weights=shared, minlength=n) / np.maximum(per_unit, 1)
+    # overlap of unit k and k+1: an n-gram of k whose next pair is the same n-gram in k + 1
+    follows = same & (units[1:] == units[:-1] + 1)
+    inter = np.bincount(units[:-1][follows], minlength=n)[: n - 1]
     union = per_unit[:-1] + per_unit[1:] - inter
     jac = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
     nxt[:-1] = jac
