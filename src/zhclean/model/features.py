@@ -215,9 +215,7 @@ def _shape(page: Page, bits: np.ndarray, starts: np.ndarray, ends: np.ndarray, l
     seen = Counter(texts)
     out[:, col["log_repeats_on_page"]] = np.log([seen[t] for t in texts])
     if page.title and len(page.title.strip()) >= 2:
-        from zhclean.normalize import matching_view
-
-        title = matching_view(page.title.strip())
+        title = _title_view(page.title.strip())
         title_codes = np.frombuffer(title.encode("utf-32-le", "surrogatepass"), dtype="<u4")
         in_title = _bigrams_in(codes, title_codes)
         bigrams = np.maximum(ends - starts - 1, 0)
@@ -253,11 +251,6 @@ def _class_table() -> np.ndarray:
     for bit, name in enumerate(_CLASSES):
         out |= tables[name].astype(np.uint16) << bit
     return out
-
-
-@lru_cache(maxsize=1)
-def _everything() -> np.ndarray:
-    return np.ones(0x110000, dtype=bool)
 
 
 def _in_class(bits: np.ndarray, name: str) -> np.ndarray:
@@ -344,11 +337,20 @@ def _cohesion(ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, width: int)
     return prev, nxt, elsewhere
 
 
+@lru_cache(maxsize=4)
+def _title_view(title: str) -> str:
+    """`matching_view` of a page's title: `_shape` asks it of the stripped title and
+    `title_buckets` of the title as given, most often the same string (one OpenCC call)."""
+    from zhclean.normalize import matching_view
+
+    return matching_view(title)
+
+
 def _bigrams_in(codes: np.ndarray, other: np.ndarray) -> np.ndarray:
     """bool per offset of `codes`: the bigram starting there is one of the bigrams of `other`
     (the title's code points). Only the offsets whose character shares its low ten bits with
     a character of `other` are looked up (a cheap filter: most of a page's are not)."""
-    grams = _distinct(_gram_ids(other, 2, _everything())[:-1])
+    grams = _distinct(other[:-1].astype(np.int64) * 0x110000 + other[1:])  # `_gram_ids`' exact bigram ids
     found = np.zeros(len(codes), dtype=bool)
     first = np.zeros(1024, dtype=bool)
     first[other & 1023] = True
@@ -475,9 +477,7 @@ def title_buckets(title: str | None) -> np.ndarray:
     """The salted buckets of the title's bigrams and trigrams (empty without a title)."""
     if not title or len(title) < 2:
         return np.zeros(0, np.uint32)
-    from zhclean.normalize import matching_view
-
-    grams = gram_buckets(matching_view(title))
+    grams = gram_buckets(_title_view(title))
     n = len(title)
     buckets = np.concatenate([grams[0, :n - 1], grams[1, :max(n - 2, 0)]])
     return (buckets ^ _TITLE_SALT) & np.uint32((1 << HASH_BITS) - 1)
@@ -508,19 +508,23 @@ def unit_sums(units: Units, weights: np.ndarray, bits: int = HASH_BITS) -> np.nd
         return total
     n2, n3 = gram_counts(starts, ends)
     fold = (lambda b: b) if bits == HASH_BITS else (lambda b: b & np.uint32((1 << bits) - 1))
-    done = np.concatenate(([0], np.cumsum(n2)))  # offsets gathered before each unit
+    done = np.cumsum(n2)  # offsets gathered up to each unit
     a = 0
     while a < n:
-        # the units from a whose offsets fit in one block (at least one unit)
-        b = max(int(np.searchsorted(done, done[a] + SUM_BLOCK, side="right")) - 1, a + 1)
+        # the units from a whose offsets fit in one block (at least one unit; all of them on
+        # most pages)
+        gathered = done[a - 1] if a else 0
+        b = n if done[-1] - gathered <= SUM_BLOCK else max(
+            int(np.searchsorted(done, gathered + SUM_BLOCK, side="right")), a + 1)
         count = n2[a:b]  # the offsets where the units' bigrams start
         first = np.cumsum(count) - count
         has = count > 0
         if count.sum():
-            offsets = np.repeat(starts[a:b], count) + np.arange(count.sum()) - np.repeat(first, count)
-            bigrams = weights.take(fold(units.grams[0].take(offsets)), axis=0)
+            offsets = np.arange(first[-1] + count[-1]) + np.repeat(starts[a:b] - first, count)
+            # the bigram and trigram bucket of each offset, in one gather each
+            both = weights.take(fold(units.grams.take(offsets, axis=1)), axis=0)
+            bigrams, trigrams = both[0], both[1]
             # trigrams: every offset but the last of each unit (whose trigram, zeroed, adds 0)
-            trigrams = weights.take(fold(units.grams[1].take(offsets)), axis=0)
             trigrams[(first + count - 1)[has]] = 0.0
             w = np.add(bigrams, trigrams, dtype=np.float64)
             total[a + np.flatnonzero(has)] = np.add.reduceat(w, first[has], axis=0)
