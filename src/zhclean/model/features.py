@@ -112,8 +112,11 @@ def unit_features(page: Page, codes: Sequence[str], hard: Iterable[Removal] = ()
     sizes = np.maximum(ends - starts, 1).astype(np.float32)
     evid /= sizes[:, None]
     np.minimum(evid, 1.0, out=evid)
-    page_cols = _page_columns(page, decided, len(starts))
-    dense = np.hstack([shape, page_cols, evid]).astype(np.float32)
+    # (filled in place: the parts are float32 already, and the page's columns one row for all)
+    dense = np.empty((len(starts), shape.shape[1] + len(PAGE_NAMES) + evid.shape[1]), dtype=np.float32)
+    dense[:, :shape.shape[1]] = shape
+    dense[:, shape.shape[1]:shape.shape[1] + len(PAGE_NAMES)] = _page_columns(page, decided)
+    dense[:, shape.shape[1] + len(PAGE_NAMES):] = evid
     # (digits fold to '0' as in `gram_buckets`, from the bits: no second table)
     grams = _gram_buckets(np.where(_in_class(bits, "digit"), ord("0"), page._codes))
     return Units(starts, ends, lines, dense, grams, edge_buckets(grams, starts, ends),
@@ -279,8 +282,8 @@ def _repeated_share(codes: np.ndarray, visible: np.ndarray, starts: np.ndarray, 
     counts = np.bincount(buckets[ok], minlength=1 << bits)
     repeated = ok & (counts[buckets] > 1)
     last = np.maximum(ends - n + 1, starts)  # n-grams starting in [start, end - n + 1)
-    grams = _range_sums(ok, starts, last)
-    return np.where(grams > 0, _range_sums(repeated, starts, last) / np.maximum(grams, 1), 0.0)
+    grams, repeats = _range_sums(np.stack((ok, repeated)), starts, last)  # (one reduceat for both)
+    return np.where(grams > 0, repeats / np.maximum(grams, 1), 0.0)
 
 
 def _gram_ids(codes: np.ndarray, n: int, allowed: np.ndarray) -> np.ndarray:
@@ -310,16 +313,17 @@ def _cohesion(ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, width: int)
         return prev, nxt, elsewhere
     # the n-grams wholly inside each unit: those starting at [start, end - width + 1)
     count = np.maximum(ends - starts - width + 1, 0)
-    pos = np.repeat(starts, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    pos = np.arange(count.sum()) + np.repeat(starts - (np.cumsum(count) - count), count)
     owner = np.repeat(np.arange(n), count)
-    valid = ids[pos] >= 0
-    pos, owner = pos[valid], owner[valid]
-    if not len(pos):
+    found = ids[pos]
+    valid = found >= 0
+    found, owner = found[valid], owner[valid]
+    if not len(found):
         return prev, nxt, elsewhere
     # distinct (n-gram, unit) pairs, the n-gram hashed to 32 bits (a collision merges two
     # n-grams of a page: rare, and it only nudges the shares), in one sort by n-gram then unit:
     # the units that hold an n-gram are adjacent there, in order
-    gram = (ids[pos].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) >> np.uint64(32)).astype(np.int64)
+    gram = (found.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) >> np.uint64(32)).astype(np.int64)
     by_gram = _distinct(gram << 32 | owner)
     units = by_gram & 0xFFFFFFFF
     per_unit = np.bincount(units, minlength=n)
@@ -404,14 +408,15 @@ def _long_digit_runs(view: str, starts: np.ndarray, ends: np.ndarray) -> np.ndar
     return (np.searchsorted(hits, ends) - np.searchsorted(hits, starts)).astype(np.float64)
 
 
-def _page_columns(page: Page, decided: list[Removal], n: int) -> np.ndarray:
+def _page_columns(page: Page, decided: list[Removal]) -> np.ndarray:
+    """float32 [len(PAGE_NAMES)]: the page's columns, the same for each of its units."""
     total = max(page.visible_count(0, len(page.source)), 1)
     removed = sum(r.end - r.start for r in decided)
     spam = sum(r.end - r.start for r in decided if r.code.startswith("spam."))
     row = np.array([np.log1p(total), np.log1p(len(page.lines)), float(page.is_flat),
                     min(removed / total, 1.0), min(spam / total, 1.0), float(bool(page.title))],
                    dtype=np.float32)
-    return np.broadcast_to(row, (n, len(PAGE_NAMES)))
+    return row
 
 
 # --- hashed n-grams -------------------------------------------------------------------------
