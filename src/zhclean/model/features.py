@@ -200,13 +200,14 @@ def _shape(page: Page, bits: np.ndarray, starts: np.ndarray, ends: np.ndarray, l
     out[:, col["starts_bracket"]] = char_table(BRACKET_OPEN)[codes[starts]]
     out[:, col["markdown_mark"]] = char_table("#!*>-")[codes[starts]]
     # a unit is a whole line when it is its line's only unit
-    same = lines[1:] == lines[:-1]
-    same_prev = np.concatenate(([False], same))
-    same_next = np.concatenate((same, [False]))
-    out[:, col["whole_line"]] = ~(same_prev | same_next)
-    # (the units of a line are adjacent: each unit's count is the length of its run of lines)
-    run_starts = np.flatnonzero(~same_prev)
-    per_line = np.diff(run_starts, append=n)
+    # (same[k]: unit k is on the line of unit k - 1; False before the first and after the last)
+    same = np.zeros(n + 1, dtype=bool)
+    np.equal(lines[1:], lines[:-1], out=same[1:-1])
+    out[:, col["whole_line"]] = ~(same[:-1] | same[1:])
+    # (the units of a line are adjacent: each unit's count is the length of its run of lines,
+    # between the bounds where `same` is False, n included)
+    bounds = np.flatnonzero(~same)
+    per_line = bounds[1:] - bounds[:-1]
     out[:, col["log_units_in_line"]] = np.log(np.repeat(per_line, per_line))
     total = max(len(page.source), 1)
     out[:, col["position"]] = starts / total
@@ -459,6 +460,8 @@ def _gram_buckets(folded: np.ndarray) -> np.ndarray:
 #: Salts that keep the edge and title n-grams apart from the body's in the shared buckets.
 _EDGE_SALTS = np.array([0x5BD1E995, 0x1B873593, 0x27D4EB2F, 0x165667B1], dtype=np.uint32)
 _TITLE_SALT = np.uint32(0x61C88647)
+#: The `grams` row (bigram 0, trigram 1) of each of `edge_buckets`' columns.
+_EDGE_ROWS = np.array([0, 1, 0, 1], dtype=np.intp)
 #: Weight of each edge n-gram in a unit's row (the body's n-grams share a total norm of 1).
 EDGE_WEIGHT = 0.5
 
@@ -470,12 +473,12 @@ def edge_buckets(grams: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.
     mask = np.uint32((1 << HASH_BITS) - 1)
     if not len(starts):
         return np.zeros((0, 4), np.uint32)
-    size = ends - starts
-    cols = [grams[0, starts], grams[1, starts],
-            grams[0, np.maximum(ends - 2, starts)], grams[1, np.maximum(ends - 3, starts)]]
-    out = np.stack(cols, axis=1) ^ _EDGE_SALTS
-    out[size < 3, 1] = out[size < 3, 3] = _EDGE_SALTS[1] ^ _EDGE_SALTS[3]  # no trigram in a short unit
-    return out & mask
+    at = np.stack((starts, starts, np.maximum(ends - 2, starts), np.maximum(ends - 3, starts)), axis=1)
+    out = grams[_EDGE_ROWS, at] ^ _EDGE_SALTS  # (one gather: bigram, trigram, bigram, trigram)
+    short = ends - starts < 3
+    out[short, 1] = out[short, 3] = _EDGE_SALTS[1] ^ _EDGE_SALTS[3]  # no trigram in a short unit
+    out &= mask
+    return out
 
 
 def title_buckets(title: str | None) -> np.ndarray:
