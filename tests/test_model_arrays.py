@@ -44,3 +44,20 @@ def test_distinct_is_numpys_unique():
     for size in (0, 1, 2, 50, 3000):
         values = rng.integers(-(1 << 40), 1 << 40, size) // int(rng.integers(1, 1 << 38))
         assert np.array_equal(F._distinct(values), np.unique(values))
+
+
+def test_trees_score_float32_rows_as_their_float64_copies():
+    """The second stage's float32 rows are compared with float32 thresholds (each the largest
+    float32 at or below the float64 one): the same leaves, also for values on either side of
+    a threshold and NaN."""
+    from zhclean.model.junk_model import load_model
+
+    trees = load_model().stage2
+    thresholds = trees._levels[2]
+    edges = thresholds[np.isfinite(thresholds)].astype(np.float32)
+    near = np.concatenate([edges, np.nextafter(edges, np.float32(np.inf)), np.nextafter(edges, np.float32(-np.inf))])
+    rng = np.random.default_rng(5)
+    width = int(trees.feature.max()) + 1
+    x = rng.choice(near, (400, width)).astype(np.float32)
+    x[rng.random(x.shape) < 0.02] = np.nan
+    assert np.array_equal(trees.raw_score(x), trees.raw_score(x.astype(np.float64)))

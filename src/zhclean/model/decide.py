@@ -47,20 +47,21 @@ def model_removals(units: Units, judgement: Judgement, kinds_of: Callable[[Units
     junk = np.ones(n, dtype=bool) if judgement.all_junk else judgement.junk_units.copy()
     # every (rule removal, unit it overlaps) pair, with the overlap clipped to the unit
     rules = list(rules)
-    spans = np.array([(r.start, r.end) for r in rules], dtype=np.int64).reshape(-1, 2)
+    codes = sorted({r.code for r in rules})
+    index = {code: i for i, code in enumerate(codes)}
+    # (start, end, code index) of each rule removal, in one array
+    table = np.array([(r.start, r.end, index[r.code]) for r in rules], dtype=np.int64).reshape(-1, 3)
+    spans, code_of = table[:, :2], table[:, 2]
     lo = np.searchsorted(ends, spans[:, 0], side="right")
     hi = np.searchsorted(starts, spans[:, 1], side="left")
     count = np.maximum(hi - lo, 0)
     which = np.repeat(np.arange(len(spans)), count)
-    unit = np.repeat(lo, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    unit = np.arange(count.sum()) + np.repeat(lo - (np.cumsum(count) - count), count)
     clip_start = np.maximum(spans[which, 0], starts[unit]) if len(unit) else np.zeros(0, np.int64)
     clip_end = np.minimum(spans[which, 1], ends[unit]) if len(unit) else np.zeros(0, np.int64)
     keep = clip_end > clip_start
     which, unit, clip_start, clip_end = which[keep], unit[keep], clip_start[keep], clip_end[keep]
     # for each unit, the code that covers most of it, and how much of it
-    codes = sorted({r.code for r in rules})
-    index = {code: i for i, code in enumerate(codes)}
-    code_of = np.array([index[r.code] for r in rules], dtype=np.int64)
     width = max(len(codes), 1)
     cover = np.bincount(unit * width + code_of[which], weights=clip_end - clip_start,
                         minlength=n * width).reshape(n, width)  # (whole numbers, exact in float64)

@@ -112,8 +112,11 @@ def unit_features(page: Page, codes: Sequence[str], hard: Iterable[Removal] = ()
     sizes = np.maximum(ends - starts, 1).astype(np.float32)
     evid /= sizes[:, None]
     np.minimum(evid, 1.0, out=evid)
-    page_cols = _page_columns(page, decided, len(starts))
-    dense = np.hstack([shape, page_cols, evid]).astype(np.float32)
+    # (filled in place: the parts are float32 already, and the page's columns one row for all)
+    dense = np.empty((len(starts), shape.shape[1] + len(PAGE_NAMES) + evid.shape[1]), dtype=np.float32)
+    dense[:, :shape.shape[1]] = shape
+    dense[:, shape.shape[1]:shape.shape[1] + len(PAGE_NAMES)] = _page_columns(page, decided)
+    dense[:, shape.shape[1] + len(PAGE_NAMES):] = evid
     # (digits fold to '0' as in `gram_buckets`, from the bits: no second table)
     grams = _gram_buckets(np.where(_in_class(bits, "digit"), ord("0"), page._codes))
     return Units(starts, ends, lines, dense, grams, edge_buckets(grams, starts, ends),
@@ -197,13 +200,14 @@ def _shape(page: Page, bits: np.ndarray, starts: np.ndarray, ends: np.ndarray, l
     out[:, col["starts_bracket"]] = char_table(BRACKET_OPEN)[codes[starts]]
     out[:, col["markdown_mark"]] = char_table("#!*>-")[codes[starts]]
     # a unit is a whole line when it is its line's only unit
-    same = lines[1:] == lines[:-1]
-    same_prev = np.concatenate(([False], same))
-    same_next = np.concatenate((same, [False]))
-    out[:, col["whole_line"]] = ~(same_prev | same_next)
-    # (the units of a line are adjacent: each unit's count is the length of its run of lines)
-    run_starts = np.flatnonzero(~same_prev)
-    per_line = np.diff(run_starts, append=n)
+    # (same[k]: unit k is on the line of unit k - 1; False before the first and after the last)
+    same = np.zeros(n + 1, dtype=bool)
+    np.equal(lines[1:], lines[:-1], out=same[1:-1])
+    out[:, col["whole_line"]] = ~(same[:-1] | same[1:])
+    # (the units of a line are adjacent: each unit's count is the length of its run of lines,
+    # between the bounds where `same` is False, n included)
+    bounds = np.flatnonzero(~same)
+    per_line = bounds[1:] - bounds[:-1]
     out[:, col["log_units_in_line"]] = np.log(np.repeat(per_line, per_line))
     total = max(len(page.source), 1)
     out[:, col["position"]] = starts / total
@@ -215,9 +219,7 @@ def _shape(page: Page, bits: np.ndarray, starts: np.ndarray, ends: np.ndarray, l
     seen = Counter(texts)
     out[:, col["log_repeats_on_page"]] = np.log([seen[t] for t in texts])
     if page.title and len(page.title.strip()) >= 2:
-        from zhclean.normalize import matching_view
-
-        title = matching_view(page.title.strip())
+        title = _title_view(page.title.strip())
         title_codes = np.frombuffer(title.encode("utf-32-le", "surrogatepass"), dtype="<u4")
         in_title = _bigrams_in(codes, title_codes)
         bigrams = np.maximum(ends - starts - 1, 0)
@@ -255,11 +257,6 @@ def _class_table() -> np.ndarray:
     return out
 
 
-@lru_cache(maxsize=1)
-def _everything() -> np.ndarray:
-    return np.ones(0x110000, dtype=bool)
-
-
 def _in_class(bits: np.ndarray, name: str) -> np.ndarray:
     """bool per character: in class `name` (`bits` from `_class_table`)."""
     return (bits & (1 << _CLASSES.index(name))) != 0
@@ -286,8 +283,8 @@ def _repeated_share(codes: np.ndarray, visible: np.ndarray, starts: np.ndarray, 
     counts = np.bincount(buckets[ok], minlength=1 << bits)
     repeated = ok & (counts[buckets] > 1)
     last = np.maximum(ends - n + 1, starts)  # n-grams starting in [start, end - n + 1)
-    grams = _range_sums(ok, starts, last)
-    return np.where(grams > 0, _range_sums(repeated, starts, last) / np.maximum(grams, 1), 0.0)
+    grams, repeats = _range_sums(np.stack((ok, repeated)), starts, last)  # (one reduceat for both)
+    return np.where(grams > 0, repeats / np.maximum(grams, 1), 0.0)
 
 
 def _gram_ids(codes: np.ndarray, n: int, allowed: np.ndarray) -> np.ndarray:
@@ -317,32 +314,27 @@ def _cohesion(ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, width: int)
         return prev, nxt, elsewhere
     # the n-grams wholly inside each unit: those starting at [start, end - width + 1)
     count = np.maximum(ends - starts - width + 1, 0)
-    pos = np.repeat(starts, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    pos = np.arange(count.sum()) + np.repeat(starts - (np.cumsum(count) - count), count)
     owner = np.repeat(np.arange(n), count)
-    valid = ids[pos] >= 0
-    pos, owner = pos[valid], owner[valid]
-    if not len(pos):
+    found = ids[pos]
+    valid = found >= 0
+    found, owner = found[valid], owner[valid]
+    if not len(found):
         return prev, nxt, elsewhere
-    # distinct (unit, n-gram) pairs, the n-gram hashed to 32 bits (a collision merges two
-    # n-grams of a page: rare, and it only nudges the shares)
-    gram = (ids[pos].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) >> np.uint64(32)).astype(np.int64)
-    keys = _distinct(owner << 32 | gram)
-    units = keys >> 32
+    # distinct (n-gram, unit) pairs, the n-gram hashed to 32 bits (a collision merges two
+    # n-grams of a page: rare, and it only nudges the shares), in one sort by n-gram then unit:
+    # the units that hold an n-gram are adjacent there, in order
+    gram = (found.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) >> np.uint64(32)).astype(np.int64)
+    by_gram = _distinct(gram << 32 | owner)
+    units = by_gram & 0xFFFFFFFF
     per_unit = np.bincount(units, minlength=n)
-    # the same pairs ordered by n-gram (the halves swapped): an n-gram that several units
-    # hold equals a neighbour there
-    pairs = keys.astype(np.uint64)
-    by_gram = np.sort(pairs << np.uint64(32) | pairs >> np.uint64(32))
-    gram = by_gram >> np.uint64(32)
-    same = gram[1:] == gram[:-1]
+    # an n-gram that several units hold equals a neighbour there
+    same = (by_gram[1:] >> 32) == (by_gram[:-1] >> 32)
     shared = np.concatenate((same, [False])) | np.concatenate(([False], same))
-    elsewhere = (np.bincount((by_gram & np.uint64(0xFFFFFFFF)).astype(np.intp), weights=shared, minlength=n)
-                 / np.maximum(per_unit, 1))
-    # overlap of unit k and k+1: (k, g) with (k + 1, g) also present (keys are sorted)
-    following = keys + (1 << 32)
-    at = np.minimum(np.searchsorted(keys, following), len(keys) - 1)
-    shared = keys[at] == following
-    inter = np.bincount(units, weights=shared, minlength=n)[: n - 1]
+    elsewhere = np.bincount(units, weights=shared, minlength=n) / np.maximum(per_unit, 1)
+    # overlap of unit k and k+1: an n-gram of k whose next pair is the same n-gram in k + 1
+    follows = same & (units[1:] == units[:-1] + 1)
+    inter = np.bincount(units[:-1][follows], minlength=n)[: n - 1]
     union = per_unit[:-1] + per_unit[1:] - inter
     jac = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
     nxt[:-1] = jac
@@ -350,11 +342,20 @@ def _cohesion(ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, width: int)
     return prev, nxt, elsewhere
 
 
+@lru_cache(maxsize=4)
+def _title_view(title: str) -> str:
+    """`matching_view` of a page's title: `_shape` asks it of the stripped title and
+    `title_buckets` of the title as given, most often the same string (one OpenCC call)."""
+    from zhclean.normalize import matching_view
+
+    return matching_view(title)
+
+
 def _bigrams_in(codes: np.ndarray, other: np.ndarray) -> np.ndarray:
     """bool per offset of `codes`: the bigram starting there is one of the bigrams of `other`
     (the title's code points). Only the offsets whose character shares its low ten bits with
     a character of `other` are looked up (a cheap filter: most of a page's are not)."""
-    grams = _distinct(_gram_ids(other, 2, _everything())[:-1])
+    grams = _distinct(other[:-1].astype(np.int64) * 0x110000 + other[1:])  # `_gram_ids`' exact bigram ids
     found = np.zeros(len(codes), dtype=bool)
     first = np.zeros(1024, dtype=bool)
     first[other & 1023] = True
@@ -408,14 +409,15 @@ def _long_digit_runs(view: str, starts: np.ndarray, ends: np.ndarray) -> np.ndar
     return (np.searchsorted(hits, ends) - np.searchsorted(hits, starts)).astype(np.float64)
 
 
-def _page_columns(page: Page, decided: list[Removal], n: int) -> np.ndarray:
+def _page_columns(page: Page, decided: list[Removal]) -> np.ndarray:
+    """float32 [len(PAGE_NAMES)]: the page's columns, the same for each of its units."""
     total = max(page.visible_count(0, len(page.source)), 1)
     removed = sum(r.end - r.start for r in decided)
     spam = sum(r.end - r.start for r in decided if r.code.startswith("spam."))
     row = np.array([np.log1p(total), np.log1p(len(page.lines)), float(page.is_flat),
                     min(removed / total, 1.0), min(spam / total, 1.0), float(bool(page.title))],
                    dtype=np.float32)
-    return np.broadcast_to(row, (n, len(PAGE_NAMES)))
+    return row
 
 
 # --- hashed n-grams -------------------------------------------------------------------------
@@ -458,6 +460,8 @@ def _gram_buckets(folded: np.ndarray) -> np.ndarray:
 #: Salts that keep the edge and title n-grams apart from the body's in the shared buckets.
 _EDGE_SALTS = np.array([0x5BD1E995, 0x1B873593, 0x27D4EB2F, 0x165667B1], dtype=np.uint32)
 _TITLE_SALT = np.uint32(0x61C88647)
+#: The `grams` row (bigram 0, trigram 1) of each of `edge_buckets`' columns.
+_EDGE_ROWS = np.array([0, 1, 0, 1], dtype=np.intp)
 #: Weight of each edge n-gram in a unit's row (the body's n-grams share a total norm of 1).
 EDGE_WEIGHT = 0.5
 
@@ -469,21 +473,19 @@ def edge_buckets(grams: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.
     mask = np.uint32((1 << HASH_BITS) - 1)
     if not len(starts):
         return np.zeros((0, 4), np.uint32)
-    size = ends - starts
-    cols = [grams[0, starts], grams[1, starts],
-            grams[0, np.maximum(ends - 2, starts)], grams[1, np.maximum(ends - 3, starts)]]
-    out = np.stack(cols, axis=1) ^ _EDGE_SALTS
-    out[size < 3, 1] = out[size < 3, 3] = _EDGE_SALTS[1] ^ _EDGE_SALTS[3]  # no trigram in a short unit
-    return out & mask
+    at = np.stack((starts, starts, np.maximum(ends - 2, starts), np.maximum(ends - 3, starts)), axis=1)
+    out = grams[_EDGE_ROWS, at] ^ _EDGE_SALTS  # (one gather: bigram, trigram, bigram, trigram)
+    short = ends - starts < 3
+    out[short, 1] = out[short, 3] = _EDGE_SALTS[1] ^ _EDGE_SALTS[3]  # no trigram in a short unit
+    out &= mask
+    return out
 
 
 def title_buckets(title: str | None) -> np.ndarray:
     """The salted buckets of the title's bigrams and trigrams (empty without a title)."""
     if not title or len(title) < 2:
         return np.zeros(0, np.uint32)
-    from zhclean.normalize import matching_view
-
-    grams = gram_buckets(matching_view(title))
+    grams = gram_buckets(_title_view(title))
     n = len(title)
     buckets = np.concatenate([grams[0, :n - 1], grams[1, :max(n - 2, 0)]])
     return (buckets ^ _TITLE_SALT) & np.uint32((1 << HASH_BITS) - 1)
@@ -514,19 +516,23 @@ def unit_sums(units: Units, weights: np.ndarray, bits: int = HASH_BITS) -> np.nd
         return total
     n2, n3 = gram_counts(starts, ends)
     fold = (lambda b: b) if bits == HASH_BITS else (lambda b: b & np.uint32((1 << bits) - 1))
-    done = np.concatenate(([0], np.cumsum(n2)))  # offsets gathered before each unit
+    done = np.cumsum(n2)  # offsets gathered up to each unit
     a = 0
     while a < n:
-        # the units from a whose offsets fit in one block (at least one unit)
-        b = max(int(np.searchsorted(done, done[a] + SUM_BLOCK, side="right")) - 1, a + 1)
+        # the units from a whose offsets fit in one block (at least one unit; all of them on
+        # most pages)
+        gathered = done[a - 1] if a else 0
+        b = n if done[-1] - gathered <= SUM_BLOCK else max(
+            int(np.searchsorted(done, gathered + SUM_BLOCK, side="right")), a + 1)
         count = n2[a:b]  # the offsets where the units' bigrams start
         first = np.cumsum(count) - count
         has = count > 0
         if count.sum():
-            offsets = np.repeat(starts[a:b], count) + np.arange(count.sum()) - np.repeat(first, count)
-            bigrams = weights.take(fold(units.grams[0].take(offsets)), axis=0)
+            offsets = np.arange(first[-1] + count[-1]) + np.repeat(starts[a:b] - first, count)
+            # the bigram and trigram bucket of each offset, in one gather each
+            both = weights.take(fold(units.grams.take(offsets, axis=1)), axis=0)
+            bigrams, trigrams = both[0], both[1]
             # trigrams: every offset but the last of each unit (whose trigram, zeroed, adds 0)
-            trigrams = weights.take(fold(units.grams[1].take(offsets)), axis=0)
             trigrams[(first + count - 1)[has]] = 0.0
             w = np.add(bigrams, trigrams, dtype=np.float64)
             total[a + np.flatnonzero(has)] = np.add.reduceat(w, first[has], axis=0)

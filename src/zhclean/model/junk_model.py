@@ -160,9 +160,14 @@ class JunkModel:
                 f"{m['trained']['units']} units; thresholds unit {self.unit_threshold:.3f}, page {self.page_threshold:.3f}")
 
 
+#: Columns of the dense features that `page_row` reads (those before the rule evidence: the
+#: same for any reason codes).
+_DENSE_COLUMNS = {name: i for i, name in enumerate(F.dense_names(()))}
+
+
 def page_row(units: F.Units, sizes: np.ndarray, junk: np.ndarray, threshold: float) -> np.ndarray:
     """The page model's input (`PAGE_NAMES`) from the second stage's unit probabilities."""
-    col = {name: i for i, name in enumerate(F.dense_names(()))}
+    col = _DENSE_COLUMNS
     w = np.maximum(sizes, 0).astype(np.float64)
     total = max(w.sum(), 1.0)
     is_junk = junk > threshold

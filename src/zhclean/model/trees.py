@@ -42,6 +42,10 @@ class TreeEnsemble:
         [rows, classes]."""
         levels = self._levels
         if levels is not None:
+            if isinstance(x, np.ndarray) and x.dtype == np.float32:
+                # (the second stage's rows: compared in float32, no float64 copy, same answers)
+                depth, feature, _, default_left, right, leaves = levels
+                return self._level_score(x, depth, feature, self._thresholds32, default_left, right, leaves)
             return self._level_score(np.asarray(x, dtype=np.float64), *levels)
         return self._walk_score(np.asarray(x, dtype=np.float64))
 
@@ -84,6 +88,17 @@ class TreeEnsemble:
         right = np.where(child < width, tree * width + child, tree * (1 << depth) + child - width)
         return (depth, feature.ravel().astype(np.intp), threshold.ravel(), default_left.ravel(), right.ravel(),
                 leaves.ravel())
+
+    @cached_property
+    def _thresholds32(self) -> np.ndarray:
+        """`_levels`' thresholds for float32 values: each the largest float32 at or below the
+        float64 threshold, so that ``v <= t32`` exactly when ``v <= t`` for every float32 ``v``
+        (NaN compares false either way). Half the bytes per gather."""
+        threshold = self._levels[2]
+        t32 = threshold.astype(np.float32)
+        above = t32.astype(np.float64) > threshold
+        t32[above] = np.nextafter(t32[above], np.float32(-np.inf))
+        return t32
 
     def _depths(self) -> int | None:
         deepest = 0
