@@ -22,7 +22,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from zhclean.document import Removal, merge_removals
-from zhclean.model.features import Units
+from zhclean.model.features import Units, expand_ranges
 from zhclean.model.junk_model import KIND_CODES, Judgement
 
 #: Rule codes that name a kind of junk: a unit the model drops, most of which such a rule
@@ -56,7 +56,7 @@ def model_removals(units: Units, judgement: Judgement, kinds_of: Callable[[Units
     hi = np.searchsorted(starts, spans[:, 1], side="left")
     count = np.maximum(hi - lo, 0)
     which = np.repeat(np.arange(len(spans)), count)
-    unit = np.arange(count.sum()) + np.repeat(lo - (np.cumsum(count) - count), count)
+    unit = expand_ranges(lo, count)
     clip_start = np.maximum(spans[which, 0], starts[unit]) if len(unit) else np.zeros(0, np.int64)
     clip_end = np.minimum(spans[which, 1], ends[unit]) if len(unit) else np.zeros(0, np.int64)
     keep = clip_end > clip_start

@@ -129,6 +129,12 @@ def visible_sizes(page: Page, units: Units) -> np.ndarray:
     return (units.ends - units.starts) - (running[units.ends] - running[units.starts])
 
 
+def expand_ranges(first: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """int: ``first[i], first[i] + 1, ..., first[i] + count[i] - 1`` for every i, in order
+    (the offsets of many ranges in one array: a unit's characters, the units a span reaches)."""
+    return np.arange(count.sum()) + np.repeat(first - (np.cumsum(count) - count), count)
+
+
 def _cover(rows: list[tuple[int, int, int]], starts: np.ndarray, ends: np.ndarray, columns: int) -> np.ndarray:
     """float32 [units, columns]: at ``[unit, column]``, the characters of each unit that the
     spans ``(start, end, column)`` of that column cover (whole numbers, exact in float32)."""
@@ -143,7 +149,7 @@ def _cover(rows: list[tuple[int, int, int]], starts: np.ndarray, ends: np.ndarra
         return out
     # one (removal, unit) pair per unit a removal reaches
     which = np.repeat(np.arange(len(spans)), count)
-    unit = np.repeat(lo, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    unit = expand_ranges(lo, count)
     overlap = np.minimum(spans[which, 1], ends[unit]) - np.maximum(spans[which, 0], starts[unit])
     keep = overlap > 0
     return np.bincount(unit[keep] * columns + spans[which[keep], 2], weights=overlap[keep],
@@ -314,7 +320,7 @@ def _cohesion(ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, width: int)
         return prev, nxt, elsewhere
     # the n-grams wholly inside each unit: those starting at [start, end - width + 1)
     count = np.maximum(ends - starts - width + 1, 0)
-    pos = np.arange(count.sum()) + np.repeat(starts - (np.cumsum(count) - count), count)
+    pos = expand_ranges(starts, count)
     owner = np.repeat(np.arange(n), count)
     found = ids[pos]
     valid = found >= 0
