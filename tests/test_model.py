@@ -106,8 +106,8 @@ def test_a_planted_pickle_is_refused_not_executed(small_model, tmp_path):
 
     bad = tmp_path / "bad"
     shutil.copytree(small_model, bad)
-    np.save(bad / "page_scale.npy", np.array([{"not": "an array"}], dtype=object), allow_pickle=True)
-    with pytest.raises(ConfigError, match="page_scale"):
+    np.save(bad / "page_leaf_value.npy", np.array([{"not": "an array"}], dtype=object), allow_pickle=True)
+    with pytest.raises(ConfigError, match="page_leaf_value"):
         read_model(bad)
 
 
@@ -127,6 +127,12 @@ def test_numpy_scores_trees_exactly_as_lightgbm_does():
                               "num_threads": 1, "seed": 1}, lightgbm.Dataset(x, y), num_boost_round=25)
     ours = TreeEnsemble.from_lightgbm(booster.dump_model()).raw_score(x)
     assert np.allclose(ours, booster.predict(x, raw_score=True), atol=1e-9)
+
+
+def test_a_constant_ensemble_scores_its_value_on_every_row():
+    # (the page model of labels with one verdict only: a tree of one leaf)
+    x = np.random.default_rng(1).normal(size=(5, 3))
+    assert TreeEnsemble.constant(2.5).raw_score(x).tolist() == [2.5] * 5
 
 
 def test_training_refuses_a_page_labelled_twice(small_labels, tmp_path):

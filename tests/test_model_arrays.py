@@ -61,3 +61,62 @@ def test_trees_score_float32_rows_as_their_float64_copies():
     x = rng.choice(near, (400, width)).astype(np.float32)
     x[rng.random(x.shape) < 0.02] = np.nan
     assert np.array_equal(trees.raw_score(x), trees.raw_score(x.astype(np.float64)))
+
+
+def _reference_chunk_overlap(ids: np.ndarray) -> float:
+    stretches = [set(ids[i:i + F.CHUNK_BIGRAMS].tolist())
+                 for i in range(0, len(ids) - F.CHUNK_BIGRAMS + 1, F.CHUNK_BIGRAMS)]
+    return float(np.mean([len(a & b) / len(a | b) for a, b in zip(stretches, stretches[1:])]))
+
+
+def test_chunk_overlap_is_the_mean_jaccard_of_consecutive_stretches():
+    rng = np.random.default_rng(5)
+    for size in (300, 301, 555, 1234):
+        ids = rng.integers(0, 150, size=size).astype(np.int64) * 0x110000 + 0x4E00
+        assert np.isclose(F._chunk_overlap(ids), _reference_chunk_overlap(ids))
+    assert np.isnan(F._chunk_overlap(np.arange(299, dtype=np.int64)))  # fewer than three stretches
+
+
+# An article that restates its headline and keeps to its topic, and a page spliced from
+# unrelated fragments under a keyword title (written for these tests).
+_ARTICLE = ("市图书馆少儿阅览室今天重新开放。重新开放的少儿阅览室增加了绘本区和亲子阅读区，"
+            "图书馆负责人说，少儿阅览室的藏书比去年多了三成。少儿阅览室的开放时间也延长到晚上八点，"
+            "家长可以下班后带孩子来图书馆读书。图书馆还为少儿阅览室招募了二十名志愿者，"
+            "志愿者每周末在阅览室给孩子们讲绘本故事。不少家长说，重新开放的阅览室座位多了，"
+            "孩子们在图书馆读书的时间也长了。图书馆负责人介绍，今年少儿阅览室计划再添置两千册新书，"
+            "新书由家长和孩子在图书馆的网站上投票选出。少儿阅览室的亲子阅读区每天上午还有阅读课，"
+            "阅读课由图书馆的馆员和志愿者轮流主讲，孩子们可以在阅览室借阅绘本带回家读。"
+            "图书馆负责人说，少儿阅览室重新开放后的第一周，来阅览室读书的孩子比往年同期多了一倍。")
+_SPLICED = ("气象台预计明天起气温下降六到八度，请市民注意添衣保暖。"
+            "这家工厂去年的产值比前年增长了两成，新建的厂房年底投入使用。"
+            "球队在客场以二比一取胜，主教练赛后表示队员们踢出了水平。"
+            "专家提醒，夏季食物容易变质，剩菜应当及时放入冰箱冷藏。"
+            "新开通的公交线路连接了火车站和大学城，沿途设有十二个站点。"
+            "这部电视剧讲述了三代人在小镇上的生活，播出后收视率一路走高。"
+            "考古队在河谷发掘出一批陶器，专家推测距今已有四千多年。"
+            "银行下调了存款利率，储户纷纷把钱转向理财产品和国债。"
+            "果农今年引进了新品种苹果，亩产提高了将近一半，价格也不错。"
+            "航天员出舱完成了设备安装，地面指挥中心宣布任务圆满成功。"
+            "小区物业更换了电梯，老人们上下楼方便多了，住户都很满意。"
+            "博物馆推出夜场参观，周五和周六晚上延长开放到九点半。")
+
+
+def _signals(text: str, title: str | None) -> np.ndarray:
+    from zhclean.rules.base import Page
+
+    page = Page(text, title=title)
+    return F.page_signals(page, F._gram_ids(page._codes, 2, F._in_class(F._class_table()[page._codes], "han")))
+
+
+def test_page_signals_tell_an_article_from_a_spliced_page(monkeypatch):
+    monkeypatch.setattr(F, "CHUNK_BIGRAMS", 40)  # (pages of a few hundred characters)
+    article = _signals(_ARTICLE, "少儿阅览室重新开放_本地新闻_某某网")
+    spliced = _signals(_SPLICED, "快速赚钱的门路_本地新闻_某某网")
+    assert article[0] > 0.8 and spliced[0] == 0.0  # the title's longest part, in the body or not
+    assert article[1] > spliced[1] + 0.05  # the article keeps its topic words from stretch to stretch
+
+
+def test_page_signals_are_unknown_without_a_title_or_on_a_short_page():
+    assert np.isnan(_signals(_ARTICLE, None)[0]) and np.isnan(_signals(_ARTICLE, "  ")[0])
+    assert np.isnan(_signals(_ARTICLE, "2026-12-07 | www.example.com")[0])  # no Han part
+    assert np.isnan(_signals("图书馆今天重新开放。", "图书馆重新开放")[1])

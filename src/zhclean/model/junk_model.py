@@ -8,9 +8,11 @@ it can execute. Three parts, each small and scored with numpy:
    its dense features (`zhclean.model.features`), and a multinomial one for the kind of junk;
 2. **units, second stage**: gradient-boosted trees (`zhclean.model.trees`) over the unit's
    features, its first-stage score and its neighbours' (`zhclean.model.stack`);
-3. **page**: a logistic regression over the page's aggregates of the second stage (how much
-   of it is junk, how well its sentences cohere, how it relates to its title): a page with no
-   genuine content (spliced fragments, link farms, teaser listings) is emptied.
+3. **page**: gradient-boosted trees (small ones) over the page's aggregates of both stages
+   (how much of it is junk and how the scores spread, how well its sentences cohere, how it
+   relates to its title) and its own signals (how much of its title the body repeats, how
+   much consecutive stretches of the body share their words: `features.page_signals`): a
+   page with no genuine content (spliced fragments, link farms, teaser listings) is emptied.
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from zhclean.model import features as F
 from zhclean.model.stack import Stacked, stacked_names
 from zhclean.model.trees import TreeEnsemble
 
-FORMAT = 1
+FORMAT = 2
 #: Label kinds and the reason codes a learned removal of that kind carries.
 KIND_CODES: dict[str, str] = {
     "seo_title": "spam.seo_title",
@@ -62,7 +64,14 @@ KIND_HASH_BITS = 16
 
 PAGE_NAMES = ("junk_mean", "junk_share", "content_chars_log", "longest_content_log", "units_log",
               "prev_overlap_mean", "elsewhere_mean", "title_cover_mean", "title_cover_max", "rules_spam",
-              "rules_removed", "terminal_share", "first_junk", "last_junk")
+              "rules_removed", "terminal_share", "first_junk", "last_junk",
+              # how the second stage's scores spread over the page's characters
+              "junk_q10", "junk_q25", "junk_q50", "junk_q75", "junk_q90", "junk_max", "junk_min",
+              "junk_share_0.5", "junk_share_0.3",
+              # the first stage's logits, and the page's size
+              "stage1_mean", "stage1_positive_share", "chars_log",
+              # how the body relates to its title and to itself (`features.page_signals`)
+              ) + F.SIGNAL_NAMES
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,8 @@ class JunkModel:
                               "version of zhclean computes; retrain it (zhclean train)")
         if tuple(manifest["stacked_names"]) != stacked_names(expected):
             raise ConfigError(f"the model in {path or 'memory'} was trained with another second stage; retrain it")
+        if tuple(manifest.get("page_names", ())) != PAGE_NAMES:
+            raise ConfigError(f"the model in {path or 'memory'} was trained with another page model; retrain it")
         #: Rule codes whose removal of most of a unit stands whatever the model says
         #: (`zhclean.model.train.trusted_codes`).
         self.trusted: frozenset[str] = frozenset(manifest.get("trusted_codes", {}))
@@ -113,8 +124,8 @@ class JunkModel:
         self.kind_bias = arrays["kind_bias"]
         self.stage2 = TreeEnsemble.from_arrays({k[len("stage2_"):]: v for k, v in arrays.items()
                                                 if k.startswith("stage2_")})
-        self.page_weights = arrays["page_weights"]  # [len(PAGE_NAMES) + 1]: weights then bias
-        self.page_scale = arrays["page_scale"]
+        self.page_model = TreeEnsemble.from_arrays({k[len("page_"):]: v for k, v in arrays.items()
+                                                    if k.startswith("page_")})
 
     def _dense_term(self, units: F.Units, weights: np.ndarray) -> np.ndarray:
         """The standardized dense features times `weights`, block by block (no float64 copy
@@ -149,8 +160,8 @@ class JunkModel:
         for a in range(0, len(units), BLOCK_ROWS):  # bounded memory on a page of many sentences
             b = min(a + BLOCK_ROWS, len(units))
             junk[a:b] = _sigmoid(self.stage2.raw_score(second.rows(a, b)))
-        row = (page_row(units, sizes, junk, self.unit_threshold) - self.page_scale[0]) / self.page_scale[1]
-        page = float(_sigmoid(row @ self.page_weights[:-1] + self.page_weights[-1]))
+        row = page_row(units, sizes, junk, s1, self.unit_threshold)
+        page = float(_sigmoid(self.page_model.raw_score(row[None, :])[0]))
         return Judgement(junk, page, self.unit_threshold, self.page_threshold)
 
     def describe(self) -> str:
@@ -165,8 +176,9 @@ class JunkModel:
 _DENSE_COLUMNS = {name: i for i, name in enumerate(F.dense_names(()))}
 
 
-def page_row(units: F.Units, sizes: np.ndarray, junk: np.ndarray, threshold: float) -> np.ndarray:
-    """The page model's input (`PAGE_NAMES`) from the second stage's unit probabilities."""
+def page_row(units: F.Units, sizes: np.ndarray, junk: np.ndarray, stage1: np.ndarray, threshold: float) -> np.ndarray:
+    """The page model's input (`PAGE_NAMES`) from the second stage's unit probabilities
+    (`junk`) and the first stage's logits (`stage1`)."""
     col = _DENSE_COLUMNS
     w = np.maximum(sizes, 0).astype(np.float64)
     total = max(w.sum(), 1.0)
@@ -182,12 +194,26 @@ def page_row(units: F.Units, sizes: np.ndarray, junk: np.ndarray, threshold: flo
         return float(values.mean()) if len(values) else 0.0
     content_units = ~is_junk
     terminal = float(units.dense[content_units, col["ends_terminal"]].mean()) if content_units.any() else 0.0
+    # the score below which each share of the page's characters lies (+1: a unit of no visible
+    # character still counts a little)
+    order = np.argsort(junk, kind="stable")
+    weight = w + 1.0
+    below = np.cumsum(weight[order]) / weight.sum()
+    quantiles = junk[order][np.minimum(np.searchsorted(below, (0.1, 0.25, 0.5, 0.75, 0.9)), len(junk) - 1)]
+    # without a title, how the page covers it is unknown (NaN: the trees learn where it goes),
+    # not "nothing in common with the title"
+    titled = len(units.title) > 0
     return np.array([
         float((junk * w).sum() / total), float((w * is_junk).sum() / total), np.log1p(content.sum()),
         np.log1p(longest), np.log1p(len(junk)), mean_of("prev_overlap"), mean_of("elsewhere_share"),
-        mean_of("title_cover"), float(units.dense[:, col["title_cover"]].max()),
+        mean_of("title_cover") if titled else np.nan,
+        float(units.dense[:, col["title_cover"]].max()) if titled else np.nan,
         float(units.dense[0, col["page_rules_spam"]]), float(units.dense[0, col["page_rules_removed"]]),
         terminal, float(junk[0]), float(junk[-1]),
+        *quantiles.tolist(), float(junk.max()), float(junk.min()),
+        float((weight * (junk > 0.5)).sum() / weight.sum()), float((weight * (junk > 0.3)).sum() / weight.sum()),
+        float((stage1 * weight).sum() / weight.sum()), float((weight * (stage1 > 0)).sum() / weight.sum()),
+        np.log1p(weight.sum()), *units.signals.tolist(),
     ])
 
 
@@ -195,9 +221,9 @@ def _sigmoid(x):
     return 1.0 / (1.0 + np.exp(-np.clip(x, -50, 50)))
 
 
-ARRAY_NAMES = ("stage1_grams", "stage1_dense", "dense_scale", "kind_grams", "kind_dense", "kind_bias",
-               "page_weights", "page_scale") + tuple(f"stage2_{k}" for k in (
-                   "feature", "threshold", "default_left", "left", "right", "leaf_value", "roots"))
+_TREE_ARRAYS = ("feature", "threshold", "default_left", "left", "right", "leaf_value", "roots")
+ARRAY_NAMES = (("stage1_grams", "stage1_dense", "dense_scale", "kind_grams", "kind_dense", "kind_bias")
+               + tuple(f"stage2_{k}" for k in _TREE_ARRAYS) + tuple(f"page_{k}" for k in _TREE_ARRAYS))
 
 
 def save_model(path: str | Path, manifest: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:

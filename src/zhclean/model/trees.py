@@ -167,6 +167,13 @@ class TreeEnsemble:
                 "left": self.left, "right": self.right, "leaf_value": self.leaf_value, "roots": self.roots}
 
     @classmethod
+    def constant(cls, value: float) -> "TreeEnsemble":
+        """One tree of one leaf: the same raw score for every row."""
+        empty = np.zeros(0, np.int32)
+        return cls(empty, np.zeros(0), np.zeros(0, bool), empty, empty, np.array([value], np.float64),
+                   np.array([~0], np.int32))
+
+    @classmethod
     def from_arrays(cls, arrays: Mapping[str, np.ndarray], classes: int = 1) -> "TreeEnsemble":
         return cls(**{k: arrays[k] for k in ("feature", "threshold", "default_left", "left", "right",
                                              "leaf_value", "roots")}, classes=classes)
