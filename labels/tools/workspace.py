@@ -14,7 +14,7 @@ from segtool import segments  # noqa: E402
 
 #: Rounds whose labels are the first labelling of their pages (the others label pages of these a
 #: second time, by other annotators: agreement).
-FIRST_ROUNDS = ("A", "C", "E", "G", "H", "J")
+FIRST_ROUNDS = ("A", "C", "E", "G", "H", "J", "L")
 
 
 def write_batch(name, pages):
@@ -42,6 +42,14 @@ def pool_pages():
     return {x["id"]: x for x in map(json.loads, gzip.open(f"{DATA}/pool/inews_news_pages.jsonl.gz"))}
 
 
+def wechat_pages():
+    """The WeChat bench corpus, by id (`bench/wechat_articles.jsonl.gz`)."""
+    import gzip
+    import json
+
+    return {x["id"]: x for x in map(json.loads, gzip.open(f"{DATA}/bench/wechat_articles.jsonl.gz"))}
+
+
 def sample_unlabelled(pool, seed, n):
     """`n` pool ids drawn with `random.Random(seed)` from those not labelled yet (the starter
     set and every page of the workspace), sorted first: never chosen by what the cleaner does."""
@@ -61,16 +69,17 @@ def load_manifest():
     return json.load(open(f"{WORK}/manifest.json"))
 
 
-def add_batches(manifest, pool, ids, round_, size):
-    """Batches of `size` news pages of `ids` for round `round_`, numbered after the manifest's."""
+def add_batches(manifest, pool, ids, round_, size, source="news"):
+    """Batches of `size` pages of `ids` (from `pool`, of `source`) for round `round_`, numbered
+    after the manifest's."""
     for k in range(0, len(ids), size):
-        name = f"b{len(manifest):02d}_news_{round_}"
+        name = f"b{len(manifest):02d}_{source}_{round_}"
         chunk = ids[k:k + size]
-        write_batch(name, [(pid, "news", pool[pid]) for pid in chunk])
-        manifest.append({"batch": name, "round": round_, "source": "news", "ids": chunk})
+        write_batch(name, [(pid, source, pool[pid]) for pid in chunk])
+        manifest.append({"batch": name, "round": round_, "source": source, "ids": chunk})
 
 
-def save_round(manifest, pool, new_ids):
+def save_round(manifest, pool, new_ids, source="news"):
     """Write the manifest, and append the newly sampled pages to `pages.jsonl`."""
     import json
 
@@ -78,16 +87,16 @@ def save_round(manifest, pool, new_ids):
     with open(f"{WORK}/pages.jsonl", "a", encoding="utf-8") as f:
         for pid in new_ids:
             d = pool[pid]
-            f.write(json.dumps({"id": pid, "source": "news", "title": d.get("title") or "", "text": d["text"]},
+            f.write(json.dumps({"id": pid, "source": source, "title": d.get("title") or "", "text": d["text"]},
                                ensure_ascii=False) + "\n")
 
 
-def first_labelling_round(round_, n, size=50):
-    """A round of `n` pool pages never labelled, drawn with the seed
-    ``zhclean-labels-2026-12-07-round-<round_>``, in batches of `size`: (pool, the ids drawn,
-    the manifest with their batches added; `save_round` writes it)."""
-    pool = pool_pages()
+def first_labelling_round(round_, n, size=50, source="news"):
+    """A round of `n` pages of `source` never labelled (news: the pool; wechat: the bench
+    corpus), drawn with the seed ``zhclean-labels-2026-12-07-round-<round_>``, in batches of
+    `size`: (pages, the ids drawn, the manifest with their batches added; `save_round` writes it)."""
+    pool = pool_pages() if source == "news" else wechat_pages()
     pick = sample_unlabelled(pool, f"zhclean-labels-2026-12-07-round-{round_}", n)
     manifest = load_manifest()
-    add_batches(manifest, pool, pick, round_, size)
+    add_batches(manifest, pool, pick, round_, size, source)
     return pool, pick, manifest
