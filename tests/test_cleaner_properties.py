@@ -122,6 +122,12 @@ IDEMPOTENCE_COUNTEREXAMPLES = [
     ("微信：kefu2020\\r\\n.工沿线居民出行方便了许多。", "the same, WeChat ID"),
     ("城南街道整治工程完工。加微信gl_kefu888\\r\\n.工沿线居民出行方便了许多。",
      "the same after a sentence: the literal \\r\\n right after it was unescaped on the second pass"),
+    ("扫码关注我们，获取更多资讯\n格林空调24小时人工客服电话号码查询《2025最新》\n"
+     "格林空调24小时人工客服电话号码查询《2025最新》\n责任编辑：陈思远\n责任编辑：陈思远\n"
+     "责任编辑：陈思远\n0\n近日，法院公开审理了一起开设赌场罪案件。",
+     "fixpoint cap (model+fixpoint): each pass removed one of the three editor lines and the "
+     "fourth pass one hotline title, so the 4-pass cap left the other for a second cleaning; "
+     "the cap is 16 now (a pass that removes nothing still ends the loop)"),
     ("格林空调售后服务电话:400-612-8377(点击咨询)" * 3,
      "missed catch: three glued hotline lines (87 chars) keep everything but the CTAs, because "
      "HotlineSegment.trigger needs five digits in a row (400-612-8377 has none); the second "

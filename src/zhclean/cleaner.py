@@ -39,8 +39,12 @@ class Evidence:
 class Cleaner:
     """Holds the rules for one configuration; build it once and call it on every page."""
 
-    #: Passes over the clean text before giving up on a fixpoint (two suffice on real pages).
-    max_passes = 4
+    #: Passes over the clean text before giving up on a fixpoint. Two suffice on real pages
+    #: (a pass that removes nothing ends the loop); a page of repeated lines that a pass
+    #: removes one at a time needs one pass for each (the model with `clean.fixpoint` removed
+    #: one of three repeated editor lines per pass, and 4 passes left a hotline title that a
+    #: fifth removed: tests/test_cleaner_properties.py).
+    max_passes = 16
     #: Set to a dict to collect CPU seconds per stage and rule (profiling; off by default).
     timings: dict[str, float] | None = None
     #: Most sentences a local rule's memo holds (it is emptied when full; a few MB each).
