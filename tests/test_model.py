@@ -200,3 +200,20 @@ def test_the_shipped_model_is_package_data_and_loads():
     assert model is load_model("shipped")  # once per process
     assert model.manifest["trained"]["pages"] >= 1000
     assert sum(p.stat().st_size for p in Path(str(folder)).iterdir()) < 20e6
+
+
+def test_threshold_floor_holds_only_sources_with_enough_pages():
+    """A source of a few dozen pages (one emptied page moves its content kept by points) does
+    not pin the thresholds to the content floor; a large source does, and a small one still
+    counts in the mean balanced score."""
+    from zhclean.model.train import MIN_CONTENT_KEPT, MIN_FLOOR_PAGES, _objective
+
+    scores = {"news": {"content_kept": 0.975, "balanced": 0.70},
+              "spam_pages": {"content_kept": 0.91, "balanced": 0.93}}
+    few = {"news": 3000, "spam_pages": MIN_FLOOR_PAGES - 1}
+    many = {"news": 3000, "spam_pages": MIN_FLOOR_PAGES}
+    assert _objective(scores, few) == (0.0, pytest.approx(0.815))
+    assert _objective(scores, many)[0] == pytest.approx(-(MIN_CONTENT_KEPT - 0.91))
+    short = {**scores, "news": {"content_kept": 0.96, "balanced": 0.75}}
+    assert _objective(short, few)[0] == pytest.approx(-(MIN_CONTENT_KEPT - 0.96))
+    assert _objective(short, few) < _objective(scores, few)  # losing text outranks removing junk
