@@ -406,9 +406,7 @@ def _train(examples: list[PageExample], records: list[dict[str, Any]], folds: in
 
     cv = _scores(examples, effective, owner, unit_threshold, page_oof, page_threshold)
     progress("done")
-    sources: dict[str, int] = {}
-    for e in examples:
-        sources[e.source] = sources.get(e.source, 0) + 1
+    sources = _pages_per_source(examples)
     manifest = {
         "format": FORMAT,
         "hash_bits": F.HASH_BITS,
@@ -517,7 +515,7 @@ def _objective(scores: dict[str, dict[str, float]], pages: dict[str, int]) -> tu
     return (-round(shortfall, 4), _mean_balanced(scores))
 
 
-def _pages_per_source(examples) -> dict[str, int]:
+def _pages_per_source(examples: Sequence[PageExample]) -> dict[str, int]:
     pages: dict[str, int] = {}
     for e in examples:
         pages[e.source] = pages.get(e.source, 0) + 1
