@@ -1,9 +1,5 @@
 """Round P: 350 more news pages, sampled as rounds E-N were, 7 batches of 50; round Q: 40 of
 them labelled a second time, by another annotator (agreement), 1 batch of 40."""
-import random
-from workspace import add_batches, first_labelling_round, save_round
+from workspace import round_with_agreement
 
-pool, pick, manifest = first_labelling_round("P", 350)
-rng = random.Random("zhclean-labels-2026-12-07-round-Q")
-add_batches(manifest, pool, rng.sample(sorted(pick), 40), "Q", 40)
-save_round(manifest, pool, pick)
+round_with_agreement("P", 350, "Q", 40)

@@ -1,9 +1,5 @@
 """Round R: 350 more news pages, sampled as rounds E-P were, 7 batches of 50; round S: 40 of
 them labelled a second time, by another annotator (agreement), 1 batch of 40."""
-import random
-from workspace import add_batches, first_labelling_round, save_round
+from workspace import round_with_agreement
 
-pool, pick, manifest = first_labelling_round("R", 350)
-rng = random.Random("zhclean-labels-2026-12-07-round-S")
-add_batches(manifest, pool, rng.sample(sorted(pick), 40), "S", 40)
-save_round(manifest, pool, pick)
+round_with_agreement("R", 350, "S", 40)

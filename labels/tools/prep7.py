@@ -1,9 +1,5 @@
 """Round J: 400 more news pages, sampled as rounds E-H were, 8 batches of 50; round K: 40 of
 them labelled a second time, by other annotators (agreement), 2 batches of 20."""
-import random
-from workspace import add_batches, first_labelling_round, save_round
+from workspace import round_with_agreement
 
-pool, pick, manifest = first_labelling_round("J", 400)
-rng = random.Random("zhclean-labels-2026-12-07-round-K")
-add_batches(manifest, pool, rng.sample(sorted(pick), 40), "K", 20)
-save_round(manifest, pool, pick)
+round_with_agreement("J", 400, "K", 40, second_size=20)

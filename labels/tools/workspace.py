@@ -100,3 +100,17 @@ def first_labelling_round(round_, n, size=50, source="news"):
     manifest = load_manifest()
     add_batches(manifest, pool, pick, round_, size, source)
     return pool, pick, manifest
+
+
+def round_with_agreement(first: str, n: int, second: str, k: int, size: int = 50, second_size: int | None = None,
+                         source: str = "news") -> None:
+    """Round `first` (`first_labelling_round`: `n` pages in batches of `size`) and round
+    `second`: `k` of its pages, drawn with the seed ``zhclean-labels-2026-12-07-round-<second>``,
+    for other annotators to label again (agreement), in batches of `second_size` (default `k`);
+    then the manifest and pages are saved."""
+    import random
+
+    pages, pick, manifest = first_labelling_round(first, n, size=size, source=source)
+    rng = random.Random(f"zhclean-labels-2026-12-07-round-{second}")
+    add_batches(manifest, pages, rng.sample(sorted(pick), k), second, second_size or k, source=source)
+    save_round(manifest, pages, pick, source=source)
