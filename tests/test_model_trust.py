@@ -24,9 +24,8 @@ RULES = [Removal(0, 10, "spam.region_list", {"items": 6}),
          Removal(20, 30, "spam.hotline", {})]
 
 
-def _gone(trusted=frozenset(), trusted_own=frozenset()) -> list[tuple[int, int, str]]:
-    removals = model_removals(UNITS, KEEP_ALL, lambda units: ["other_boilerplate"] * len(units), RULES,
-                              trusted, trusted_own=trusted_own)
+def _gone(trusted=frozenset()) -> list[tuple[int, int, str]]:
+    removals = model_removals(UNITS, KEEP_ALL, lambda units: ["other_boilerplate"] * len(units), RULES, trusted)
     return [(r.start, r.end, r.code) for r in removals]
 
 
@@ -37,38 +36,3 @@ def test_an_untrusted_rule_is_overruled_by_the_model() -> None:
 def test_a_trusted_code_stands_with_its_context_spreads() -> None:
     assert _gone(frozenset({"spam.region_list"})) == [(0, 10, "spam.region_list"), (10, 20, "spam.region_list")]
 
-
-def test_a_code_trusted_on_its_own_removals_leaves_its_context_spreads_to_the_model() -> None:
-    own = frozenset({"spam.region_list"})
-    assert _gone(own, own) == [(0, 10, "spam.region_list")]
-
-
-def _example(page_id: str, hard: list[bool], decided: list[bool], junk: list[bool]):
-    """A labelled page of ten-character units, `spam.region_list` evidence on some of them."""
-    from zhclean.model import features as F
-    from zhclean.model.junk_model import EVIDENCE_CODES
-    from zhclean.model.train import PageExample
-
-    names = F.dense_names(EVIDENCE_CODES)
-    n = len(hard)
-    units = _units([(10 * k, 10 * k + 10) for k in range(n)])
-    dense = np.zeros((n, len(names)), np.float32)
-    dense[:, names.index("hard:spam.region_list")] = hard
-    dense[:, names.index("decided:spam.region_list")] = decided
-    units = Units(units.starts, units.ends, units.lines, dense, units.grams, units.edges, units.title, units.signals)
-    is_junk = np.array(junk, dtype=bool)
-    sizes = np.full(n, 10.0)
-    return PageExample(page_id, "news", "content", units, sizes, np.where(is_junk, 0.0, 10.0),
-                       np.where(is_junk, 10.0, 0.0), np.where(is_junk, 0, -1))
-
-
-def test_a_code_rules_emit_is_trusted_on_their_own_removals_not_on_its_context_spreads() -> None:
-    from zhclean.model.train import trusted_codes
-
-    # 40 service-area lists the rule removed, all junk; on another page the context spread the
-    # code over 5 genuine sentences around one genuine list the rule removed: judged on every
-    # removal of the code the labels would distrust it (400 junk of 460 characters: 0.87)
-    lists = _example("a", [True] * 40, [True] * 40, [True] * 40)
-    report = _example("b", [True] + [False] * 5, [True] * 6, [False] * 6)
-    trusted = trusted_codes([lists, report])
-    assert trusted["spam.region_list"] == {"units": 41, "precision": round(400 / 410, 4), "own": True}

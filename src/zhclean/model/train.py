@@ -400,9 +400,9 @@ def _train(examples: list[PageExample], records: list[dict[str, Any]], folds: in
     progress("page model and thresholds")
     trusted = trusted_codes(examples)
     # the units a trusted rule removed most of go whatever the model says (`decide`)
-    forced = np.zeros(len(y), dtype=bool)
-    for code, seen in trusted.items():
-        forced |= _covered(dense, code, seen.get("own", False))
+    names = F.dense_names(EVIDENCE_CODES)
+    columns = [names.index(f"decided:{code}") for code in trusted]
+    forced = (dense[:, columns] >= 0.5).any(axis=1) if columns else np.zeros(len(y), dtype=bool)
     effective = np.where(forced, 1.0, p2)  # what decides each unit; the page model reads p2
     unit_threshold = _choose_unit_threshold(examples, effective, owner)
     rows = np.vstack([page_row(e.units, e.sizes, p2[owner == i], s1[owner == i], unit_threshold)
@@ -460,43 +460,25 @@ TRUST_SUPPORT = 20
 DISTRUST_PRECISION = 0.9
 
 
-def trusted_codes(examples: Sequence[PageExample]) -> dict[str, dict[str, Any]]:
-    """The rule codes whose removals the model does not overrule, with the support and
-    precision they were judged on (on the labelled pages, not the paragraph pages cut from
-    them). A code that rules emit themselves (hard removals of it cover a unit of the labelled
-    pages: ``own``) is judged on its rules' own removals that the context decisions kept, and
-    only those stand (`decide.model_removals`): the sentences a context decision spread it to
-    are the model's to judge. (Judged on every removal of the code, one weather report whose
-    list of provinces the context spread over 26 of its sentences held `spam.region_list` to a
-    precision of 0.91 over 62 units; on its rules' own removals it reads 0.997 over 33.) The
-    other codes (page and context decisions: `spam.spliced`, `boilerplate.edge_block`, …) are
-    judged on all their removals."""
+def trusted_codes(examples: Sequence[PageExample]) -> dict[str, dict[str, float]]:
+    """The rule codes whose removals (after the context decisions) the model does not
+    overrule, with the support and precision they were judged on (on the labelled pages,
+    not the paragraph pages cut from them)."""
     examples = [e for e in examples if e.source not in DERIVED_SOURCES]  # (they repeat labelled text)
     names = F.dense_names(EVIDENCE_CODES)
     dense = np.vstack([e.units.dense for e in examples])
     content = np.concatenate([e.content for e in examples])
     junk = np.concatenate([e.junk for e in examples])
-    out: dict[str, dict[str, Any]] = {}
+    out = {}
     for code in EVIDENCE_CODES:
-        own = bool((dense[:, names.index(f"hard:{code}")] >= 0.5).any())
-        covered = _covered(dense, code, own)
+        covered = dense[:, names.index(f"decided:{code}")] >= 0.5
         units = int(covered.sum())
         chars = float((content[covered] + junk[covered]).sum())
         precision = float(junk[covered].sum() / chars) if chars else 1.0
         if (units >= TRUST_SUPPORT and precision >= TRUST_PRECISION) or \
                 (units < TRUST_SUPPORT and precision >= DISTRUST_PRECISION):
-            out[code] = {"units": units, "precision": round(precision, 4), **({"own": True} if own else {})}
+            out[code] = {"units": units, "precision": round(precision, 4)}
     return out
-
-
-def _covered(dense: np.ndarray, code: str, own: bool) -> np.ndarray:
-    """The units most of which removals of `code` cover after the context decisions; with
-    `own`, only those its rules' own (hard) removals cover too."""
-    names = F.dense_names(EVIDENCE_CODES)
-    covered = dense[:, names.index(f"decided:{code}")] >= 0.5
-    if own:
-        covered &= dense[:, names.index(f"hard:{code}")] >= 0.5
-    return covered
 
 
 def _sigmoid(x):

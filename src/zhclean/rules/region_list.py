@@ -114,31 +114,11 @@ class RegionList:
     @staticmethod
     def _is_sentence(text: str, items: list[str]) -> bool:
         """A list inside a sentence: a lead-in of prose before the first item and a full stop
-        at the end ("获评示范镇的有：光村镇、…、邦溪镇。"); a lead-in that names the list with a
-        connective before its first separator ("西部地区包括内蒙古、广西、…", "分别为崇义县、…"),
-        unless it is a service-area label; or a last item that runs on after 等 ("…、湖北等地的
-        部分地区", "…、镇江等8个高新区"). On the training pages the rule's removals that the
-        labels kept were such sentences: weather reports, rankings, statistics regions."""
-        first = _FIRST_ITEM.split(text, maxsplit=1)[0]
-        if (m := _LEAD_IN.search(first)) and not _SERVICE_WORDS.search(first[:m.end()]):
-            return True
-        if _RUNS_ON.search(items[-1]):
-            return True
+        at the end ("获评示范镇的有：光村镇、…、邦溪镇。")."""
         if not ends_sentence(text):
             return False
         lead = regex.split(r"[:：]", items[0], maxsplit=1)
         return len(lead) == 2 and han_count(lead[0]) >= 4 and place_coverage(lead[0]) < 0.5
-
-
-#: What comes before a list's first separator.
-_FIRST_ITEM = regex.compile(r"[、/|｜;；]")
-#: A connective that names a list in prose ("包括", "分别为"), after at least one Han character
-#: or at the start of the sentence.
-_LEAD_IN = regex.compile(r"(?:包括|分别为|分别是|依次为|分别有|共有|涉及)")
-#: ... not when it belongs to a service-area label ("服务区域包括：").
-_SERVICE_WORDS = regex.compile(r"服务|维修|售后|销售|营销|经营|网点|覆盖|业务|上门")
-#: A last item that runs on in prose after 等 ("湖北等地的部分地区", "镇江等8个高新区").
-_RUNS_ON = regex.compile(r"\p{Han}等(?:地|\d|[一二三四五六七八九十两]+个|省|市|县|城市|地区)")
 
 
 #: A service-area label, the way the glued lists open ("服务区域：", "上门服务范围：",
