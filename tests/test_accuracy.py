@@ -24,15 +24,17 @@ SHARED = ROOT.parent / "shared" / "data"
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is not beside the checkout")
 
 #: (label file, content kept floor, junk removed floor) on the validation split, just under
-#: what the shipped model measures (bench/score_labels.py, 2026-12-07, the page trees): news
-#: 0.979 / 0.500 (941 pages, the split grown with label rounds E-V), wechat 0.973 / 0.959
-#: (115 pages, rounds L and X in), spam pages 0.999 / 0.613, extraction pages 0.992 / 0.892.
-#: The issue's target (0.97 / 0.90 per source) is not met on news and spam pages (README.md).
+#: what the shipped model measures (bench/score_labels.py, 2026-12-07, the sixth round's
+#: model): news 0.988 / 0.711 (1,094 pages, the split grown with label rounds E-AB), wechat
+#: 0.978 / 0.966 (115 pages), spam pages 0.999 / 0.613, extraction pages 0.978 / 0.893 (the
+#: model before kept 0.992 of their content and removed 0.892 of their junk: the new one keeps
+#: less, above the 0.97 target). The issue's target (0.97 / 0.90 per source) is not met on
+#: news and spam pages (README.md).
 VALIDATION_FLOORS = [
-    ("news.jsonl", 0.975, 0.49),
-    ("wechat.jsonl", 0.965, 0.95),
+    ("news.jsonl", 0.98, 0.69),
+    ("wechat.jsonl", 0.97, 0.955),
     ("spam_pages.jsonl", 0.99, 0.6),
-    ("extraction_pages.jsonl", 0.985, 0.88),
+    ("extraction_pages.jsonl", 0.972, 0.88),
 ]
 
 

@@ -97,14 +97,21 @@ def test_after_cleaning_one_article_in_two_templates_is_a_duplicate():
     assert raw["b"].kept and raw["c"].kept
 
 
-def test_spam_wrapped_example_pages_dedup_on_clean_text():
+@pytest.mark.parametrize("model", ["off", pytest.param("shipped", marks=pytest.mark.xfail(strict=True, reason=(
+    "known weakness of the sixth round's model (issue 11 notes, docs/model.md): it keeps the two "
+    "service-area lines of spam-wrapped-news (spam.region_list is no longer trusted: on the grown "
+    "training pages the rule also removed genuine lists in prose, and the model scores these lines "
+    "0.24-0.43 against its 0.775 threshold), so that page's clean text is no longer a near copy of "
+    "its repost's")))])
+def test_spam_wrapped_example_pages_dedup_on_clean_text(model: str):
     """examples/pages.jsonl: one article in two spam templates is a duplicate; two articles in
     one template are not. Needs the cleaner to remove the templates."""
     from zhclean import clean_text
+    from zhclean.config import CleanConfig
 
     pages = {r["id"]: r.get("text", "") for r in map(json.loads, EXAMPLES.open(encoding="utf-8"))}
     ids = ["spam-wrapped-news", "spam-wrapped-news-repost", "spam-wrapped-library"]
-    dec = run((i, clean_text(pages[i]).text) for i in ids)
+    dec = run((i, clean_text(pages[i], config=CleanConfig(model=model)).text) for i in ids)
     news, repost, lib = (dec[i] for i in ids)
     assert news.cluster_id == repost.cluster_id and not (news.kept and repost.kept)
     assert lib.kept and lib.cluster_size == 1
