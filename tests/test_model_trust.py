@@ -35,4 +35,3 @@ def test_an_untrusted_rule_is_overruled_by_the_model() -> None:
 
 def test_a_trusted_code_stands_with_its_context_spreads() -> None:
     assert _gone(frozenset({"spam.region_list"})) == [(0, 10, "spam.region_list"), (10, 20, "spam.region_list")]
-
