@@ -1,0 +1,5 @@
+"""Round AD: 350 more news pages, sampled as rounds E-AB were, 7 batches of 50; round AE: 40 of
+them labelled a second time, by another annotator (agreement), 1 batch of 40."""
+from workspace import round_with_agreement
+
+round_with_agreement("AD", 350, "AE", 40)
