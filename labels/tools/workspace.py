@@ -14,7 +14,7 @@ from segtool import segments  # noqa: E402
 
 #: Rounds whose labels are the first labelling of their pages (the others label pages of these a
 #: second time, by other annotators: agreement).
-FIRST_ROUNDS = ("A", "C", "E", "G", "H", "J", "L", "N", "P", "R", "T", "V", "X", "Z", "AB", "AD", "AF")
+FIRST_ROUNDS = ("A", "C", "E", "G", "H", "J", "L", "N", "P", "R", "T", "V", "X", "Z", "AB", "AD", "AF", "AH", "AJ")
 
 
 def write_batch(name, pages):
