@@ -344,6 +344,9 @@ def _train(examples: list[PageExample], records: list[dict[str, Any]], folds: in
     w = np.sqrt(sizes)
     w2 = sizes * weight
     owner = np.concatenate([np.full(len(e.units), i) for i, e in enumerate(examples)])
+    # example i's units are rows bounds[i]:bounds[i + 1] of every per-unit array (a slice, not
+    # a mask over all units: that made the stages after the fits quadratic in the pages)
+    bounds = np.cumsum([0] + [len(e.units) for e in examples])
     fold_of_page = _folds(examples, folds)
     fold = fold_of_page[owner]
     if y.all() or not y.any():
@@ -387,7 +390,7 @@ def _train(examples: list[PageExample], records: list[dict[str, Any]], folds: in
     del Xk
 
     progress("second stage (cross-fitted)")
-    X2 = np.vstack([stacked(e.units.dense, e.units.lines, e.sizes, s1[owner == i])
+    X2 = np.vstack([stacked(e.units.dense, e.units.lines, e.sizes, s1[bounds[i]:bounds[i + 1]])
                     for i, e in enumerate(examples)])
     p2 = np.zeros(len(y))
     for k in range(folds):
@@ -404,8 +407,8 @@ def _train(examples: list[PageExample], records: list[dict[str, Any]], folds: in
     columns = [names.index(f"decided:{code}") for code in trusted]
     forced = (dense[:, columns] >= 0.5).any(axis=1) if columns else np.zeros(len(y), dtype=bool)
     effective = np.where(forced, 1.0, p2)  # what decides each unit; the page model reads p2
-    unit_threshold = _choose_unit_threshold(examples, effective, owner)
-    rows = np.vstack([page_row(e.units, e.sizes, p2[owner == i], s1[owner == i], unit_threshold)
+    unit_threshold = _choose_unit_threshold(examples, effective, bounds)
+    rows = np.vstack([page_row(e.units, e.sizes, p2[bounds[i]:bounds[i + 1]], s1[bounds[i]:bounds[i + 1]], unit_threshold)
                       for i, e in enumerate(examples)])
     spam = np.array([e.verdict == "all_spam" for e in examples])
     page_oof = np.zeros(len(examples))
@@ -413,9 +416,9 @@ def _train(examples: list[PageExample], records: list[dict[str, Any]], folds: in
         test = fold_of_page == k
         page_oof[test] = _sigmoid(_fit_page(rows[~test], spam[~test]).raw_score(rows[test]))
     page_model = _fit_page(rows, spam)
-    page_threshold = _choose_page_threshold(examples, effective, owner, unit_threshold, page_oof)
+    page_threshold = _choose_page_threshold(examples, effective, bounds, unit_threshold, page_oof)
 
-    cv = _scores(examples, effective, owner, unit_threshold, page_oof, page_threshold)
+    cv = _scores(examples, effective, bounds, unit_threshold, page_oof, page_threshold)
     progress("done")
     sources = _pages_per_source(examples)
     manifest = {
@@ -446,7 +449,7 @@ def _train(examples: list[PageExample], records: list[dict[str, Any]], folds: in
               "kind_grams": kind_grams, "kind_dense": kind_dense, "kind_bias": kind_bias,
               **{f"stage2_{k}": v for k, v in stage2.arrays().items()},
               **{f"page_{k}": v for k, v in page_model.arrays().items()}}
-    crossed = {e.id: (effective[owner == i], float(page_oof[i])) for i, e in enumerate(examples)}
+    crossed = {e.id: (effective[bounds[i]:bounds[i + 1]], float(page_oof[i])) for i, e in enumerate(examples)}
     return Trained(manifest, arrays, crossed, (s1, coef, bias))
 
 
@@ -485,11 +488,12 @@ def _sigmoid(x):
     return 1.0 / (1.0 + np.exp(-np.clip(x, -50, 50)))
 
 
-def _scores(examples, p2, owner, unit_threshold, page_prob=None, page_threshold=1.0) -> dict[str, dict[str, float]]:
-    """Content kept and junk removed (visible characters) per source, from unit decisions."""
+def _scores(examples, p2, bounds, unit_threshold, page_prob=None, page_threshold=1.0) -> dict[str, dict[str, float]]:
+    """Content kept and junk removed (visible characters) per source, from unit decisions
+    (`p2`: every example's units in turn, example i's at ``bounds[i]:bounds[i + 1]``)."""
     tot: dict[str, np.ndarray] = {}
     for i, e in enumerate(examples):
-        gone = p2[owner == i] > unit_threshold
+        gone = p2[bounds[i]:bounds[i + 1]] > unit_threshold
         if page_prob is not None and page_prob[i] > page_threshold:
             gone = np.ones_like(gone)
         c_out, j_out = e.outside
@@ -534,17 +538,17 @@ def _pages_per_source(examples: Sequence[PageExample]) -> dict[str, int]:
     return pages
 
 
-def _choose_unit_threshold(examples, p2, owner) -> float:
+def _choose_unit_threshold(examples, p2, bounds) -> float:
     grid = np.round(np.linspace(0.2, 0.95, 31), 4)
     pages = _pages_per_source(examples)
-    best = max(grid, key=lambda t: (_objective(_scores(examples, p2, owner, t), pages), -abs(t - 0.5)))
+    best = max(grid, key=lambda t: (_objective(_scores(examples, p2, bounds, t), pages), -abs(t - 0.5)))
     return float(best)
 
 
-def _choose_page_threshold(examples, p2, owner, unit_threshold, page_prob) -> float:
+def _choose_page_threshold(examples, p2, bounds, unit_threshold, page_prob) -> float:
     grid = np.round(np.r_[np.linspace(0.3, 0.95, 27), 1.0], 4)
     pages = _pages_per_source(examples)
-    best = max(grid, key=lambda t: (_objective(_scores(examples, p2, owner, unit_threshold, page_prob, t), pages), t))
+    best = max(grid, key=lambda t: (_objective(_scores(examples, p2, bounds, unit_threshold, page_prob, t), pages), t))
     return float(best)
 
 
