@@ -25,13 +25,14 @@ needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is
 
 #: (label file, content kept floor, junk removed floor) on the validation split, just under
 #: what the shipped model measures (bench/score_labels.py, 2026-12-07, the sixth round's
-#: model): news 0.989 / 0.726 (1,161 pages, the split grown with label rounds E-AD), wechat
+#: model): news 0.990 / 0.661 (1,364 pages, the split grown with label rounds E-AJ; 0.989 /
+#: 0.726 on the 1,161 of them before rounds AF-AJ), wechat
 #: 0.978 / 0.966 (115 pages), spam pages 0.999 / 0.613, extraction pages 0.978 / 0.893 (the
 #: model before kept 0.992 of their content and removed 0.892 of their junk: the new one keeps
 #: less, above the 0.97 target). The issue's target (0.97 / 0.90 per source) is not met on
 #: news and spam pages (README.md).
 VALIDATION_FLOORS = [
-    ("news.jsonl", 0.98, 0.69),
+    ("news.jsonl", 0.98, 0.64),
     ("wechat.jsonl", 0.97, 0.955),
     ("spam_pages.jsonl", 0.99, 0.6),
     ("extraction_pages.jsonl", 0.972, 0.88),
