@@ -51,6 +51,23 @@ def test_training_twice_on_the_same_labels_gives_the_same_model_byte_for_byte(sm
     assert _digest(again) == _digest(small_model)
 
 
+def test_trust_chosen_by_cross_fitting_is_recorded_and_deterministic(small_labels, tmp_path):
+    folders = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        result = CliRunner().invoke(main, ["train", str(small_labels), "-o", str(out), "--folds", "3", "-q",
+                                           "--trust", "cv"])
+        assert result.exit_code == 0, result.output
+        folders.append(out)
+    assert _digest(folders[0]) == _digest(folders[1])
+    manifest = json.loads((folders[0] / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["trained"]["trust"] == "cv"
+    model = load_model(str(folders[0]))
+    assert model.trusted == set(manifest["trusted_codes"])
+    assert model.trusted_own == {c for c, seen in manifest["trusted_codes"].items() if seen.get("own")}
+    assert all({"units", "precision"} <= set(seen) for seen in manifest["trusted_codes"].values())
+
+
 def test_a_first_training_in_a_process_fits_on_one_thread(small_labels, tmp_path):
     """threadpoolctl limits only the thread pools loaded when the limit is set: a first
     training in a process (scikit-learn and LightGBM not yet imported) must still fit on one

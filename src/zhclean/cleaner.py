@@ -13,7 +13,7 @@ from zhclean.config import CleanConfig, NormalizeConfig
 from zhclean.context import decide, residue
 from zhclean.document import CleanedPage, Removal, merge_removals, render_kept, render_kept_with_offsets
 from zhclean.errors import ConfigError
-from zhclean.model.decide import model_removals
+from zhclean.model.decide import MAX_INNER_SHARE, model_removals
 from zhclean.model.features import unit_features, visible_sizes
 from zhclean.model.junk_model import load_model
 from zhclean.normalize import normalize
@@ -133,7 +133,7 @@ class Cleaner:
         units = self._run("model (features)", unit_features, page, model.codes, hard, soft.values(), decided)
         judgement = self._run("model (judge)", model.judge, units, visible_sizes(page, units))
         removals = self._run("model (removals)", model_removals, units, judgement, model.kinds_of, decided,
-                             model.trusted)
+                             model.trusted, MAX_INNER_SHARE, model.trusted_own)
         return removals, False, {"page_junk": round(judgement.page, 4)}
 
     def evidence(self, text: str, title: str | None = None) -> "Evidence":

@@ -332,10 +332,14 @@ def eval_command(labelled: tuple[str, ...], pages_dir: str | None, split: str, o
                    "hash of its id).")
 @click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True,
               help="Groups of pages for cross-fitting the stages and choosing thresholds.")
+@click.option("--trust", type=click.Choice(["bar", "cv"]), default="bar", show_default=True,
+              help="How the rule codes whose removals stand whatever the model says are chosen: "
+                   "'bar', those the labelled pages agree with at least 97 percent of the time; 'cv', "
+                   "those that raise the cross-fitted scores when forced (docs/model.md).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
 @config_options
-def train(labels: tuple[str, ...], output: str, pages_dir: str | None, split: str, folds: int, quiet: bool,
-          config_path: str | None, overrides: tuple[str, ...]) -> None:
+def train(labels: tuple[str, ...], output: str, pages_dir: str | None, split: str, folds: int, trust: str,
+          quiet: bool, config_path: str | None, overrides: tuple[str, ...]) -> None:
     """Train a junk model on LABELS (JSONL of labelled pages: id, text or page_file + sha1,
     drop [[start, end, kind]], verdict, source) and write it to OUTPUT; then
     `zhclean clean --model OUTPUT`. Needs the training extra: pip install 'zhclean[train]'.
@@ -362,7 +366,7 @@ def train(labels: tuple[str, ...], output: str, pages_dir: str | None, split: st
 
     off = tuple(sorted(set(config.clean.disable) | set(RULES_OFF)))
     cleaner = Cleaner(replace(config.clean, model="off", disable=off), config.normalize)
-    trained = train_model(records, folds=folds, cleaner=cleaner, progress=progress)
+    trained = train_model(records, folds=folds, cleaner=cleaner, progress=progress, trust=trust)
     save_model(output, trained.manifest, trained.arrays)
     if not quiet:
         click.echo(read_model(output).describe(), err=True)

@@ -7,7 +7,9 @@
 * A unit most of which a *trusted* rule removed goes too, whatever the model says: a rule
   code the labelled pages agreed with at least 97 % of the time, or one they hold too few
   examples of for the model to have learned to overrule it (`train.trusted_codes`, in the
-  model's manifest).
+  model's manifest). For a code trusted on its rule's own removals (``own``: the codes that
+  rules emit themselves), only those stand: a context decision that spread the code to a
+  neighbouring sentence (``detail.context``) is left to the model, as the labels judged it.
 * A unit the model keeps keeps it all, except the rules' spans *inside* it: a removal that
   covers less than `max_inner_share` of the unit (an injected casino name, a trailing
   reporter credit, a contact glued to a sentence) stays, with its own code and evidence. A
@@ -38,10 +40,12 @@ MAX_INNER_SHARE = 0.5
 
 def model_removals(units: Units, judgement: Judgement, kinds_of: Callable[[Units], Sequence[str]],
                    rules: Sequence[Removal], trusted: frozenset[str] = frozenset(),
-                   max_inner_share: float = MAX_INNER_SHARE) -> tuple[Removal, ...]:
+                   max_inner_share: float = MAX_INNER_SHARE,
+                   trusted_own: frozenset[str] = frozenset()) -> tuple[Removal, ...]:
     """The page's removals (see the module docstring). `rules` are the rules' removals after
     their context decisions, sorted and disjoint (`Evidence.decided`); `kinds_of` names the
-    kind of the junk units no rule named (`JunkModel.kinds_of`, asked once per page)."""
+    kind of the junk units no rule named (`JunkModel.kinds_of`, asked once per page);
+    `trusted_own`: the trusted codes whose context removals do not stand."""
     starts, ends = units.starts, units.ends
     n = len(units)
     junk = np.ones(n, dtype=bool) if judgement.all_junk else judgement.junk_units.copy()
@@ -51,6 +55,9 @@ def model_removals(units: Units, judgement: Judgement, kinds_of: Callable[[Units
     index = {code: i for i, code in enumerate(codes)}
     # (start, end, code index) of each rule removal, in one array
     table = np.array([(r.start, r.end, index[r.code]) for r in rules], dtype=np.int64).reshape(-1, 3)
+    # a trusted code's context removal forces nothing when the code is trusted on its own
+    forcing = np.array([r.code in trusted and not (r.code in trusted_own and "context" in r.detail)
+                        for r in rules], dtype=bool)
     spans, code_of = table[:, :2], table[:, 2]
     lo = np.searchsorted(ends, spans[:, 0], side="right")
     hi = np.searchsorted(starts, spans[:, 1], side="left")
@@ -67,13 +74,17 @@ def model_removals(units: Units, judgement: Judgement, kinds_of: Callable[[Units
                         minlength=n * width).reshape(n, width)  # (whole numbers, exact in float64)
     best = cover.argmax(axis=1)
     most = 2 * cover[np.arange(n), best] >= ends - starts
+    forced = np.zeros(n, dtype=bool)  # most of the unit removed by forcing removals of its code
+    if forcing.any():
+        force_cover = np.bincount(unit * width + code_of[which], weights=(clip_end - clip_start) * forcing[which],
+                                  minlength=n * width).reshape(n, width)
+        forced = 2 * force_cover[np.arange(n), best] >= ends - starts
     named: dict[int, str] = {}  # unit -> the code of the rule that removed most of it
     for u in np.flatnonzero(most).tolist():
         code = codes[best[u]]
         if code in RULE_KINDS:
             named[u] = code
-        if code in trusted:
-            junk[u] = True  # a rule the labelled pages trust: its removal stands
+    junk |= forced  # a rule the labelled pages trust: its removal stands
     out: list[Removal] = []
     page_score = round(judgement.page, 3) if judgement.all_junk else None
     gone = np.flatnonzero(junk).tolist()

@@ -111,6 +111,10 @@ class JunkModel:
         #: Rule codes whose removal of most of a unit stands whatever the model says
         #: (`zhclean.model.train.trusted_codes`).
         self.trusted: frozenset[str] = frozenset(manifest.get("trusted_codes", {}))
+        #: ... those of them trusted on their rule's own removals: their context removals do not
+        #: stand (`decide.model_removals`; a model trained before this knew no such codes).
+        self.trusted_own: frozenset[str] = frozenset(
+            code for code, seen in manifest.get("trusted_codes", {}).items() if seen.get("own"))
         #: Rules the model was trained without: the cleaner does not run them for it.
         self.rules_off: tuple[str, ...] = tuple(manifest.get("rules_off", ()))
         self.unit_threshold = float(manifest["thresholds"]["unit"])
