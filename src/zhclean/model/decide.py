@@ -7,7 +7,8 @@
 * A unit most of which a *trusted* rule removed goes too, whatever the model says: a rule
   code the labelled pages agreed with at least 97 % of the time, or one they hold too few
   examples of for the model to have learned to overrule it (`train.trusted_codes`, in the
-  model's manifest). For a code trusted on its rule's own removals (``own``: the codes that
+  model's manifest; or, trained with ``--trust cv``, a code whose forced removals raised the
+  cross-fitted scores, `train.trusted_by_cross_fitting`). For a code trusted on its rule's own removals (``own``: the codes that
   rules emit themselves), only those stand: a context decision that spread the code to a
   neighbouring sentence (``detail.context``) is left to the model, as the labels judged it.
 * A unit the model keeps keeps it all, except the rules' spans *inside* it: a removal that
