@@ -476,13 +476,12 @@ def trusted_codes(examples: Sequence[PageExample]) -> dict[str, dict[str, float]
     overrule, with the support and precision they were judged on (on the labelled pages,
     not the paragraph pages cut from them)."""
     examples = [e for e in examples if e.source not in DERIVED_SOURCES]  # (they repeat labelled text)
-    names = F.dense_names(EVIDENCE_CODES)
     dense = np.vstack([e.units.dense for e in examples])
     content = np.concatenate([e.content for e in examples])
     junk = np.concatenate([e.junk for e in examples])
     out = {}
     for code in EVIDENCE_CODES:
-        covered = dense[:, names.index(f"decided:{code}")] >= 0.5
+        covered = _covered(dense, code, own=False)
         units = int(covered.sum())
         chars = float((content[covered] + junk[covered]).sum())
         precision = float(junk[covered].sum() / chars) if chars else 1.0
