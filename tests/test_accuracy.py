@@ -24,17 +24,15 @@ SHARED = ROOT.parent / "shared" / "data"
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is not beside the checkout")
 
 #: (label file, content kept floor, junk removed floor) on the validation split, just under
-#: what the shipped model measures (bench/score_labels.py, 2026-12-07, the sixth round's
-#: model): news 0.990 / 0.661 (1,364 pages, the split grown with label rounds E-AJ; 0.989 /
-#: 0.726 on the 1,161 of them before rounds AF-AJ), wechat
-#: 0.978 / 0.966 (115 pages), spam pages 0.999 / 0.613, extraction pages 0.978 / 0.893 (the
-#: model before kept 0.992 of their content and removed 0.892 of their junk: the new one keeps
-#: less, above the 0.97 target). The issue's target (0.97 / 0.90 per source) is not met on
-#: news and spam pages (README.md).
+#: what the shipped model measures (bench/score_labels.py, 2026-12-07, the eighth round's
+#: model): news 0.983 / 0.680, 61 of 85 all-spam pages emptied (1,364 pages; the sixth round's
+#: model 0.990 / 0.661), wechat 0.972 / 0.961 (115 pages), spam pages 0.997 / 0.658,
+#: extraction pages 0.975 / 0.897. The issue's target (0.97 / 0.90 per source) is not met on
+#: news, spam pages and extraction pages (README.md).
 VALIDATION_FLOORS = [
-    ("news.jsonl", 0.98, 0.64),
+    ("news.jsonl", 0.98, 0.66),
     ("wechat.jsonl", 0.97, 0.955),
-    ("spam_pages.jsonl", 0.99, 0.6),
+    ("spam_pages.jsonl", 0.99, 0.64),
     ("extraction_pages.jsonl", 0.972, 0.88),
 ]
 

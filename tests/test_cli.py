@@ -53,10 +53,8 @@ def test_clean_with_other_field_names_and_derived_ids(tmp_path):
 
 
 def test_run_writes_stats_config_and_summary(tmp_path):
-    # the rules alone: the shipped model keeps the service-area lines of one of the sample's
-    # two copies of an article, which then no longer dedup (a known weakness, test_dedup.py)
     result = invoke("run", SAMPLE, "-o", str(tmp_path), "--set", "filters.min_chars=100",
-                    "--set", "clean.model=off", "--workers", "1")
+                    "--workers", "1")
     assert result.exit_code == 0
     assert "pages in" in result.output and "kept" in result.output
     stats = json.loads((tmp_path / "stats.json").read_text())
@@ -67,9 +65,8 @@ def test_run_writes_stats_config_and_summary(tmp_path):
 
 
 def test_run_stage_switches(tmp_path):
-    # (the rules alone, as above: on the sample they find duplicates, so switching dedup off shows)
-    result = invoke("run", SAMPLE, "-o", str(tmp_path), "-q", "--no-dedup", "--no-filters",
-                    "--set", "clean.model=off")
+    # (on the sample the cleaner finds duplicates, so switching dedup off shows)
+    result = invoke("run", SAMPLE, "-o", str(tmp_path), "-q", "--no-dedup", "--no-filters")
     assert result.exit_code == 0
     stats = json.loads((tmp_path / "stats.json").read_text())
     assert not any(code.startswith(("dup.", "doc.")) for code in stats["reasons"])

@@ -97,12 +97,7 @@ def test_after_cleaning_one_article_in_two_templates_is_a_duplicate():
     assert raw["b"].kept and raw["c"].kept
 
 
-@pytest.mark.parametrize("model", ["off", pytest.param("shipped", marks=pytest.mark.xfail(strict=True, reason=(
-    "known weakness of the sixth round's model (issue 11 notes, docs/model.md): it keeps the two "
-    "service-area lines of spam-wrapped-news (spam.region_list is no longer trusted: on the grown "
-    "training pages the rule also removed genuine lists in prose, and the model scores such lists "
-    "under its 0.775 threshold), so that page's clean text is no longer a near copy of its "
-    "repost's")))])
+@pytest.mark.parametrize("model", ["off", "shipped"])
 def test_spam_wrapped_example_pages_dedup_on_clean_text(model: str):
     """examples/pages.jsonl: one article in two spam templates is a duplicate; two articles in
     one template are not. Needs the cleaner to remove the templates."""

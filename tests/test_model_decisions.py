@@ -38,18 +38,23 @@ def test_a_hotline_doorway_above_an_article_loses_the_doorway(cleaner):
     assert all("score" in r.detail or r.code for r in page.removals)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known weakness of the sixth round's model (issue 11 notes, docs/model.md): spam.region_list "
-    "is no longer trusted (on the grown training pages the rule also removed genuine lists named in "
-    "prose, and context spread it over a weather report: precision 0.91 over 62 sentences), and the "
-    "model scores these two lists 0.24 and 0.39, under its 0.775 threshold; the model before "
-    "removed them through the trusted rule"))
 def test_a_service_area_list_goes(cleaner):
     text = "\n".join([ARTICLE, "格林空调维修服务全国服务区域:",
                       "杭州市西湖区、宁波市鄞州区、温州市乐清市、绍兴市柯桥区、湖州市长兴县、嘉兴市海宁市、金华市义乌市",
                       "成都市武侯区、绵阳市涪城区、南充市顺庆区、宜宾市翠屏区、泸州市江阳区、达州市通川区"])
     _, out = kept(cleaner, text)
     assert "宁波市鄞州区" not in out and "绵阳市涪城区" not in out
+    assert ARTICLE in out.replace("\n", "")
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "known weakness of the eighth round's model (issue 11 notes): it scores this breadcrumb 0.34, "
+    "under its 0.800 threshold, and boilerplate.nav is not trusted (the sixth round's model scored "
+    "it 0.785 and removed it; the rules alone remove it); on the validation pages' navigation it "
+    "removes as much as before (news 0.898 against 0.887), WeChat less (0.963 against 0.986)"))
+def test_a_breadcrumb_above_an_article_goes(cleaner):
+    _, out = kept(cleaner, "您的位置：首页 > 新闻中心 > 本地要闻\n清水河治理三年见成效\n" + ARTICLE)
+    assert "新闻中心" not in out
     assert ARTICLE in out.replace("\n", "")
 
 
