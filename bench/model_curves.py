@@ -29,7 +29,7 @@ from zhclean.config import CleanConfig
 from zhclean.evaluate import evaluate
 from zhclean.labels import load_label_files
 from zhclean.model.junk_model import save_model
-from zhclean.model.train import train
+from zhclean.model.train import TRUST_MODES, train
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = REPO.parent / "shared" / "data"
@@ -40,8 +40,10 @@ def share_of(page_id: str) -> float:
     return int(hashlib.sha256(f"curve:{page_id}".encode()).hexdigest()[:8], 16) / 2**32
 
 
-def fit(records: list[dict], folder: Path) -> str:
-    trained = train(records, cleaner=Cleaner(CleanConfig(model="off")))
+def fit(records: list[dict], folder: Path, trust: str = "cv") -> str:
+    """A model trained as `zhclean train --trust TRUST` trains it (its default cleaner: the
+    rules without `train.RULES_OFF`)."""
+    trained = train(records, trust=trust)
     save_model(folder, trained.manifest, trained.arrays)
     return str(folder)
 
@@ -64,11 +66,12 @@ def show(title: str, rows: dict[str, dict]) -> None:
               f"balanced={s['balanced']:.4f} all_spam_emptied={s['all_spam_emptied']}", flush=True)
 
 
-def _job(kind: str, key: str, train_ids: list[str], score_ids: list[str], folder: str) -> tuple[str, str, int, dict, float]:
+def _job(kind: str, key: str, train_ids: list[str], score_ids: list[str], folder: str,
+         trust: str) -> tuple[str, str, int, dict, float]:
     """One model: trained on `train_ids`, scored on `score_ids` (in a fresh process each)."""
     started = time.perf_counter()
     everything = {str(p["id"]): p for p in load_label_files(sorted((REPO / "labels").glob("*.jsonl")), PAGES, "all")}
-    model = fit([everything[i] for i in train_ids], Path(folder))
+    model = fit([everything[i] for i in train_ids], Path(folder), trust)
     rows = scores(model, [everything[i] for i in score_ids])
     return kind, key, len(train_ids), rows, time.perf_counter() - started
 
@@ -80,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-loso", action="store_true", help="skip leave-one-source-out")
     parser.add_argument("--workers", type=int, default=2, help="models trained at once, one process each (default 2)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--trust", choices=TRUST_MODES, default="cv",
+                        help="how the trusted rule codes are chosen (zhclean train --trust; default cv, as the "
+                             "shipped model was trained)")
     args = parser.parse_args(argv)
     if not PAGES.is_dir():
         print(f"model_curves: {PAGES} not found: the shared data sits beside the checkout", file=sys.stderr)
@@ -101,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         # each model in a process of its own, so that no training sees another's leftovers
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=args.workers, mp_context=context, max_tasks_per_child=1) as pool:
-            for kind, key, n, rows, secs in map(lambda f: f.result(), [pool.submit(_job, *job) for job in jobs]):
+            for kind, key, n, rows, secs in map(lambda f: f.result(), [pool.submit(_job, *job, args.trust) for job in jobs]):
                 if kind == "curve":
                     figures["curve"][key] = {"train_pages": n, "validation": rows}
                     show(f"learning curve: {float(key):.0%} of the training pages ({n} pages, {secs:.0f} s), "

@@ -210,13 +210,13 @@ class Trained:
 
 
 def train(records: Iterable[dict[str, Any]], *, folds: int = 5, cleaner: Cleaner | None = None,
-          progress: Callable[[str], None] = lambda message: None, trust: str = "bar") -> Trained:
+          progress: Callable[[str], None] = lambda message: None, trust: str = "cv") -> Trained:
     """Train a model on labelled page records (``id``, ``text``, ``drop``, ``verdict``,
     optional ``title`` and ``source``). Deterministic: the same records give the same arrays.
     `cleaner` finds the rules' evidence (with its rules disabled, the model does without
     them: its manifest says so); by default the rules without `RULES_OFF`. `trust`: how the
-    rule codes whose removals stand are chosen (``bar``: `trusted_codes`; ``cv``:
-    `trusted_by_cross_fitting`)."""
+    rule codes whose removals stand are chosen (``cv``, the default: `trusted_by_cross_fitting`;
+    ``bar``: `trusted_codes`)."""
     if trust not in TRUST_MODES:
         raise ConfigError(f"trust must be one of {', '.join(TRUST_MODES)} (got {trust!r})")
     from threadpoolctl import threadpool_limits
@@ -337,7 +337,7 @@ def clean_pages(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _train(examples: list[PageExample], records: list[dict[str, Any]], folds: int,
            progress: Callable[[str], None], stage1: tuple[np.ndarray, np.ndarray, float] | None = None,
-           rules_off: Sequence[str] = RULES_OFF, trust: str = "bar") -> Trained:
+           rules_off: Sequence[str] = RULES_OFF, trust: str = "cv") -> Trained:
     """The stages over prepared examples. `stage1` (cross-fitted scores, weights, bias) skips
     fitting the first stage again (experiments on the later stages)."""
     dense_names = F.dense_names(EVIDENCE_CODES)
