@@ -81,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", default="validation", choices=["validation", "train", "all"])
     parser.add_argument("--model", default="shipped", help="clean.model of the cleaner measured")
-    parser.add_argument("--baseline", default=None, help="clean.model of a cleaner measured beside it ('off': the rules)")
+    parser.add_argument("--baseline", default=None, help="clean.model of a cleaner measured beside it ('off': the "
+                        "rules; 'none' or left out: no baseline, as in bench_clean.py)")
     parser.add_argument("--labels", nargs="*", type=Path, default=sorted((REPO / "labels").glob("*.jsonl")))
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     pages = load_label_files(args.labels, SHARED / "data", args.split)
     sources = sorted({p["source"] for p in pages})
-    cleaners = {"model": args.model, **({"baseline": args.baseline} if args.baseline else {})}
+    cleaners = {"model": args.model, **({"baseline": args.baseline} if args.baseline not in (None, "none") else {})}
     figures: dict = {"split": args.split, "cleaners": cleaners}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
