@@ -65,8 +65,9 @@ STAGE2_PARAMS = dict(objective="binary", learning_rate=0.12, num_leaves=31, max_
                      feature_fraction=0.8, bagging_fraction=0.8, bagging_freq=1, seed=1, deterministic=True,
                      force_row_wise=True, num_threads=1, verbose=-1)
 #: Rounds of the second stage: each tree costs the cleaner as much as any other (numpy walks
-#: them level by level, to depth 7).
-STAGE2_ROUNDS = 100
+#: them level by level, to depth 7). 100 underfit: on the eighth round's 5,923 training pages,
+#: cross-fitted news junk removed 0.641 at 200 against 0.609 at 100 (0.642 at 300).
+STAGE2_ROUNDS = 200
 #: The direction in which each page input may move the page's spam probability (1: up, -1:
 #: down; the others are free): a page with more junk, less content, less of its title in its
 #: body or less cohesion is never judged less likely spam. (On the cross-fitted scores the
