@@ -24,16 +24,16 @@ SHARED = ROOT.parent / "shared" / "data"
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is not beside the checkout")
 
 #: (label file, content kept floor, junk removed floor) on the validation split, just under
-#: what the shipped model measures (bench/score_labels.py, 2026-12-07, the eighth round's
-#: model): news 0.983 / 0.680, 61 of 85 all-spam pages emptied (1,364 pages; the sixth round's
-#: model 0.990 / 0.661), wechat 0.972 / 0.961 (115 pages), spam pages 0.997 / 0.658,
-#: extraction pages 0.975 / 0.897. The issue's target (0.97 / 0.90 per source) is not met on
-#: news, spam pages and extraction pages (README.md).
+#: what the shipped model measures (bench/score_labels.py, 2026-12-08, the ninth round's
+#: model): news 0.985 / 0.706, 61 of 85 all-spam pages emptied (1,364 pages; the eighth round's
+#: model 0.983 / 0.680, the sixth's 0.990 / 0.661), wechat 0.971 / 0.970 (115 pages), spam
+#: pages 0.996 / 0.658, extraction pages 0.970 / 0.900. The issue's target (0.97 / 0.90 per
+#: source) is not met on news and spam pages (README.md).
 VALIDATION_FLOORS = [
-    ("news.jsonl", 0.98, 0.66),
-    ("wechat.jsonl", 0.97, 0.955),
+    ("news.jsonl", 0.98, 0.69),
+    ("wechat.jsonl", 0.965, 0.96),
     ("spam_pages.jsonl", 0.99, 0.64),
-    ("extraction_pages.jsonl", 0.972, 0.88),
+    ("extraction_pages.jsonl", 0.965, 0.89),
 ]
 
 
