@@ -161,13 +161,11 @@ def test_a_chatbot_leftover_goes(cleaner):
     assert ARTICLE in out.replace("\n", "")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known weakness of the ninth round's model (issue 11 notes): on this three-line page it scores the "
-    "lone hotline title 0.66, under its 0.775 threshold (with the doorway's other lines around it, "
-    "test_a_hotline_doorway_above_an_article_loses_the_doorway, it goes); on the validation pages it "
-    "removes more hotline junk than the models before (news 0.734 against 0.595 and 0.614)"))
 def test_a_learned_removal_carries_the_models_score_and_a_dotted_code(cleaner):
-    text = "\n".join(["格林空调售后服务电话:400-612-8377(点击咨询)", ARTICLE, "阅读原文"])
+    text = "\n".join(["格林空调售后服务电话:400-612-8377(点击咨询)",
+                      "格林空调24小时人工客服电话号码查询《2025最新》",
+                      "格林空调全国统一售后维修热线(1)400-612-8377(点击咨询)(2)400-612-8377(点击咨询)",
+                      "清水河治理三年见成效", ARTICLE, "阅读原文"])
     page, _ = kept(cleaner, text)
     hotline = [r for r in page.removals if r.start == 0]
     assert hotline, page.explain()
@@ -175,3 +173,14 @@ def test_a_learned_removal_carries_the_models_score_and_a_dotted_code(cleaner):
     assert 0.5 < hotline[0].detail["score"] <= 1.0
     assert hotline[0].code.startswith("spam.")
     assert all(r.code.count(".") == 1 for r in page.removals)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "known weakness of the ninth round's model (issue 11 notes): on this three-line page it scores the "
+    "lone hotline title 0.66, under its 0.775 threshold (with the doorway's other lines around it, "
+    "test_a_hotline_doorway_above_an_article_loses_the_doorway, it goes); on the validation pages it "
+    "removes more hotline junk than the models before (news 0.734 against 0.595 and 0.614)"))
+def test_a_lone_hotline_title_above_a_short_article_goes(cleaner):
+    _, out = kept(cleaner, "\n".join(["格林空调售后服务电话:400-612-8377(点击咨询)", ARTICLE, "阅读原文"]))
+    assert "400-612-8377" not in out
+    assert ARTICLE in out.replace("\n", "")
