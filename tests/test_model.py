@@ -16,6 +16,7 @@ from zhclean import Cleaner
 from zhclean.cli import main
 from zhclean.config import CleanConfig
 from zhclean.errors import ConfigError
+from zhclean.model import trees
 from zhclean.model.junk_model import ARRAY_NAMES, load_model, read_model, save_model
 from zhclean.model.trees import TreeEnsemble
 
@@ -135,7 +136,11 @@ def test_a_folder_that_is_not_a_model_is_a_config_error(tmp_path):
     assert "not a zhclean model folder" in result.output
 
 
-def test_numpy_scores_trees_exactly_as_lightgbm_does():
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled walk", "numpy walk"])
+def test_numpy_scores_trees_exactly_as_lightgbm_does(compiled, monkeypatch):
+    if compiled and not trees.COMPILED:
+        pytest.skip("the compiled walk was not built in this install (no C compiler)")
+    monkeypatch.setattr(trees, "COMPILED", compiled)
     rng = np.random.default_rng(3)
     x = rng.normal(size=(600, 6))
     x[rng.random(x.shape) < 0.05] = np.nan

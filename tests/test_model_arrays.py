@@ -1,11 +1,17 @@
 """The array shortcuts the model's features take answer exactly what the plain definitions
 do: sums over ranges (empty ones, one that runs to the end of the page), the title's bigrams
-found through a filter, distinct values by a sort. Deterministic random cases."""
+found through a filter, distinct values by a sort; and the compiled tree walk scores as the
+numpy one. Deterministic random cases."""
 from __future__ import annotations
 
+import os
+
 import numpy as np
+import pytest
 
 from zhclean.model import features as F
+from zhclean.model import trees
+from zhclean.model.trees import TreeEnsemble
 
 
 def _ranges(rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -61,6 +67,64 @@ def test_trees_score_float32_rows_as_their_float64_copies():
     x = rng.choice(near, (400, width)).astype(np.float32)
     x[rng.random(x.shape) < 0.02] = np.nan
     assert np.array_equal(trees.raw_score(x), trees.raw_score(x.astype(np.float64)))
+
+
+compiled_only = pytest.mark.skipif(not trees.COMPILED, reason="the compiled walk was not built (no C compiler)")
+
+
+def test_the_compiled_walk_is_built_in_ci():
+    """CI installs with a C compiler: an install step that stops building the walk shows here
+    (elsewhere the numpy walk stands in, to the same scores)."""
+    if not os.environ.get("CI"):
+        pytest.skip("outside CI a missing compiler only costs speed")
+    assert trees.COMPILED
+
+
+@compiled_only
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_compiled_walk_scores_as_the_numpy_walk(dtype, monkeypatch):
+    """The same floats from both walks on the shipped model's trees, for values on and on
+    either side of the thresholds, NaN, and rows of any count (one block of rows and more)."""
+    from zhclean.model.junk_model import load_model
+
+    model = load_model()
+    rng = np.random.default_rng(9)
+    for ensemble in (model.stage2, model.page_model):
+        thresholds = ensemble._levels[2]
+        with np.errstate(over="ignore"):  # (a threshold beyond float32's range: inf)
+            edges = thresholds[np.isfinite(thresholds)].astype(dtype)
+        near = np.concatenate([edges, np.nextafter(edges, dtype(np.inf)), np.nextafter(edges, dtype(-np.inf))])
+        width = int(ensemble.feature.max()) + 1
+        for rows in (1, 7, 256, 600):
+            x = rng.choice(near, (rows, width)).astype(dtype)
+            if rows > 1:
+                x[rng.random(x.shape) < 0.03] = np.nan
+            compiled = ensemble.raw_score(x)
+            monkeypatch.setattr(trees, "COMPILED", False)
+            assert np.array_equal(compiled, ensemble.raw_score(x))
+            monkeypatch.setattr(trees, "COMPILED", True)
+
+
+@compiled_only
+def test_the_compiled_walk_refuses_tables_that_do_not_fit():
+    """A malformed model folder raises instead of reading out of bounds."""
+    ensemble = TreeEnsemble.from_arrays({"feature": np.array([5], np.int32), "threshold": np.array([0.0]),
+                                         "default_left": np.array([True]), "left": np.array([-1], np.int32),
+                                         "right": np.array([-2], np.int32), "leaf_value": np.array([1.0, 2.0]),
+                                         "roots": np.array([0], np.int32)})
+    with pytest.raises(ValueError, match="column"):
+        ensemble.raw_score(np.zeros((3, 2)))  # it splits on column 5 of 2
+    depth, feature, threshold, default_left, _, leaves = ensemble._levels
+    out = np.empty((3, 1))
+    with pytest.raises(ValueError, match="leaf table"):
+        trees._compiled_leaves(np.zeros((3, 6)), depth, feature.astype(np.int32), threshold, default_left,
+                               leaves[:1], out)
+    with pytest.raises(ValueError, match="depth"):
+        trees._compiled_leaves(np.zeros((3, 6)), 40, feature.astype(np.int32), threshold, default_left, leaves, out)
+    with pytest.raises(ValueError, match="threshold"):  # float32 rows, float64 thresholds
+        trees._compiled_leaves(np.zeros((3, 6), np.float32), depth, feature.astype(np.int32), threshold,
+                               default_left, leaves, out)
+    assert ensemble.raw_score(np.array([[0, 0, 0, 0, 0, 1.0]])).tolist() == [2.0]
 
 
 def _reference_chunk_overlap(ids: np.ndarray) -> float:
