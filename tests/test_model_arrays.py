@@ -121,6 +121,9 @@ def test_the_compiled_walk_refuses_tables_that_do_not_fit():
                                leaves[:1], out)
     with pytest.raises(ValueError, match="depth"):
         trees._compiled_leaves(np.zeros((3, 6)), 40, feature.astype(np.int32), threshold, default_left, leaves, out)
+    with pytest.raises(ValueError, match="x: expected"):  # integer rows
+        trees._compiled_leaves(np.zeros((3, 6), np.int64), depth, feature.astype(np.int32), threshold, default_left,
+                               leaves, out)
     with pytest.raises(ValueError, match="threshold"):  # float32 rows, float64 thresholds
         trees._compiled_leaves(np.zeros((3, 6), np.float32), depth, feature.astype(np.int32), threshold,
                                default_left, leaves, out)

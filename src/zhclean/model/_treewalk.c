@@ -22,7 +22,6 @@
    model folder raises ValueError instead of reading out of bounds. Runs without the GIL. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
-#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -48,8 +47,8 @@ static int get(PyObject *obj, Buf *b, const char *name, int ndim, const char *fo
     if (*fmt == '<' || *fmt == '=' || *fmt == '@' || *fmt == '|') fmt++;
     if (b->view.ndim != ndim || (itemsize && b->view.itemsize != itemsize) || strlen(fmt) != 1 ||
         !strchr(formats, *fmt)) {
-        PyErr_Format(PyExc_ValueError, "%s: expected a %d-dimensional array of '%s' items of %zd bytes", name,
-                     ndim, formats, itemsize);
+        PyErr_Format(PyExc_ValueError, "%s: expected a C-contiguous %d-dimensional array of '%s' items", name,
+                     ndim, formats);
         return -1;
     }
     return 0;
@@ -115,7 +114,10 @@ static PyObject *leaves(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OiOOOOO", &o[0], &depth, &o[1], &o[2], &o[3], &o[4], &o[5])) return NULL;
     Buf b[6];
     memset(b, 0, sizeof b);
-    if (get(o[0], &b[0], "x", 2, "fd", 0, 0) < 0) return NULL;
+    if (get(o[0], &b[0], "x", 2, "fd", 0, 0) < 0) {
+        release(b, 1);
+        return NULL;
+    }
     const int single = b[0].view.itemsize == 4;
     if (get(o[1], &b[1], "feature", 1, "il", 4, 0) < 0 ||
         get(o[2], &b[2], "threshold", 1, single ? "f" : "d", single ? 4 : 8, 0) < 0 ||
