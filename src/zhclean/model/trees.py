@@ -3,7 +3,7 @@
 Training uses LightGBM (the ``train`` extra); the trained ensemble is stored as a few integer
 and float arrays, so the cleaner needs neither LightGBM nor its OpenMP runtime and loads
 nothing that can execute. Scoring walks every row down every tree in C (`_treewalk.c`, built
-at install where a C compiler is at hand: a fifth of the array walk's time on the second
+at install where a C compiler is at hand: about a third of the array walk's time on the second
 stage), or else with numpy, every unit of a page against every tree in one vectorized walk.
 Both give the same floats: the leaves they reach are summed by the same numpy call.
 `tests/test_model.py` checks that the scores equal LightGBM's own, and
