@@ -137,7 +137,7 @@ def test_a_folder_that_is_not_a_model_is_a_config_error(tmp_path):
 
 
 @pytest.mark.parametrize("compiled", [True, False], ids=["compiled walk", "numpy walk"])
-def test_numpy_scores_trees_exactly_as_lightgbm_does(compiled, monkeypatch):
+def test_both_walks_score_trees_as_lightgbm_does(compiled, monkeypatch):
     if compiled and not trees.COMPILED:
         pytest.skip("the compiled walk was not built in this install (no C compiler)")
     monkeypatch.setattr(trees, "COMPILED", compiled)
