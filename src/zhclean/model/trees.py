@@ -177,8 +177,8 @@ class TreeEnsemble:
     def _walk_score(self, x: np.ndarray) -> np.ndarray:
         rows = len(x)
         trees = len(self.roots)
-        out = np.zeros((rows, self.classes))
         if not rows or not trees:
+            out = np.zeros((rows, self.classes))
             return out[:, 0] if self.classes == 1 else out
         node = np.broadcast_to(self.roots, (rows, trees)).copy()
         active = node >= 0
@@ -189,12 +189,7 @@ class TreeEnsemble:
             go_left = (value <= self.threshold[at]) | (np.isnan(value) & self.default_left[at])
             node[active] = np.where(go_left, self.left[at], self.right[at])
             active = node >= 0
-        leaves = self.leaf_value[~node]
-        if self.classes == 1:
-            return leaves.sum(axis=1)
-        for k in range(self.classes):
-            out[:, k] = leaves[:, k::self.classes].sum(axis=1)
-        return out
+        return self._class_sums(self.leaf_value[~node])
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {"feature": self.feature, "threshold": self.threshold, "default_left": self.default_left,
